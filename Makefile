@@ -1,0 +1,36 @@
+# SPDX-License-Identifier: GPL-2.0
+# streamclass: the entry points a user types. ./Kbuild (not this file) lists
+# the modules; the scripts in scripts/ do the work and cache the kernel build
+# in ${XDG_CACHE_HOME:-~/.cache}/streamclass.
+#
+#   make demo                 build everything, boot, show streamclass at work
+#   make check                the full test run: "N passed, N failed" last
+#   make check-external EXT=/path/to/folder   test your own module in our VM
+#   make modules KDIR=/path/to/linux-build    build against your kernel
+#   make bench                the benchmark (non-debug kernel)
+#
+# KDIR=/path/to/linux-build (with rust/*.rmeta) skips the test-kernel build.
+
+export KDIR KSRC EXT QEMU_ACCEL
+
+.PHONY: all modules check demo check-external bench clean
+
+all modules:
+	@scripts/provision.sh
+	@KDIR=$${KDIR:-$$(scripts/build-kernel.sh test)} scripts/build-modules.sh
+
+check:
+	@scripts/check.sh
+
+demo:
+	@scripts/demo.sh
+
+check-external:
+	@scripts/check-external.sh
+
+clean:
+	rm -rf build
+	find rust tests samples \( -name '*.o' -o -name '*.ko' -o -name '*.mod*' -o \
+		-name '.*.cmd' -o -name '*.rmeta' -o -name 'modules.order' -o \
+		-name '*.d' \) -delete 2>/dev/null || true
+	rm -f Module.symvers modules.order

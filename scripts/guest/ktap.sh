@@ -1,0 +1,46 @@
+# shellcheck shell=sh
+# KTAP output for in-guest integration checks, in KUnit's own layout, so the
+# host parses them like any KUnit suite. Lines go through /dev/kmsg, which keeps
+# them whole among kernel messages. A suite's lines are held back until
+# ktap_end, so KUnit suites that run at insmod inside a check do not land in
+# the middle of it. Sourced by /init (scenario scripts get it from there).
+MODDIR=/lib/modules/streamclass
+
+ktap() { echo "$*" >/dev/kmsg; }
+
+# say TEXT: a line of the init script, for the host and the reader.
+say() { ktap "streamclass-init: $*"; }
+
+# ktap_suite NAME PLANNED: start a suite of PLANNED cases.
+ktap_suite() {
+	_suite=$1 _plan=$2 _n=0 _fail=0 _lines=
+}
+
+_add() {
+	_lines="$_lines
+$*"
+}
+
+# check NAME COMMAND...: run COMMAND; one ok/not ok line named NAME, with the
+# command's output as diagnostics when it fails.
+check() {
+	_name=$1
+	shift
+	_n=$((_n + 1))
+	if _out=$("$@" 2>&1); then
+		_add "    ok $_n $_name"
+	else
+		_add "$(echo "$_out" | sed 's/^/    # /')"
+		_add "    not ok $_n $_name"
+		_fail=1
+	fi
+}
+
+# ktap_end: print the suite, then its summary line.
+ktap_end() {
+	ktap "    KTAP version 1"
+	ktap "    # Subtest: $_suite"
+	ktap "    1..$_plan"
+	echo "$_lines" | while IFS= read -r l; do [ -n "$l" ] && ktap "$l"; done
+	if [ "$_fail" = 0 ]; then ktap "ok 1 $_suite"; else ktap "not ok 1 $_suite"; fi
+}

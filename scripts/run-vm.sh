@@ -1,0 +1,57 @@
+#!/bin/sh
+# Boot the test kernel once in QEMU (TCG) with an initramfs holding busybox,
+# the given modules and a scenario folder, and keep the serial console.
+# Usage: run-vm.sh NAME SCENARIO_DIR [MODULE.ko...]
+#   SCENARIO_DIR holds scenario.sh (run by /init from /scenario) and any files
+#   it needs; modules land in /lib/modules/streamclass in the guest.
+# Env: KDIR (kernel build dir, required), IOMMU=1 (intel-iommu + intel_iommu=on),
+#   EDU=N edu devices (default 1), MEM (default 2G), VM_TIMEOUT seconds
+#   (default 120), QEMU_ACCEL (default tcg), SMP (default 2).
+# Writes: build/vm/NAME/ (initramfs) and build/logs/NAME.log (the console).
+set -eu
+. "$(dirname "$0")/lib.sh"
+
+name=$1 scen=$2
+shift 2
+: "${KDIR:?KDIR must name the kernel build directory}"
+kernel=$KDIR/arch/x86/boot/bzImage
+[ -f "$kernel" ] || die "no kernel image at $kernel"
+[ -f "$scen/scenario.sh" ] || die "no scenario.sh in $scen"
+command -v qemu-system-x86_64 >/dev/null || die "qemu-system-x86_64 not found (scripts/provision.sh installs it)"
+bb=$(command -v busybox) || die "busybox not found (apt-get install busybox-static)"
+
+root=$TOP/build/vm/$name
+log=$TOP/build/logs/$name.log
+rm -rf "$root"
+mkdir -p "$root/bin" "$root/lib/modules/streamclass" "$root/proc" "$root/sys" \
+	"$root/dev" "$root/tmp" "$root/scenario" "$(dirname "$log")"
+cp "$bb" "$root/bin/busybox"
+ln -s busybox "$root/bin/sh"
+install -m 755 "$TOP/scripts/guest/init" "$root/init"
+cp "$TOP/scripts/guest/ktap.sh" "$root/lib/ktap.sh"
+cp -r "$scen"/. "$root/scenario/"
+for m in "$@"; do cp "$m" "$root/lib/modules/streamclass/"; done
+(cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) >"$root.cpio.gz"
+
+machine=q35 iommu_dev= append=
+if [ "${IOMMU:-0}" = 1 ]; then
+	machine=q35,kernel-irqchip=split
+	iommu_dev="-device intel-iommu,intremap=on"
+	append="intel_iommu=on"
+fi
+edus=
+i=0
+while [ "$i" -lt "${EDU:-1}" ]; do
+	edus="$edus -device edu"
+	i=$((i + 1))
+done
+
+# QEMU exits 0 even after a panic: the verdict comes from the console log.
+# shellcheck disable=SC2086
+timeout "${VM_TIMEOUT:-120}" qemu-system-x86_64 -accel "${QEMU_ACCEL:-tcg}" \
+	-M "$machine" -m "${MEM:-2G}" -smp "${SMP:-2}" $iommu_dev $edus \
+	-kernel "$kernel" -initrd "$root.cpio.gz" \
+	-append "console=ttyS0 printk.devkmsg=on panic=-1 oops=panic $append ${VM_APPEND:-}" \
+	-display none -monitor none -serial "file:$log" -no-reboot </dev/null ||
+	echo "streamclass-host: qemu exited with status $? (timeout: ${VM_TIMEOUT:-120} s)" >>"$log"
+echo "$log"

@@ -1,0 +1,120 @@
+# Read console logs of test boots and judge them: KTAP results per suite, and
+# every kernel report that must turn a run red. Usage:
+#   awk -f verdict.awk LOG...
+# Suites that run once userspace has started (our modules' KUnit suites and
+# the scenarios' KTAP checks) are counted in the totals; the kernel's built-in
+# suites, which run at boot before /init, are reported apart. Prints a line
+# per suite, one per problem, then "N passed, N failed[, N skipped]" last.
+# Exit status: 0 green, 1 red.
+
+function flush_suite() {
+	if (suite == "")
+		return
+	missing = plan - seen
+	if (missing > 0) {
+		problem(FILENAME ": suite " suite " ran " seen " of " plan " cases")
+		sfail += missing
+	}
+	row = sprintf("%-8s %-44s %3d passed, %d failed, %d skipped", \
+		sfail ? "FAIL" : "ok", suite " (" lname ")", spass, sfail, sskip)
+	if (user) {
+		print row
+		pass += spass; fail += sfail; skip += sskip
+	} else {
+		builtin = builtin "\n  " row
+		if (sfail)
+			problem(FILENAME ": built-in suite " suite " failed")
+	}
+	suite = ""
+}
+
+function problem(msg) {
+	problems = problems "\n  " msg
+	nproblems++
+}
+
+# A report outside any test case: counted as one more failure.
+function report(msg) {
+	problem(msg)
+	reports++
+}
+
+FNR == 1 {
+	if (NR != 1) endfile()
+	lname = FILENAME; sub(/.*\//, "", lname); sub(/\.log$/, "", lname)
+	marker = 0; suite = ""; nlines = 0; user = 0
+}
+
+{
+	line = $0
+	sub(/\r$/, "", line)
+	sub(/^\[ *[0-9]+\.[0-9]+\] /, "", line)
+	nlines++
+}
+
+line ~ /^    # Subtest: / {
+	flush_suite()
+	suite = line; sub(/^    # Subtest: /, "", suite)
+	plan = 0; seen = 0; spass = 0; sfail = 0; sskip = 0
+	next
+}
+suite != "" && line ~ /^    1\.\.[0-9]+$/ { plan = substr(line, 8) + 0; next }
+suite != "" && line ~ /^    (not )?ok [0-9]+ / {
+	seen++
+	if (line ~ /^    not ok/) {
+		sfail++
+		problem(FILENAME ": " suite ": " substr(line, 5))
+	} else if (line ~ /# SKIP/)
+		sskip++
+	else
+		spass++
+	next
+}
+suite != "" && line ~ /^(not )?ok [0-9]+ / {
+	if (line ~ /^not ok/ && sfail == 0) {
+		sfail++
+		problem(FILENAME ": suite " suite " failed: " line)
+	}
+	flush_suite()
+	next
+}
+
+line ~ /^streamclass-init: modules in / { user = 1 }
+line ~ /^streamclass-init: done$/ { marker = 1 }
+line ~ /^streamclass-init: dma-api errors: / && line !~ /errors: 0$/ {
+	report(FILENAME ": DMA-API debug " substr(line, 19))
+}
+line ~ /^streamclass-host: qemu exited/ { report(FILENAME ": " substr(line, 19)) }
+
+# Kernel reports. Each turns the run red.
+line ~ /(^|[^A-Za-z])(BUG|WARNING|Oops|UBSAN|KASAN|KFENCE):/ ||
+line ~ /^Kernel panic|general protection fault|unreferenced object 0x|suspected memory leaks|kmemleak: [0-9]+ new suspected/ ||
+line ~ /possible (recursive|circular) locking|inconsistent lock state|lock held when returning|INFO: (task .* blocked|possible|trying to register)/ ||
+line ~ /DMA-API: .*(driver|exceeded|failed|leak)/ ||
+line ~ /streamclass-init: kmemleak found/ {
+	report(FILENAME ": kernel report: " line)
+}
+
+function endfile() {
+	flush_suite()
+	if (!marker)
+		report(FILENAME ": no final marker (crash, hang or timeout): see the log")
+}
+
+END {
+	if (NR > 0) endfile()
+	if (builtin != "")
+		print "built-in kernel suites (not counted):" builtin
+	if (nproblems)
+		print "problems:" problems
+	if (pass + fail == 0 && !nproblems) {
+		print "no test of ours ran"
+		fail = 1
+	}
+	fail += reports
+	red = fail || nproblems
+	printf "%d passed, %d failed", pass, fail
+	if (skip) printf ", %d skipped", skip
+	printf "\n"
+	exit red ? 1 : 0
+}
