@@ -2,15 +2,33 @@
 
 //! streamclass: the Windows Stream class minidriver model on Linux.
 //!
-//! Minidriver modules describe themselves with [`InitData`] (the analogue of
-//! `HW_INITIALIZATION_DATA`) and register their devices with the class driver.
-//! The C ABI lives in `include/streamclass.h` and is exported, in the
-//! `STREAMCLASS` namespace, by `streamclass_exports.c`.
+//! A minidriver describes itself with [`InitData`] (the analogue of
+//! `HW_INITIALIZATION_DATA`) and registers each of its devices from its probe.
+//! The class driver sets the device's DMA mask, allocates the zeroed device
+//! extension and one coherent DMA buffer, and hands them back: the extension
+//! is the handle, as `HwDeviceExtension` is on Windows, and the buffer comes
+//! from `streamclass_get_dma_buffer()` (`StreamClassGetDmaBuffer`).
+//!
+//! - [`init_data`]: the initialization data and its checks;
+//! - `registration`: one registered device, its memory and its lookup;
+//! - `registry`: the owner of every registration, and devres at unbind;
+//! - [`ffi`]: the C ABI of `include/streamclass.h`;
+//! - [`api`]: the safe Rust API for Rust minidrivers.
 
 use kernel::prelude::*;
 
+pub mod api;
+#[cfg(CONFIG_KUNIT)]
+mod core_tests;
+pub mod ffi;
 pub mod init_data;
+mod registration;
+mod registry;
 
+pub use api::{
+    DmaBuffer,
+    Registration, //
+};
 pub use init_data::InitData;
 
 module! {
@@ -21,12 +39,19 @@ module! {
     license: "GPL",
 }
 
-/// The module's state.
+/// The module's state: the registry is global, for the C ABI to reach it.
 struct StreamClass;
 
 impl kernel::Module for StreamClass {
     fn init(_module: &'static ThisModule) -> Result<Self> {
-        pr_info!("streamclass: loaded\n");
+        registry::init();
+        pr_info!("loaded\n");
         Ok(StreamClass)
+    }
+}
+
+impl Drop for StreamClass {
+    fn drop(&mut self) {
+        registry::teardown();
     }
 }

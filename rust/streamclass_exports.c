@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Exports streamclass's C ABI (Rust `#[no_mangle] extern "C"` functions) in the
- * "STREAMCLASS" namespace. Rust has no EXPORT_SYMBOL_NS_GPL of its own, so this
- * shim does it, and checks that the header's layout is the one Rust reads.
+ * Exports streamclass's C ABI (Rust `#[no_mangle] extern "C"` functions) and
+ * its Rust API (the crate's `_R` symbols, listed by the build) in the
+ * "STREAMCLASS" namespace: Rust has no EXPORT_SYMBOL_NS_GPL of its own. Also
+ * holds the one C helper Rust lacks, a rate-limited warning, and checks that
+ * the header's layout is the one Rust reads.
  */
 #include <linux/build_bug.h>
 #include <linux/export.h>
+#include <linux/printk.h>
 #include <linux/stddef.h>
 #include <streamclass.h>
 
@@ -14,3 +17,18 @@ static_assert(offsetof(struct streamclass_init_data, buffer_alignment) == 16);
 static_assert(offsetof(struct streamclass_init_data, dma_address_bits) == 22);
 
 EXPORT_SYMBOL_NS_GPL(streamclass_check_init_data, "STREAMCLASS");
+EXPORT_SYMBOL_NS_GPL(streamclass_register_device, "STREAMCLASS");
+EXPORT_SYMBOL_NS_GPL(streamclass_unregister_device, "STREAMCLASS");
+EXPORT_SYMBOL_NS_GPL(streamclass_get_dma_buffer, "STREAMCLASS");
+EXPORT_SYMBOL_NS_GPL(streamclass_get_physical_address, "STREAMCLASS");
+
+#define EXPORT_SYMBOL_RUST_GPL(sym) extern int sym; EXPORT_SYMBOL_NS_GPL(sym, "STREAMCLASS")
+#include "streamclass_rust_exports.h"
+
+/* Called by the Rust side when a caller passes a handle that is not live. */
+void streamclass_warn_bad_handle(const char *func, const void *handle);
+void streamclass_warn_bad_handle(const char *func, const void *handle)
+{
+	pr_warn_ratelimited("streamclass: %s: %p is not a registered device extension\n",
+			    func, handle);
+}

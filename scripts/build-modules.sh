@@ -15,7 +15,7 @@ make -s -C "$KDIR" M="$TOP" LLVM="$LLVM_SUFFIX" CLIPPY=1 modules >&2 ||
 	die "module build failed (output above)"
 
 src=$(readlink -f "$KDIR/source" 2>/dev/null || echo "$KDIR")
-rs=$(cd "$TOP" && find rust samples tests -name '*.rs' 2>/dev/null || true)
+rs=$(cd "$TOP" && find . -name '*.rs' -not -path './build/*')
 # shellcheck disable=SC2086
 [ -z "$rs" ] || (cd "$TOP" && rustfmt --check --color never --config-path "$src/.rustfmt.toml" $rs >&2) ||
 	die "rustfmt: the files above are not formatted (rustfmt --config-path $src/.rustfmt.toml)"

@@ -33,7 +33,7 @@ cat >"$scen/scenario.sh" <<'EOS'
 insmod "$MODDIR/streamclass.ko" || say "insmod streamclass failed"
 . ./test.sh
 EOS
-ours=$(find "$TOP/rust" -name '*.ko')
+ours=$(our_modules)
 theirs=$(find "$EXT" -name '*.ko')
 # shellcheck disable=SC2086
 log=$("$TOP/scripts/run-vm.sh" external "$scen" $ours $theirs)

@@ -11,7 +11,7 @@ KDIR=${KDIR:-$("$TOP/scripts/build-kernel.sh" test)}
 export KDIR
 "$TOP/scripts/build-modules.sh"
 
-mods=$(cd "$TOP" && find rust tests samples -name '*.ko' 2>/dev/null | sed "s|^|$TOP/|")
+mods=$(our_modules)
 logs=
 for s in ${SCENARIOS:-base base:iommu}; do
 	dir=${s%%:*}

@@ -8,7 +8,7 @@ set -eu
 KDIR=${KDIR:-$("$TOP/scripts/build-kernel.sh" test)}
 export KDIR
 "$TOP/scripts/build-modules.sh"
-mods=$(find "$TOP/rust" "$TOP/samples" -name '*.ko' 2>/dev/null)
+mods=$(our_modules)
 # shellcheck disable=SC2086
 log=$("$TOP/scripts/run-vm.sh" demo "$TOP/tests/scenarios/demo" $mods)
 sed -n 's/^\[ *[0-9.]*\] //; /streamclass\|demo:\|# Subtest\|^ *\(not \)\?ok /p' "$log" |

@@ -51,3 +51,8 @@ private_apt() {
 		-o APT::Get::List-Cleanup=false "$@"
 	"$tool" "$@"
 }
+
+# The .ko files this repository's Kbuild tree built.
+our_modules() {
+	find "$TOP" -name '*.ko' -not -path "$TOP/build/*" | sort
+}

@@ -52,6 +52,6 @@ timeout "${VM_TIMEOUT:-120}" qemu-system-x86_64 -accel "${QEMU_ACCEL:-tcg}" \
 	-M "$machine" -m "${MEM:-2G}" -smp "${SMP:-2}" $iommu_dev $edus \
 	-kernel "$kernel" -initrd "$root.cpio.gz" \
 	-append "console=ttyS0 printk.devkmsg=on panic=-1 oops=panic $append ${VM_APPEND:-}" \
-	-display none -monitor none -serial "file:$log" -no-reboot </dev/null ||
+	-nodefaults -display none -monitor none -serial "file:$log" -no-reboot </dev/null ||
 	echo "streamclass-host: qemu exited with status $? (timeout: ${VM_TIMEOUT:-120} s)" >>"$log"
 echo "$log"

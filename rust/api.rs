@@ -1,0 +1,182 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! The safe Rust API for Rust minidrivers.
+//!
+//! ```ignore
+//! let mut init = streamclass::InitData::new();
+//! init.dma_buffer_size = 8192;
+//! init.dma_address_bits = 28;
+//! // In probe: the registration is freed when it is dropped, or when the
+//! // device unbinds, whichever comes first.
+//! let reg = streamclass::Registration::<MyExtension>::new(dev, &init)?;
+//! let buf = reg.access(dev)?.dma_buffer().ok_or(ENOMEM)?;
+//! program_device(buf.dma_address());
+//! ```
+
+use core::{
+    ffi::c_void,
+    marker::PhantomData,
+    mem::{
+        align_of,
+        size_of, //
+    },
+    ptr::NonNull,
+};
+use kernel::{
+    device::{
+        Bound,
+        Device, //
+    },
+    devres::Devres,
+    dma::DmaAddress,
+    prelude::*,
+};
+
+use crate::{
+    init_data::InitData,
+    registration::{
+        Header,
+        EXTENSION_ALIGN, //
+    },
+    registry, //
+};
+
+/// A device registered with the class driver, with a device extension of
+/// type `T` (zeroed, so `T` must be valid when all zero).
+///
+/// It lives in a [`Devres`]: the class driver frees it when the device
+/// unbinds, and accessing it needs the bound device as proof
+/// ([`Devres::access`]). Dropping it unregisters the device.
+///
+/// # Invariants
+///
+/// `ext` is the handle of a live registration whose extension is a zeroed `T`,
+/// owned by this value.
+pub struct Registration<T: Zeroable + Send + Sync + 'static> {
+    ext: NonNull<T>,
+    _p: PhantomData<T>,
+}
+
+// SAFETY: The registration may be dropped (unregistered) from any thread, and
+// `T: Send`.
+unsafe impl<T: Zeroable + Send + Sync + 'static> Send for Registration<T> {}
+// SAFETY: Shared access only hands out `&T` (and `T: Sync`) and the buffer's
+// addresses.
+unsafe impl<T: Zeroable + Send + Sync + 'static> Sync for Registration<T> {}
+
+impl<T: Zeroable + Send + Sync + 'static> Registration<T> {
+    /// Registers `dev` with `init`, whose `device_extension_size` is set to
+    /// the size of `T`. Errors are those of `streamclass_register_device()`.
+    pub fn new(dev: &Device<Bound>, init: &InitData) -> Result<Devres<Self>> {
+        if align_of::<T>() > EXTENSION_ALIGN {
+            return Err(EINVAL);
+        }
+        let mut init = *init;
+        init.size = InitData::new().size;
+        init.device_extension_size = u32::try_from(size_of::<T>()).map_err(|_| E2BIG)?;
+        let handle = registry::register(dev, &init)?;
+        let ext = NonNull::new(handle as *mut T).ok_or(EINVAL)?;
+        // INVARIANT: `handle` is a live registration with a zeroed extension of
+        // `size_of::<T>()` bytes at an alignment that suits `T`.
+        let reg = Self {
+            ext,
+            _p: PhantomData,
+        };
+        Devres::new(dev, reg)
+    }
+
+    /// The device extension.
+    pub fn extension(&self) -> &T {
+        // SAFETY: By the type invariant `ext` points to a `T` that lives as long
+        // as `self`; `T: Zeroable` makes the zeroed memory a valid `T`.
+        unsafe { self.ext.as_ref() }
+    }
+
+    /// The common DMA buffer, or `None` when `dma_buffer_size` was 0.
+    pub fn dma_buffer(&self) -> Option<DmaBuffer<'_>> {
+        // SAFETY: By the type invariant the handle is live, so the header in
+        // front of it is readable.
+        let hdr = unsafe { Header::live(self.ext.as_ptr().cast::<c_void>()) }?;
+        let cpu = NonNull::new(hdr.dma_cpu())?;
+        let (dma, len) = hdr.dma_address_of(cpu.as_ptr().cast())?;
+        Some(DmaBuffer {
+            cpu,
+            len,
+            dma,
+            _p: PhantomData,
+        })
+    }
+}
+
+impl<T: Zeroable + Send + Sync + 'static> Drop for Registration<T> {
+    fn drop(&mut self) {
+        // A registration is unregistered once, here; the class driver may have
+        // freed it at unbind already, in which case there is nothing to do.
+        let _ = registry::unregister(self.ext.as_ptr() as usize);
+    }
+}
+
+/// The common DMA buffer of a [`Registration`]: zeroed, page-aligned, below
+/// the device's DMA mask.
+pub struct DmaBuffer<'a> {
+    cpu: NonNull<u8>,
+    len: usize,
+    dma: DmaAddress,
+    _p: PhantomData<&'a ()>,
+}
+
+impl DmaBuffer<'_> {
+    /// Length in bytes.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Always false: a registration without a buffer has no `DmaBuffer`.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// The bus address of the first byte, to program into the device.
+    pub fn dma_address(&self) -> DmaAddress {
+        self.dma
+    }
+
+    /// The bus address of byte `offset` and the bytes from there to the end
+    /// (`StreamClassGetPhysicalAddress`), or `None` past the end.
+    pub fn dma_address_at(&self, offset: usize) -> Option<(DmaAddress, usize)> {
+        (offset < self.len).then(|| (self.dma + offset as DmaAddress, self.len - offset))
+    }
+
+    /// The kernel virtual address of the first byte.
+    pub fn as_ptr(&self) -> *mut u8 {
+        self.cpu.as_ptr()
+    }
+
+    /// The buffer as a slice.
+    ///
+    /// # Safety
+    ///
+    /// Neither the device nor another thread writes to the buffer while the
+    /// slice lives.
+    pub unsafe fn as_slice(&self) -> &[u8] {
+        // SAFETY: `cpu` points to `len` bytes of the live buffer; no concurrent
+        // writes by the safety requirements.
+        unsafe { core::slice::from_raw_parts(self.cpu.as_ptr(), self.len) }
+    }
+
+    /// The buffer as a mutable slice.
+    ///
+    /// # Safety
+    ///
+    /// Neither the device nor another thread reads or writes the buffer while
+    /// the slice lives.
+    #[expect(
+        clippy::mut_from_ref,
+        reason = "unsafe to use API, as Coherent::as_mut"
+    )]
+    pub unsafe fn as_mut_slice(&self) -> &mut [u8] {
+        // SAFETY: `cpu` points to `len` bytes of the live buffer; exclusive by
+        // the safety requirements.
+        unsafe { core::slice::from_raw_parts_mut(self.cpu.as_ptr(), self.len) }
+    }
+}

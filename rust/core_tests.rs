@@ -1,0 +1,318 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! KUnit tests of registration, lookup and teardown, on faux devices.
+//!
+//! A faux device has no DMA mask storage; `faux()` points `dma_mask` at
+//! `coherent_dma_mask` as `kunit_device_register()` does, unless asked not to
+//! (the -EIO case).
+
+use core::{
+    ffi::c_void,
+    ptr, //
+};
+use kernel::{
+    device::{
+        Bound,
+        Device, //
+    },
+    error::from_err_ptr,
+    faux,
+    page::PAGE_SIZE,
+    prelude::*,
+};
+
+use crate::{
+    ffi::*,
+    init_data::*,
+    registration::HEADER_SIZE,
+    registry::{
+        self,
+        raw, //
+    },
+};
+
+fn faux(name: &CStr, mask_storage: bool) -> Result<faux::Registration> {
+    let f = faux::Registration::new(name, None)?;
+    if mask_storage {
+        let d = raw(dev(&f));
+        // SAFETY: `d` is the valid device of `f`, not yet used for DMA.
+        unsafe { (*d).dma_mask = ptr::addr_of_mut!((*d).coherent_dma_mask) };
+    }
+    Ok(f)
+}
+
+fn dev(f: &faux::Registration) -> &Device<Bound> {
+    f.as_ref().as_ref()
+}
+
+fn init(ext: u32, buf: u32) -> InitData {
+    let mut i = InitData::new();
+    i.device_extension_size = ext;
+    i.dma_buffer_size = buf;
+    i
+}
+
+fn register(f: &faux::Registration, init: &InitData) -> Result<*mut c_void> {
+    // SAFETY: `f` is a live, bound faux device; `init` is a whole `InitData`.
+    from_err_ptr(unsafe { streamclass_register_device(raw(dev(f)), init) })
+}
+
+fn errno(r: Result<*mut c_void>) -> c_int {
+    match r {
+        Ok(_) => 0,
+        Err(e) => e.to_errno(),
+    }
+}
+
+fn buffer(h: *mut c_void) -> *mut u8 {
+    // SAFETY: `h` is a live handle of the test.
+    unsafe { streamclass_get_dma_buffer(h) }.cast()
+}
+
+fn phys(h: *mut c_void, va: *mut u8) -> (u64, u32) {
+    let mut len = 0xdead;
+    // SAFETY: `h` is a live handle of the test or NULL; `len` is writable.
+    let a = unsafe {
+        streamclass_get_physical_address(
+            h,
+            ptr::null_mut(),
+            va.cast(),
+            BufferType::DmaBuffer as u32,
+            &mut len,
+        )
+    };
+    (a, len)
+}
+
+#[kunit_tests(streamclass_core)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn buffer_page_aligned_zeroed_writable_below_mask() -> Result {
+        let f = faux(c"sc-buffer", true)?;
+        let len = 3 * PAGE_SIZE + 100;
+        let h = register(&f, &init(64, len as u32))?;
+        let buf = buffer(h);
+        assert!(!buf.is_null());
+        assert_eq!(buf as usize % PAGE_SIZE, 0);
+        // SAFETY: The buffer is `len` bytes and no device uses it.
+        let s = unsafe { core::slice::from_raw_parts_mut(buf, len) };
+        assert!(s.iter().all(|&b| b == 0));
+        for (i, b) in s.iter_mut().enumerate() {
+            *b = (i % 251) as u8;
+        }
+        assert!(s.iter().enumerate().all(|(i, &b)| b == (i % 251) as u8));
+        let (dma, n) = phys(h, buf);
+        assert_eq!(n as usize, len);
+        // SAFETY: `f`'s device is valid.
+        let mask = unsafe { (*raw(dev(&f))).coherent_dma_mask };
+        assert_eq!(mask, u64::MAX);
+        assert!(dma.checked_add(len as u64 - 1).is_some());
+        assert_eq!(streamclass_unregister_device(h), 0);
+        Ok(())
+    }
+
+    #[test]
+    fn extension_zeroed_sized_aligned() -> Result {
+        let f = faux(c"sc-ext", true)?;
+        let h = register(&f, &init(200, 0))?;
+        assert_eq!(h as usize % 16, 0);
+        // SAFETY: The extension is 200 bytes and ours.
+        let ext = unsafe { core::slice::from_raw_parts_mut(h.cast::<u8>(), 200) };
+        assert!(ext.iter().all(|&b| b == 0));
+        ext.fill(0xa5);
+        assert!(buffer(h).is_null());
+        assert_eq!(streamclass_unregister_device(h), 0);
+        Ok(())
+    }
+
+    #[test]
+    fn zero_sized_extension_and_buffer() -> Result {
+        let f = faux(c"sc-zero", true)?;
+        let h = register(&f, &init(0, 0))?;
+        assert!(buffer(h).is_null());
+        assert_eq!(phys(h, ptr::null_mut()), (0, 0));
+        assert_eq!(streamclass_unregister_device(h), 0);
+        Ok(())
+    }
+
+    #[test]
+    fn dma_24_and_28_bit_limits() -> Result {
+        for (flag, bits, limit) in [(1u8, 0u8, 1u64 << 24), (0, 28, 1 << 28), (0, 24, 1 << 24)] {
+            let f = faux(c"sc-mask", true)?;
+            let mut i = init(16, 2 * PAGE_SIZE as u32);
+            i.dma_24bit_addresses = flag;
+            i.dma_address_bits = bits;
+            let h = register(&f, &i)?;
+            let (dma, n) = phys(h, buffer(h));
+            assert!(dma + u64::from(n) <= limit);
+            // SAFETY: `f`'s device is valid.
+            let mask = unsafe { (*raw(dev(&f))).coherent_dma_mask };
+            assert_eq!(mask, limit - 1);
+            assert_eq!(streamclass_unregister_device(h), 0);
+        }
+        Ok(())
+    }
+
+    #[test]
+    fn physical_address_arithmetic() -> Result {
+        let f = faux(c"sc-phys", true)?;
+        let len = 2 * PAGE_SIZE;
+        let h = register(&f, &init(8, len as u32))?;
+        let buf = buffer(h);
+        let (base, n) = phys(h, buf);
+        assert_eq!(n as usize, len);
+        assert_ne!(base, 0);
+        let mid = len / 2 + 3;
+        assert_eq!(
+            phys(h, buf.wrapping_add(mid)),
+            (base + mid as u64, (len - mid) as u32)
+        );
+        assert_eq!(
+            phys(h, buf.wrapping_add(len - 1)),
+            (base + len as u64 - 1, 1)
+        );
+        assert_eq!(phys(h, buf.wrapping_add(len)), (0, 0));
+        assert_eq!(phys(h, buf.wrapping_sub(1)), (0, 0));
+        let mut n = 7;
+        // SAFETY: `h` is live and `n` writable.
+        let other = unsafe {
+            streamclass_get_physical_address(
+                h,
+                ptr::null_mut(),
+                buf.cast(),
+                BufferType::SrbDataBuffer as u32,
+                &mut n,
+            )
+        };
+        assert_eq!((other, n), (0, 0));
+        assert_eq!(streamclass_unregister_device(h), 0);
+        Ok(())
+    }
+
+    #[test]
+    fn bad_input_gets_errno_and_nothing_is_lost() -> Result {
+        let f = faux(c"sc-bad", true)?;
+        let good = init(32, PAGE_SIZE as u32);
+        // SAFETY: NULL device is allowed.
+        let r = unsafe { streamclass_register_device(ptr::null_mut(), &good) };
+        assert_eq!(errno(from_err_ptr(r)), EINVAL.to_errno());
+        // SAFETY: NULL init is allowed.
+        let r = unsafe { streamclass_register_device(raw(dev(&f)), ptr::null()) };
+        assert_eq!(errno(from_err_ptr(r)), EINVAL.to_errno());
+        let mut i = good;
+        i.size = INIT_DATA_SIZE_VER0 - 4;
+        assert_eq!(errno(register(&f, &i)), EINVAL.to_errno());
+        let mut i = good;
+        i.device_extension_size = MAX_DEVICE_EXTENSION_SIZE + 1;
+        assert_eq!(errno(register(&f, &i)), E2BIG.to_errno());
+        let mut i = good;
+        i.dma_buffer_size = u32::MAX;
+        assert_eq!(errno(register(&f, &i)), E2BIG.to_errno());
+        let mut i = good;
+        i.buffer_alignment = 24;
+        assert_eq!(errno(register(&f, &i)), EINVAL.to_errno());
+        let mut i = good;
+        i.dma_24bit_addresses = 1;
+        i.dma_address_bits = 32;
+        assert_eq!(errno(register(&f, &i)), EINVAL.to_errno());
+        assert_eq!(registry::count(), 0);
+
+        let h = register(&f, &good)?;
+        assert_eq!(errno(register(&f, &good)), EBUSY.to_errno());
+        assert_eq!(registry::count(), 1);
+        assert_eq!(streamclass_unregister_device(h), 0);
+        assert_eq!(streamclass_unregister_device(h), EINVAL.to_errno());
+        assert_eq!(
+            streamclass_unregister_device(ptr::null_mut()),
+            EINVAL.to_errno()
+        );
+        assert_eq!(registry::count(), 0);
+
+        // A pointer into readable memory that is no registration.
+        let bogus = KBox::new([0u64; 64], GFP_KERNEL)?;
+        let fake = bogus
+            .as_ptr()
+            .wrapping_add(HEADER_SIZE / 8)
+            .cast_mut()
+            .cast::<c_void>();
+        assert_eq!(streamclass_unregister_device(fake), EINVAL.to_errno());
+        assert!(buffer(fake).is_null());
+        assert_eq!(phys(fake, ptr::null_mut()), (0, 0));
+        assert!(buffer(ptr::null_mut()).is_null());
+        assert_eq!(phys(ptr::null_mut(), ptr::null_mut()), (0, 0));
+        Ok(())
+    }
+
+    #[test]
+    fn device_without_mask_storage_is_eio() -> Result {
+        let f = faux(c"sc-nomask", false)?;
+        assert_eq!(errno(register(&f, &init(8, 4096))), EIO.to_errno());
+        assert_eq!(registry::count(), 0);
+        Ok(())
+    }
+
+    #[test]
+    fn thousand_cycles() -> Result {
+        let f = faux(c"sc-cycles", true)?;
+        for _ in 0..1000 {
+            let h = register(&f, &init(128, PAGE_SIZE as u32))?;
+            assert_eq!(streamclass_unregister_device(h), 0);
+        }
+        assert_eq!(registry::count(), 0);
+        Ok(())
+    }
+
+    #[test]
+    fn two_devices_distinct_buffers() -> Result {
+        let f1 = faux(c"sc-two-1", true)?;
+        let f2 = faux(c"sc-two-2", true)?;
+        let h1 = register(&f1, &init(16, PAGE_SIZE as u32))?;
+        let h2 = register(&f2, &init(16, PAGE_SIZE as u32))?;
+        assert_ne!(h1, h2);
+        let (b1, b2) = (buffer(h1), buffer(h2));
+        assert!(!b1.is_null() && !b2.is_null() && b1 != b2);
+        assert_ne!(phys(h1, b1).0, phys(h2, b2).0);
+        assert_eq!(registry::count(), 2);
+        assert_eq!(streamclass_unregister_device(h2), 0);
+        assert_eq!(streamclass_unregister_device(h1), 0);
+        Ok(())
+    }
+
+    #[test]
+    fn unbind_frees_the_registration() -> Result {
+        let f = faux(c"sc-unbind", true)?;
+        let h = register(&f, &init(16, PAGE_SIZE as u32))?;
+        assert_eq!(registry::count(), 1);
+        drop(f);
+        assert_eq!(registry::count(), 0);
+        assert_eq!(streamclass_unregister_device(h), EINVAL.to_errno());
+        Ok(())
+    }
+
+    #[test]
+    fn rust_api_typed_extension_and_buffer() -> Result {
+        #[derive(Zeroable)]
+        struct Ext {
+            frames: u32,
+            id: u64,
+        }
+        let f = faux(c"sc-rust", true)?;
+        let mut i = InitData::new();
+        i.dma_buffer_size = PAGE_SIZE as u32;
+        i.dma_address_bits = 32;
+        let reg = crate::Registration::<Ext>::new(dev(&f), &i)?;
+        let r = reg.access(dev(&f))?;
+        assert_eq!(r.extension().id, 0);
+        assert_eq!(r.extension().frames, 0);
+        let buf = r.dma_buffer().ok_or(ENOMEM)?;
+        assert_eq!(buf.len(), PAGE_SIZE);
+        assert!(buf.dma_address() + PAGE_SIZE as u64 <= 1 << 32);
+        assert_eq!(buf.dma_address_at(PAGE_SIZE), None);
+        assert_eq!(registry::count(), 1);
+        drop(reg);
+        assert_eq!(registry::count(), 0);
+        Ok(())
+    }
+}

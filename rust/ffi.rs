@@ -1,0 +1,127 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! The C ABI of `include/streamclass.h`, exported by `streamclass_exports.c`.
+//!
+//! Each function turns raw C arguments into checked Rust values and calls the
+//! registry; bad input is an errno, never a panic or a WARN.
+
+use core::ffi::c_void;
+use kernel::{bindings, dma::DmaAddress, ffi::c_char, prelude::*};
+
+use crate::{
+    init_data::InitData,
+    registration::Header,
+    registry, //
+};
+
+/// `enum streamclass_buffer_type`.
+#[repr(u32)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BufferType {
+    /// `STREAMCLASS_PER_REQUEST_EXTENSION`: not implemented yet.
+    PerRequestExtension = 0,
+    /// `STREAMCLASS_DMA_BUFFER`: the device's common DMA buffer.
+    DmaBuffer = 1,
+    /// `STREAMCLASS_SRB_DATA_BUFFER`: not implemented yet.
+    SrbDataBuffer = 2,
+}
+
+/// `struct streamclass_srb`: opaque until the SRB work defines it.
+#[repr(C)]
+pub struct Srb {
+    _private: [u8; 0],
+}
+
+extern "C" {
+    /// Rate-limited warning about a handle that is not live (C shim).
+    fn streamclass_warn_bad_handle(func: *const c_char, handle: *const c_void);
+}
+
+fn warn_bad_handle(func: &CStr, handle: *const c_void) {
+    // SAFETY: `func` is a valid C string; the handle is only printed.
+    unsafe { streamclass_warn_bad_handle(func.as_char_ptr(), handle) };
+}
+
+/// `streamclass_register_device()`.
+///
+/// # Safety
+///
+/// `dev` is NULL or a valid device bound to the caller's driver, which stays
+/// bound while the call runs; `init` is NULL or points to at least
+/// `(*init).size` readable bytes.
+#[no_mangle]
+pub unsafe extern "C" fn streamclass_register_device(
+    dev: *mut bindings::device,
+    init: *const InitData,
+) -> *mut c_void {
+    // SAFETY: Forwarded from this function's safety requirements.
+    let result = unsafe { registry::bound_device(dev) }.and_then(|dev| {
+        // SAFETY: Forwarded from this function's safety requirements.
+        let init = unsafe { InitData::from_raw(init) }?;
+        registry::register(dev, &init)
+    });
+    match result {
+        Ok(handle) => handle as *mut c_void,
+        Err(e) => e.to_ptr(),
+    }
+}
+
+/// `streamclass_unregister_device()`: 0, or `-EINVAL` for a handle that is
+/// not a live registration. Reads nothing from the handle.
+#[no_mangle]
+pub extern "C" fn streamclass_unregister_device(handle: *mut c_void) -> c_int {
+    match registry::unregister(handle as usize) {
+        Ok(()) => 0,
+        Err(e) => e.to_errno(),
+    }
+}
+
+/// `streamclass_get_dma_buffer()`.
+///
+/// # Safety
+///
+/// `handle` is NULL or readable memory follows `Header::live`'s requirements:
+/// a freed handle is a use-after-free.
+#[no_mangle]
+pub unsafe extern "C" fn streamclass_get_dma_buffer(handle: *mut c_void) -> *mut c_void {
+    // SAFETY: Forwarded from this function's safety requirements.
+    match unsafe { Header::live(handle) } {
+        Some(hdr) => hdr.dma_cpu().cast(),
+        None => {
+            warn_bad_handle(c"get_dma_buffer", handle);
+            core::ptr::null_mut()
+        }
+    }
+}
+
+/// `streamclass_get_physical_address()`.
+///
+/// # Safety
+///
+/// As for [`streamclass_get_dma_buffer`]; `length` is NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn streamclass_get_physical_address(
+    handle: *mut c_void,
+    _srb: *mut Srb,
+    va: *mut c_void,
+    kind: u32,
+    length: *mut u32,
+) -> DmaAddress {
+    // SAFETY: Forwarded from this function's safety requirements.
+    let found = match unsafe { Header::live(handle) } {
+        None => {
+            warn_bad_handle(c"get_physical_address", handle);
+            None
+        }
+        Some(hdr) if kind == BufferType::DmaBuffer as u32 => hdr.dma_address_of(va),
+        // The per-request kinds come with SRBs; until then they resolve nothing.
+        Some(_) => None,
+    };
+    let (addr, len) = found.unwrap_or((0, 0));
+    if !length.is_null() {
+        // The buffer is at most `MAX_DMA_BUFFER_SIZE` bytes, so this fits.
+        // SAFETY: `length` is writable by the safety requirements.
+        unsafe { *length = u32::try_from(len).unwrap_or(u32::MAX) };
+    }
+    addr
+}

@@ -1,0 +1,96 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * A C consumer of streamclass that uses only <streamclass.h>: its KUnit suite
+ * runs at insmod and registers faux devices through the C ABI.
+ */
+#include <kunit/test.h>
+#include <linux/device/faux.h>
+#include <linux/err.h>
+#include <linux/mm.h>
+#include <linux/module.h>
+#include <streamclass.h>
+
+static struct faux_device *faux_with_mask(struct kunit *test, const char *name)
+{
+	struct faux_device *fdev = faux_device_create(name, NULL, NULL);
+
+	KUNIT_ASSERT_NOT_NULL(test, fdev);
+	/* A faux device has no DMA mask storage; kunit_device_register() does this too. */
+	fdev->dev.dma_mask = &fdev->dev.coherent_dma_mask;
+	return fdev;
+}
+
+static void c_register_get_buffer_unregister(struct kunit *test)
+{
+	struct faux_device *fdev = faux_with_mask(test, "sc-c-consumer");
+	struct streamclass_init_data init = {
+		.size = sizeof(init),
+		.device_extension_size = 48,
+		.dma_buffer_size = 3 * PAGE_SIZE,
+		.dma_address_bits = 28,
+	};
+	u32 len = 0;
+	dma_addr_t dma;
+	u8 *ext, *buf;
+
+	ext = streamclass_register_device(&fdev->dev, &init);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(ext));
+	KUNIT_EXPECT_EQ(test, ext[0], 0);
+	KUNIT_EXPECT_EQ(test, ext[47], 0);
+	KUNIT_EXPECT_PTR_EQ(test, streamclass_register_device(&fdev->dev, &init), ERR_PTR(-EBUSY));
+
+	buf = streamclass_get_dma_buffer(ext);
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	KUNIT_EXPECT_TRUE(test, PAGE_ALIGNED(buf));
+	KUNIT_EXPECT_EQ(test, buf[3 * PAGE_SIZE - 1], 0);
+	memset(buf, 0x3c, 3 * PAGE_SIZE);
+
+	dma = streamclass_get_physical_address(ext, NULL, buf, STREAMCLASS_DMA_BUFFER, &len);
+	KUNIT_EXPECT_NE(test, dma, 0);
+	KUNIT_EXPECT_EQ(test, len, 3 * PAGE_SIZE);
+	KUNIT_EXPECT_LE(test, dma + len, 1ULL << 28);
+	KUNIT_EXPECT_EQ(test, streamclass_get_physical_address(ext, NULL, buf + 5, STREAMCLASS_DMA_BUFFER,
+							       &len), dma + 5);
+	KUNIT_EXPECT_EQ(test, len, 3 * PAGE_SIZE - 5);
+	KUNIT_EXPECT_EQ(test, streamclass_get_physical_address(ext, NULL, buf + 3 * PAGE_SIZE,
+							       STREAMCLASS_DMA_BUFFER, &len), 0);
+	KUNIT_EXPECT_EQ(test, len, 0);
+
+	KUNIT_EXPECT_EQ(test, streamclass_unregister_device(ext), 0);
+	KUNIT_EXPECT_EQ(test, streamclass_unregister_device(ext), -EINVAL);
+	faux_device_destroy(fdev);
+}
+
+static void c_bad_input(struct kunit *test)
+{
+	struct faux_device *fdev = faux_with_mask(test, "sc-c-bad");
+	struct streamclass_init_data init = { .size = sizeof(init), .dma_buffer_size = PAGE_SIZE };
+	struct streamclass_init_data old = { .size = STREAMCLASS_INIT_DATA_SIZE_VER0 - 1 };
+	static u64 not_a_handle[16] __aligned(16);
+
+	KUNIT_EXPECT_PTR_EQ(test, streamclass_register_device(NULL, &init), ERR_PTR(-EINVAL));
+	KUNIT_EXPECT_PTR_EQ(test, streamclass_register_device(&fdev->dev, NULL), ERR_PTR(-EINVAL));
+	KUNIT_EXPECT_PTR_EQ(test, streamclass_register_device(&fdev->dev, &old), ERR_PTR(-EINVAL));
+	KUNIT_EXPECT_EQ(test, streamclass_check_init_data(&init), 0);
+	KUNIT_EXPECT_EQ(test, streamclass_unregister_device(NULL), -EINVAL);
+	KUNIT_EXPECT_EQ(test, streamclass_unregister_device(&not_a_handle[8]), -EINVAL);
+	KUNIT_EXPECT_NULL(test, streamclass_get_dma_buffer(&not_a_handle[8]));
+	KUNIT_EXPECT_NULL(test, streamclass_get_dma_buffer(NULL));
+	faux_device_destroy(fdev);
+}
+
+static struct kunit_case c_consumer_cases[] = {
+	KUNIT_CASE(c_register_get_buffer_unregister),
+	KUNIT_CASE(c_bad_input),
+	{}
+};
+
+static struct kunit_suite c_consumer_suite = {
+	.name = "streamclass_c_consumer",
+	.test_cases = c_consumer_cases,
+};
+kunit_test_suite(c_consumer_suite);
+
+MODULE_DESCRIPTION("Test consumer of streamclass's C API");
+MODULE_LICENSE("GPL");
+MODULE_IMPORT_NS("STREAMCLASS");

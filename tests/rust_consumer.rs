@@ -1,0 +1,102 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! A Rust minidriver-shaped consumer of streamclass that uses only its safe
+//! Rust API (`streamclass::Registration`), imported as a crate. Its KUnit
+//! suite runs at insmod, on a faux device.
+
+use kernel::{
+    device::{
+        Bound,
+        Device, //
+    },
+    faux,
+    prelude::*,
+};
+
+module! {
+    type: RustConsumer,
+    name: "streamclass_rust_consumer",
+    authors: ["The streamclass developers"],
+    description: "Test consumer of streamclass's safe Rust API",
+    license: "GPL",
+    imports_ns: ["STREAMCLASS"],
+}
+
+struct RustConsumer;
+
+impl kernel::Module for RustConsumer {
+    fn init(_module: &'static ThisModule) -> Result<Self> {
+        Ok(RustConsumer)
+    }
+}
+
+/// The device extension of this consumer.
+#[derive(Zeroable)]
+struct Extension {
+    frames: u64,
+}
+
+fn faux_with_mask(name: &CStr) -> Result<faux::Registration> {
+    let f = faux::Registration::new(name, None)?;
+    let dev: &Device<Bound> = f.as_ref().as_ref();
+    // `Device` is a transparent wrapper of `struct device`.
+    let raw: *mut kernel::bindings::device = core::ptr::from_ref(dev).cast_mut().cast();
+    // SAFETY: `raw` is the valid device of `f`, not used for DMA yet; a faux
+    // device has no DMA mask storage, so point it at the coherent mask, as
+    // `kunit_device_register()` does.
+    unsafe { (*raw).dma_mask = core::ptr::addr_of_mut!((*raw).coherent_dma_mask) };
+    Ok(f)
+}
+
+#[kunit_tests(streamclass_rust_consumer)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn register_use_and_drop() -> Result {
+        let f = faux_with_mask(c"sc-rust-consumer")?;
+        let dev: &Device<Bound> = f.as_ref().as_ref();
+        let mut init = streamclass::InitData::new();
+        init.dma_buffer_size = 8192;
+        init.dma_address_bits = 28;
+        let reg = streamclass::Registration::<Extension>::new(dev, &init)?;
+        let r = reg.access(dev)?;
+        assert_eq!(r.extension().frames, 0);
+        let buf = r.dma_buffer().ok_or(ENOMEM)?;
+        assert_eq!(buf.len(), 8192);
+        assert!(buf.dma_address() + 8192 <= 1 << 28);
+        assert_eq!(
+            buf.dma_address_at(100),
+            Some((buf.dma_address() + 100, 8092))
+        );
+        // SAFETY: No device uses the buffer and nothing else touches it.
+        let s = unsafe { buf.as_mut_slice() };
+        assert!(s.iter().all(|&b| b == 0));
+        s.fill(0x5a);
+        // SAFETY: As above.
+        assert!(unsafe { buf.as_slice() }.iter().all(|&b| b == 0x5a));
+        // A second registration of the same device is refused.
+        assert_eq!(
+            streamclass::Registration::<Extension>::new(dev, &init).err(),
+            Some(EBUSY)
+        );
+        drop(reg);
+        // Once dropped, the device can be registered again.
+        let again = streamclass::Registration::<Extension>::new(dev, &init)?;
+        drop(again);
+        Ok(())
+    }
+
+    #[test]
+    fn unbind_revokes() -> Result {
+        let f = faux_with_mask(c"sc-rust-unbind")?;
+        let dev: &Device<Bound> = f.as_ref().as_ref();
+        let mut init = streamclass::InitData::new();
+        init.dma_buffer_size = 4096;
+        let reg = streamclass::Registration::<Extension>::new(dev, &init)?;
+        assert!(reg.try_access().is_some());
+        drop(f);
+        assert!(reg.try_access().is_none());
+        Ok(())
+    }
+}
