@@ -47,7 +47,13 @@ use kernel::{
     sync::aref::ARef, //
 };
 
-use crate::init_data::InitData;
+use crate::{
+    init_data::InitData,
+    registry::{
+        at,
+        Site, //
+    },
+};
 
 /// What the class driver keeps in front of each device extension.
 ///
@@ -181,16 +187,22 @@ impl Registration {
     ) -> Result<Self> {
         let buffer = match init.dma_buffer_size {
             0 => None,
-            len => Some(Coherent::<u8>::zeroed_slice(dev, len as usize, GFP_KERNEL)?),
+            len => Some(at(
+                Site::Buffer,
+                Coherent::<u8>::zeroed_slice(dev, len as usize, GFP_KERNEL),
+            )?),
         };
         let (dma_cpu, dma_size, dma_addr) = buffer.as_ref().map_or((ptr::null_mut(), 0, 0), |b| {
             (b.as_mut_ptr().cast::<u8>(), b.size(), b.dma_address())
         });
         let ext_size = init.device_extension_size as usize;
         let layout = Self::layout(ext_size)?;
-        let block = Kmalloc::alloc(layout, GFP_KERNEL | __GFP_ZERO, NumaNode::NO_NODE)
-            .map_err(|_| ENOMEM)?
-            .cast::<Header>();
+        let block = at(
+            Site::Block,
+            Kmalloc::alloc(layout, GFP_KERNEL | __GFP_ZERO, NumaNode::NO_NODE),
+        )
+        .map_err(|_| ENOMEM)?
+        .cast::<Header>();
 
         // SAFETY: `dev` is a valid device; the mask is read for display only.
         let mask = unsafe { (*crate::registry::raw(dev)).coherent_dma_mask };

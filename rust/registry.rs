@@ -52,6 +52,37 @@ kernel::sync::global_lock! {
     };
 }
 
+/// The allocation sites of a registration, for the fault-injection test to
+/// see which one failed.
+#[derive(Clone, Copy)]
+pub(crate) enum Site {
+    /// The coherent DMA buffer.
+    Buffer = 1,
+    /// The header and extension block.
+    Block = 2,
+    /// The registry's slot.
+    Slot = 4,
+    /// The devres action.
+    Devres = 8,
+}
+
+/// The sites that failed since the test last cleared it (KUnit builds only).
+#[cfg(CONFIG_KUNIT)]
+pub(crate) static FAILED_SITES: core::sync::atomic::AtomicU32 =
+    core::sync::atomic::AtomicU32::new(0);
+
+/// Passes `r` through, noting `site` when it is an error (KUnit builds only).
+#[inline]
+pub(crate) fn at<T, E>(site: Site, r: core::result::Result<T, E>) -> core::result::Result<T, E> {
+    #[cfg(CONFIG_KUNIT)]
+    if r.is_err() {
+        FAILED_SITES.fetch_or(site as u32, core::sync::atomic::Ordering::Relaxed);
+    }
+    #[cfg(not(CONFIG_KUNIT))]
+    let _ = site;
+    r
+}
+
 /// Sets up the registry; called once, by the module initializer.
 pub(crate) fn init() {
     // SAFETY: Called once, from the module initializer, before any other use.
@@ -139,8 +170,8 @@ pub(crate) fn register(dev: &Device<Bound>, init: &InitData) -> Result<usize> {
     set_dma_mask(dev, init.address_bits())?;
     let r = Registration::new(dev, init, reg.debugfs.as_ref())?;
     let handle = r.handle();
-    reg.entries.reserve(1, GFP_KERNEL)?;
-    devres_add(dev, handle)?;
+    at(Site::Slot, reg.entries.reserve(1, GFP_KERNEL))?;
+    at(Site::Devres, devres_add(dev, handle))?;
     let pos = reg
         .entries
         .binary_search_by_key(&handle, |e| e.handle)

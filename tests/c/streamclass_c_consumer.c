@@ -1,14 +1,60 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * A C consumer of streamclass that uses only <streamclass.h>: its KUnit suite
- * runs at insmod and registers faux devices through the C ABI.
+ * runs at insmod and registers faux devices through the C ABI; it also binds
+ * QEMU's edu PCI devices (1234:11e8) and registers them from probe, so the
+ * suite can check a real PCI device's buffer, with and without an IOMMU.
  */
 #include <kunit/test.h>
 #include <linux/device/faux.h>
 #include <linux/err.h>
+#include <linux/io.h>
+#include <linux/iommu.h>
 #include <linux/mm.h>
 #include <linux/module.h>
+#include <linux/pci.h>
 #include <streamclass.h>
+
+#define EDU_BUFFER_SIZE (2 * PAGE_SIZE)
+
+static int edu_probe(struct pci_dev *pdev, const struct pci_device_id *id)
+{
+	struct streamclass_init_data init = {
+		.size = sizeof(init),
+		.device_extension_size = 64,
+		.dma_buffer_size = EDU_BUFFER_SIZE,
+		.bus_master_dma = true,
+		.dma_address_bits = 28,		/* edu's default DMA mask */
+	};
+	void *ext;
+	int ret;
+
+	ret = pcim_enable_device(pdev);
+	if (ret)
+		return ret;
+	ext = streamclass_register_device(&pdev->dev, &init);
+	if (IS_ERR(ext))
+		return PTR_ERR(ext);
+	pci_set_drvdata(pdev, ext);
+	return 0;
+}
+
+static void edu_remove(struct pci_dev *pdev)
+{
+	streamclass_unregister_device(pci_get_drvdata(pdev));
+}
+
+static const struct pci_device_id edu_ids[] = {
+	{ PCI_DEVICE(0x1234, 0x11e8) },
+	{}
+};
+
+static struct pci_driver edu_driver = {
+	.name = "streamclass_c_edu",
+	.id_table = edu_ids,
+	.probe = edu_probe,
+	.remove = edu_remove,
+};
 
 static struct faux_device *faux_with_mask(struct kunit *test, const char *name)
 {
@@ -79,7 +125,43 @@ static void c_bad_input(struct kunit *test)
 	faux_device_destroy(fdev);
 }
 
+/* Every edu device is registered; its buffer sits below edu's 28-bit mask, at a
+ * bus address that is the physical one without an IOMMU and an IOVA with one.
+ */
+static void c_edu_pci_buffer(struct kunit *test)
+{
+	struct pci_dev *pdev = NULL;
+	int seen = 0;
+
+	while ((pdev = pci_get_device(0x1234, 0x11e8, pdev))) {
+		void *ext = pci_get_drvdata(pdev);
+		u32 len = 0;
+		dma_addr_t dma;
+		void *buf;
+
+		KUNIT_ASSERT_PTR_EQ(test, pdev->dev.driver, &edu_driver.driver);
+		buf = streamclass_get_dma_buffer(ext);
+		KUNIT_ASSERT_NOT_NULL(test, buf);
+		dma = streamclass_get_physical_address(ext, NULL, buf, STREAMCLASS_DMA_BUFFER, &len);
+		KUNIT_EXPECT_EQ(test, len, EDU_BUFFER_SIZE);
+		KUNIT_EXPECT_LE(test, dma + len, 1ULL << 28);
+		KUNIT_EXPECT_EQ(test, pdev->dev.coherent_dma_mask, DMA_BIT_MASK(28));
+		if (device_iommu_mapped(&pdev->dev))
+			KUNIT_EXPECT_NE(test, dma, (dma_addr_t)virt_to_phys(buf));
+		else
+			KUNIT_EXPECT_EQ(test, dma, (dma_addr_t)virt_to_phys(buf));
+		kunit_info(test, "%s: buffer %u bytes at bus address %pad (%s), mask %#llx\n",
+			   pci_name(pdev), len, &dma,
+			   device_iommu_mapped(&pdev->dev) ? "IOVA" : "physical",
+			   pdev->dev.coherent_dma_mask);
+		seen++;
+	}
+	if (!seen)
+		kunit_skip(test, "no edu device");
+}
+
 static struct kunit_case c_consumer_cases[] = {
+	KUNIT_CASE(c_edu_pci_buffer),
 	KUNIT_CASE(c_register_get_buffer_unregister),
 	KUNIT_CASE(c_bad_input),
 	{}
@@ -90,6 +172,19 @@ static struct kunit_suite c_consumer_suite = {
 	.test_cases = c_consumer_cases,
 };
 kunit_test_suite(c_consumer_suite);
+
+static int __init c_consumer_init(void)
+{
+	return pci_register_driver(&edu_driver);
+}
+
+static void __exit c_consumer_exit(void)
+{
+	pci_unregister_driver(&edu_driver);
+}
+
+module_init(c_consumer_init);
+module_exit(c_consumer_exit);
 
 MODULE_DESCRIPTION("Test consumer of streamclass's C API");
 MODULE_LICENSE("GPL");

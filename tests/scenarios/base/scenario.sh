@@ -1,9 +1,36 @@
-# In-guest scenario (sourced by /init): load streamclass, which runs its KUnit
-# suites at insmod, check what a loaded module shows, and unload it.
-ktap_suite streamclass_load 4
+# In-guest scenario (sourced by /init): load streamclass, whose KUnit suites run
+# at insmod, then its C and Rust consumers (theirs too), and check what the
+# loaded modules show; unload everything.
+
+# Let failslab and fail_page_alloc fail sleeping and order-0 allocations, for
+# the fault-injection case (it drives them through the task's fail-nth).
+for fa in failslab fail_page_alloc; do
+	d=/sys/kernel/debug/$fa
+	[ -d "$d" ] || continue
+	echo N >"$d/ignore-gfp-wait"
+	echo 0 >"$d/verbose"
+	[ -e "$d/min-order" ] && echo 0 >"$d/min-order"
+done
+
+edu=$(grep -l 0x11e8 /sys/bus/pci/devices/*/device | head -n 1)
+edu=${edu%/device}
+edu=${edu##*/}
+
+ktap_suite streamclass_load 10
 check "insmod streamclass" insmod "$MODDIR/streamclass.ko"
 check "module live in sysfs" grep -qx live /sys/module/streamclass/initstate
-check "C ABI symbol in kallsyms" \
-	grep -qw streamclass_check_init_data /proc/kallsyms
-check "rmmod streamclass" rmmod streamclass
+check "C ABI symbol in kallsyms" grep -qw streamclass_register_device /proc/kallsyms
+check "insmod C consumer (header only, binds edu)" insmod "$MODDIR/streamclass_c_consumer.ko"
+check "insmod Rust consumer (crate only)" insmod "$MODDIR/streamclass_rust_consumer.ko"
+check "debugfs shows edu's 28-bit mask" grep -qx 0xfffffff "/sys/kernel/debug/streamclass/$edu/dma_mask"
+check "debugfs shows edu's buffer size" grep -qx 8192 "/sys/kernel/debug/streamclass/$edu/dma_buffer_size"
+if grep -q intel_iommu=on /proc/cmdline; then
+	check "edu is behind the IOMMU" test -e "/sys/bus/pci/devices/$edu/iommu_group"
+else
+	check "edu is not behind an IOMMU" test ! -e "/sys/bus/pci/devices/$edu/iommu_group"
+fi
+check "streamclass busy while a consumer is loaded" sh -c '! rmmod streamclass'
+check "unload consumers, then streamclass" sh -c \
+	'rmmod streamclass_rust_consumer && rmmod streamclass_c_consumer && rmmod streamclass &&
+	 test ! -e /sys/kernel/debug/streamclass'
 ktap_end
