@@ -28,6 +28,9 @@ demo:
 check-external:
 	@scripts/check-external.sh
 
+bench:
+	@scripts/bench.sh
+
 clean:
 	rm -rf build
 	find rust tests samples \( -name '*.o' -o -name '*.ko' -o -name '*.mod*' -o \

@@ -139,4 +139,15 @@ dma_addr_t streamclass_get_physical_address(void *hw_device_extension, struct st
  */
 int streamclass_check_init_data(const struct streamclass_init_data *init);
 
+/**
+ * streamclass_nop() - return @handle, doing nothing else
+ * @handle: any pointer.
+ *
+ * The baseline of the benchmark (``make bench``): a bare call of an exported
+ * streamclass function, against which streamclass_get_dma_buffer() is timed.
+ *
+ * Return: @handle.
+ */
+void *streamclass_nop(void *handle);
+
 #endif /* _STREAMCLASS_H */

@@ -37,6 +37,12 @@ module! {
     authors: ["The streamclass developers"],
     description: "Stream class driver: the strmini.h minidriver model",
     license: "GPL",
+    params: {
+        debugfs: bool {
+            default: true,
+            description: "Show each registered device in debugfs (streamclass/<device>/)",
+        },
+    },
 }
 
 /// The module's state: the registry is global, for the C ABI to reach it.

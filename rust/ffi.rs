@@ -125,3 +125,10 @@ pub unsafe extern "C" fn streamclass_get_physical_address(
     }
     addr
 }
+
+/// `streamclass_nop()`: returns its argument. The baseline of `make bench`, a
+/// bare call of an exported streamclass function.
+#[no_mangle]
+pub extern "C" fn streamclass_nop(handle: *mut c_void) -> *mut c_void {
+    handle
+}

@@ -22,10 +22,6 @@ use core::{
         self,
         NonNull, //
     },
-    sync::atomic::{
-        AtomicUsize,
-        Ordering, //
-    },
 };
 use kernel::{
     alloc::{
@@ -77,7 +73,7 @@ pub(crate) struct Header {
     dma_cpu: *mut u8,
     dma_size: usize,
     dma_addr: DmaAddress,
-    check: AtomicUsize,
+    check: usize,
 }
 
 /// Bytes of bookkeeping in front of each extension.
@@ -90,33 +86,35 @@ const _: () = assert!(HEADER_SIZE % EXTENSION_ALIGN == 0);
 
 impl Header {
     /// Returns the live header of `handle`, or `None` when `handle` is not the
-    /// extension of a live registration (NULL, misaligned, or its header's
-    /// check does not name it).
+    /// extension of a live registration (NULL, or its header's check does not
+    /// name it).
     ///
-    /// This is the hot path of `get_dma_buffer`: a subtraction, a test and
-    /// one compare, with no lock and no search.
+    /// This is the hot path of `get_dma_buffer`: one compare against NULL and
+    /// the header size, one load and one compare, with no lock and no search.
     ///
     /// # Safety
     ///
     /// `handle` is NULL, or the `HEADER_SIZE` bytes in front of it are readable
-    /// memory. A handle whose registration was freed is a use-after-free, as a
-    /// stale `HwDeviceExtension` is on Windows.
+    /// memory that no one writes concurrently. A handle whose registration was
+    /// freed, or is being freed, is a use-after-free, as a stale
+    /// `HwDeviceExtension` is on Windows.
     #[inline]
     pub(crate) unsafe fn live<'a>(handle: *const c_void) -> Option<&'a Header> {
         let h = handle as usize;
-        if h < HEADER_SIZE || h % EXTENSION_ALIGN != 0 {
+        if h < HEADER_SIZE {
             return None;
         }
         let hdr = (h - HEADER_SIZE) as *const Header;
-        // SAFETY: `hdr` is aligned (checked above) and readable by the safety
-        // requirements; the field is read through a raw pointer, so no
-        // reference to a possibly bogus `Header` is made before the check.
-        let check = unsafe { &*ptr::addr_of!((*hdr).check) };
-        if check.load(Ordering::Acquire) != h {
+        // SAFETY: The bytes are readable by the safety requirements; the field
+        // is read unaligned through a raw pointer, so neither a misaligned
+        // bogus handle nor a reference to a bogus `Header` is made before the
+        // check.
+        let check = unsafe { ptr::addr_of!((*hdr).check).read_unaligned() };
+        if check != h {
             return None;
         }
         // SAFETY: The check names `handle`, so by the type invariant this is the
-        // header of a live registration.
+        // header of a live registration, which is aligned.
         Some(unsafe { &*hdr })
     }
 
@@ -227,9 +225,13 @@ impl Registration {
             .ok()
         });
 
+        let ext = block.as_ptr().wrapping_add(1) as usize;
+        // INVARIANT: The header names its extension in `check`: the registration
+        // is live. Callers learn the handle from our return value, which orders
+        // this write before their lookups.
         // SAFETY: `block` is a fresh allocation of `layout`, which starts with
         // room for a `Header` at its alignment; nothing else refers to it.
-        let ext = unsafe {
+        unsafe {
             block.as_ptr().write(Header {
                 debugfs,
                 buffer,
@@ -238,17 +240,8 @@ impl Registration {
                 dma_cpu,
                 dma_size,
                 dma_addr,
-                check: AtomicUsize::new(0),
-            });
-            block.as_ptr().add(1)
-        };
-        // INVARIANT: The header is written; publishing the handle in `check`
-        // makes the registration live.
-        // SAFETY: `block` points to the header just written.
-        unsafe {
-            (*block.as_ptr())
-                .check
-                .store(ext as usize, Ordering::Release)
+                check: ext,
+            })
         };
         Ok(Self(block))
     }
@@ -268,7 +261,8 @@ impl Drop for Registration {
     fn drop(&mut self) {
         let hdr = self.0.as_ptr();
         // INVARIANT: From here on the handle is no longer live.
-        self.header().check.store(0, Ordering::Release);
+        // SAFETY: By the type invariant we own the valid header at `hdr`.
+        unsafe { (*hdr).check = 0 };
         let layout = Self::layout(self.header().ext_size);
         // SAFETY: By the type invariant we own a valid `Header` at `hdr`; it is
         // dropped once, here, and not used afterwards.

@@ -168,7 +168,11 @@ pub(crate) fn register(dev: &Device<Bound>, init: &InitData) -> Result<usize> {
         return Err(EBUSY);
     }
     set_dma_mask(dev, init.address_bits())?;
-    let r = Registration::new(dev, init, reg.debugfs.as_ref())?;
+    let root = match crate::module_parameters::debugfs.value() {
+        true => reg.debugfs.as_ref(),
+        false => None,
+    };
+    let r = Registration::new(dev, init, root)?;
     let handle = r.handle();
     at(Site::Slot, reg.entries.reserve(1, GFP_KERNEL))?;
     at(Site::Devres, devres_add(dev, handle))?;

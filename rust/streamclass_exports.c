@@ -21,6 +21,7 @@ EXPORT_SYMBOL_NS_GPL(streamclass_register_device, "STREAMCLASS");
 EXPORT_SYMBOL_NS_GPL(streamclass_unregister_device, "STREAMCLASS");
 EXPORT_SYMBOL_NS_GPL(streamclass_get_dma_buffer, "STREAMCLASS");
 EXPORT_SYMBOL_NS_GPL(streamclass_get_physical_address, "STREAMCLASS");
+EXPORT_SYMBOL_NS_GPL(streamclass_nop, "STREAMCLASS");
 
 #define EXPORT_SYMBOL_RUST_GPL(sym) extern int sym; EXPORT_SYMBOL_NS_GPL(sym, "STREAMCLASS")
 #include "streamclass_rust_exports.h"

@@ -1,20 +1,26 @@
 #!/bin/sh
 # Build the test kernel (bzImage + in-tree modules, so Module.symvers exists)
-# from `make tinyconfig` plus a fragment of scripts/config/, with LLVM.
-# Usage: build-kernel.sh [FRAGMENT-NAME]   (default: test)
-# Caches: $CACHE/build/<kernel version>-<fragment name>-<fragment hash>/, reused
+# from `make tinyconfig` plus fragments of scripts/config/, with LLVM.
+# Usage: build-kernel.sh [test|bench]   (default: test)
+#   test: test.config; bench: test.config, then bench.config's overrides.
+# Caches: $CACHE/build/<kernel version>-<name>-<hash of the fragments>/, reused
 # when present. Prints that build directory.
 set -eu
 . "$(dirname "$0")/lib.sh"
 
-frag=$TOP/scripts/config/${1:-test}.config
-[ -f "$frag" ] || die "no config fragment $frag"
+name=${1:-test}
+case $name in
+test) frags=$TOP/scripts/config/test.config ;;
+bench) frags="$TOP/scripts/config/test.config $TOP/scripts/config/bench.config" ;;
+*) die "unknown kernel configuration '$name' (test or bench)" ;;
+esac
 src=$("$TOP/scripts/fetch-kernel.sh")
 "$TOP/scripts/check-tools.sh"
 
 kver=$(make -s -C "$src" kernelversion)
-hash=$(sha256sum "$frag" | cut -c1-12)
-out=$CACHE/build/$kver-${1:-test}-$hash
+# shellcheck disable=SC2086
+hash=$(cat $frags | sha256sum | cut -c1-12)
+out=$CACHE/build/$kver-$name-$hash
 if [ -f "$out/.built" ]; then
 	echo "$out"
 	exit 0
@@ -24,19 +30,26 @@ LIBCLANG_PATH=$(llvm-config$LLVM_SUFFIX --libdir)
 export LIBCLANG_PATH
 mk() { make -s -C "$src" O="$out" LLVM="$LLVM_SUFFIX" "$@"; }
 
-note "configuring Linux $kver ($(basename "$frag")) in $out"
+note "configuring Linux $kver ($name) in $out"
 mkdir -p "$out"
 mk tinyconfig >/dev/null
-"$src/scripts/kconfig/merge_config.sh" -m -O "$out" "$out/.config" "$frag" >/dev/null
+# shellcheck disable=SC2086
+"$src/scripts/kconfig/merge_config.sh" -m -O "$out" "$out/.config" $frags >/dev/null
 mk olddefconfig >/dev/null
 
-# Every option of the fragment must have survived olddefconfig.
-lost=$(grep -E '^(CONFIG_|# CONFIG_.* is not set)' "$frag" | while read -r line; do
+# Every option of the fragments (the last word on each) must have survived.
+# shellcheck disable=SC2086
+lost=$(cat $frags | awk '
+	/^# CONFIG_.* is not set$/ { k = $2 }
+	/^CONFIG_/ { k = $0; sub(/=.*/, "", k) }
+	/^(# )?CONFIG_/ { if (!(k in last)) order[++n] = k; last[k] = $0 }
+	END { for (i = 1; i <= n; i++) print last[order[i]] }' |
+	while read -r line; do
 	case $line in
 	"# "*)
 		opt=${line#\# }
 		opt=${opt%% *}
-		grep -q "^$opt=" "$out/.config" && echo "$opt"
+		! grep -q "^$opt=" "$out/.config" || echo "$opt"
 		;;
 	*) grep -qxF "$line" "$out/.config" || echo "${line%%=*}" ;;
 	esac

@@ -12,10 +12,7 @@ EXT=$(cd "$EXT" 2>/dev/null && pwd) || die "EXT folder not found"
 [ -f "$EXT/Kbuild" ] || [ -f "$EXT/Makefile" ] || die "no Kbuild or Makefile in $EXT"
 [ -f "$EXT/test.sh" ] || die "no test.sh in $EXT"
 
-"$TOP/scripts/provision.sh"
-KDIR=${KDIR:-$("$TOP/scripts/build-kernel.sh" test)}
-export KDIR
-"$TOP/scripts/build-modules.sh"
+prepare test
 
 LIBCLANG_PATH=$(llvm-config$LLVM_SUFFIX --libdir)
 export LIBCLANG_PATH

@@ -6,10 +6,7 @@
 set -eu
 . "$(dirname "$0")/lib.sh"
 
-"$TOP/scripts/provision.sh"
-KDIR=${KDIR:-$("$TOP/scripts/build-kernel.sh" test)}
-export KDIR
-"$TOP/scripts/build-modules.sh"
+prepare test
 
 mods=$(our_modules)
 logs=

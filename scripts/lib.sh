@@ -56,3 +56,12 @@ private_apt() {
 our_modules() {
 	find "$TOP" -name '*.ko' -not -path "$TOP/build/*" | sort
 }
+
+# Provision, build (or reuse) the kernel of configuration $1 (test or bench)
+# unless KDIR names one already, export KDIR, and build our modules for it.
+prepare() {
+	"$TOP/scripts/provision.sh"
+	KDIR=${KDIR:-$("$TOP/scripts/build-kernel.sh" "$1")}
+	export KDIR
+	"$TOP/scripts/build-modules.sh"
+}
