@@ -279,7 +279,7 @@ mod tests {
     /// so sweeps repeat until the buffer, the block and the devres action
     /// have each failed once. Needs the guest to let failslab and
     /// fail_page_alloc fail sleeping and order-0 allocations
-    /// (tests/scenarios/base/scenario.sh sets that up).
+    /// (the rig's /init, scripts/guest/init, sets that up).
     #[cfg(CONFIG_FAULT_INJECTION)]
     #[test]
     fn every_allocation_failure_is_enomem_and_frees_all() -> Result {

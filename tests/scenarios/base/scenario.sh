@@ -2,16 +2,6 @@
 # at insmod, then its C and Rust consumers (theirs too), and check what the
 # loaded modules show; unload everything.
 
-# Let failslab and fail_page_alloc fail sleeping and order-0 allocations, for
-# the fault-injection case (it drives them through the task's fail-nth).
-for fa in failslab fail_page_alloc; do
-	d=/sys/kernel/debug/$fa
-	[ -d "$d" ] || continue
-	echo N >"$d/ignore-gfp-wait"
-	echo 0 >"$d/verbose"
-	[ -e "$d/min-order" ] && echo 0 >"$d/min-order"
-done
-
 edu=$(grep -l 0x11e8 /sys/bus/pci/devices/*/device | head -n 1)
 edu=${edu%/device}
 edu=${edu##*/}
