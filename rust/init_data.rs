@@ -91,9 +91,8 @@ impl InitData {
         let ours = core::mem::size_of::<Self>();
         let theirs = size as usize;
         let mut data = Self::default();
-        // SAFETY: The caller guarantees `size` readable bytes at `ptr`; we read
-        // `min(size, ours)` of them into `data`, which is `ours` bytes long and
-        // valid for any bytes (all its fields are integers).
+        // `data` is `ours` bytes long and valid for any bytes (integer fields).
+        // SAFETY: `size` bytes are readable at `ptr`; we copy `min(size, ours)`.
         unsafe {
             core::ptr::copy_nonoverlapping(
                 ptr.cast::<u8>(),
@@ -102,8 +101,7 @@ impl InitData {
             )
         };
         if theirs > ours {
-            // SAFETY: The caller guarantees `size` readable bytes at `ptr`, and
-            // `ours < theirs`.
+            // SAFETY: `size` bytes are readable at `ptr`, and `ours < theirs`.
             let tail =
                 unsafe { core::slice::from_raw_parts(ptr.cast::<u8>().add(ours), theirs - ours) };
             if tail.iter().any(|&b| b != 0) {

@@ -105,10 +105,9 @@ impl Header {
             return None;
         }
         let hdr = (h - HEADER_SIZE) as *const Header;
-        // SAFETY: The bytes are readable by the safety requirements; the field
-        // is read unaligned through a raw pointer, so neither a misaligned
-        // bogus handle nor a reference to a bogus `Header` is made before the
-        // check.
+        // Read unaligned through a raw pointer: no reference to a possibly
+        // bogus, misaligned `Header` is made before the check.
+        // SAFETY: The bytes are readable by the safety requirements.
         let check = unsafe { ptr::addr_of!((*hdr).check).read_unaligned() };
         if check != h {
             return None;

@@ -111,10 +111,10 @@ pub(crate) fn teardown() {
 /// Sets the device's streaming and coherent DMA masks to `bits` bits.
 fn set_dma_mask(dev: &Device<Bound>, bits: u32) -> Result {
     let mask = DmaMask::try_new(bits)?;
-    // SAFETY: `dev` is a valid, bound device. The caller registers it from its
-    // probe, where the DMA configuration of the device is the driver's to set,
-    // and no DMA allocation of the class driver for it is in flight (the
-    // registry's lock is held and the device has no registration yet).
+    // The caller registers `dev` from its probe, where its DMA configuration is
+    // the driver's to set; the registry's lock is held and `dev` has no
+    // registration yet, so no DMA allocation of ours for it is in flight.
+    // SAFETY: `dev` is a valid, bound device, with no concurrent DMA setup.
     to_result(unsafe { bindings::dma_set_mask_and_coherent(raw(dev), mask.value()) })
 }
 
@@ -150,9 +150,9 @@ fn devres_add(dev: &Device<Bound>, handle: usize) -> Result {
 
 /// Withdraws the devres action of `devres_add`, if devres has not run it yet.
 fn devres_remove(dev: *mut bindings::device, handle: usize) {
-    // SAFETY: `dev` is valid: the registration being removed holds a reference
-    // to it. Not finding the action is fine (devres may be running it, and it
-    // will find no entry), hence the `nowarn` variant and the ignored result.
+    // Not finding the action is fine (devres may be running it, and it will
+    // find no entry), hence the `nowarn` variant and the ignored result.
+    // SAFETY: `dev` is valid: the registration being removed holds a reference.
     let _ = unsafe {
         bindings::devm_remove_action_nowarn(dev, Some(devres_release), handle as *mut c_void)
     };

@@ -5,7 +5,7 @@
 #   SCENARIO_DIR holds scenario.sh (run by /init from /scenario) and any files
 #   it needs; modules land in /lib/modules/streamclass in the guest.
 # Env: KDIR (kernel build dir, required), IOMMU=1 (intel-iommu + intel_iommu=on),
-#   EDU=N edu devices (default 1), MEM (default 2G), VM_TIMEOUT seconds
+#   EDU=N edu devices (default 1), MEM (default 1G), VM_TIMEOUT seconds
 #   (default 120), QEMU_ACCEL (default tcg), SMP (default 2).
 # Writes: build/vm/NAME/ (initramfs) and build/logs/NAME.log (the console).
 set -eu
@@ -49,7 +49,7 @@ done
 # QEMU exits 0 even after a panic: the verdict comes from the console log.
 # shellcheck disable=SC2086
 timeout "${VM_TIMEOUT:-120}" qemu-system-x86_64 -accel "${QEMU_ACCEL:-tcg}" \
-	-M "$machine" -m "${MEM:-2G}" -smp "${SMP:-2}" $iommu_dev $edus \
+	-M "$machine" -m "${MEM:-1G}" -smp "${SMP:-2}" $iommu_dev $edus \
 	-kernel "$kernel" -initrd "$root.cpio.gz" \
 	-append "console=ttyS0 printk.devkmsg=on panic=-1 oops=panic $append ${VM_APPEND:-}" \
 	-nodefaults -display none -monitor none -serial "file:$log" -no-reboot </dev/null ||

@@ -86,13 +86,27 @@ line ~ /^streamclass-init: dma-api errors: / && line !~ /errors: 0$/ {
 }
 line ~ /^streamclass-host: qemu exited/ { report(FILENAME ": " substr(line, 19)) }
 
-# Kernel reports. Each turns the run red.
-line ~ /(^|[^A-Za-z])(BUG|WARNING|Oops|UBSAN|KASAN|KFENCE):/ ||
-line ~ /^Kernel panic|general protection fault|unreferenced object 0x|suspected memory leaks|kmemleak: [0-9]+ new suspected/ ||
-line ~ /possible (recursive|circular) locking|inconsistent lock state|lock held when returning|INFO: (task .* blocked|possible|trying to register)/ ||
-line ~ /DMA-API: .*(driver|exceeded|failed|leak)/ ||
-line ~ /streamclass-init: kmemleak found/ {
-	report(FILENAME ": kernel report: " line)
+# Kernel reports. Each turns the run red; each kind counts as one failure per
+# log (a leak of 40 objects is one failure), and its first lines are listed.
+function kernel_report(kind) {
+	key = FILENAME SUBSEP kind
+	if (!(key in kinds)) {
+		kinds[key] = 0
+		reports++
+	}
+	if (kinds[key]++ < 3)
+		problem(FILENAME ": " kind ": " line)
+}
+line ~ /(^|[^A-Za-z])(UBSAN|KASAN|KFENCE):/ { kernel_report("sanitizer"); next }
+line ~ /possible (recursive|circular) locking|inconsistent lock state|lock held when returning|INFO: (task .* blocked|possible|trying to register)/ {
+	kernel_report("lockdep"); next
+}
+line ~ /DMA-API: .*(driver|exceeded|failed|leak)/ { kernel_report("DMA-API debug"); next }
+line ~ /(^|[^A-Za-z])(BUG|WARNING|Oops):|^Kernel panic|general protection fault/ {
+	kernel_report("oops/BUG/WARN"); next
+}
+line ~ /unreferenced object 0x|kmemleak: [0-9]+ new suspected|streamclass-init: kmemleak found/ {
+	kernel_report("kmemleak"); next
 }
 
 function endfile() {

@@ -41,9 +41,9 @@ fn faux_with_mask(name: &CStr) -> Result<faux::Registration> {
     let dev: &Device<Bound> = f.as_ref().as_ref();
     // `Device` is a transparent wrapper of `struct device`.
     let raw: *mut kernel::bindings::device = core::ptr::from_ref(dev).cast_mut().cast();
-    // SAFETY: `raw` is the valid device of `f`, not used for DMA yet; a faux
-    // device has no DMA mask storage, so point it at the coherent mask, as
-    // `kunit_device_register()` does.
+    // A faux device has no DMA mask storage: point it at the coherent mask,
+    // as `kunit_device_register()` does.
+    // SAFETY: `raw` is the valid device of `f`, not used for DMA yet.
     unsafe { (*raw).dma_mask = core::ptr::addr_of_mut!((*raw).coherent_dma_mask) };
     Ok(f)
 }
