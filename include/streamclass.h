@@ -73,7 +73,7 @@ struct streamclass_srb;
  * zeroed device extension and, when @init->dma_buffer_size is not 0, one
  * zeroed, page-aligned coherent DMA buffer below that mask. Both are freed by
  * streamclass_unregister_device() or, at the latest, when @dev unbinds.
- * The extension is aligned to 16 bytes.
+ * The extension is aligned to 8 bytes.
  *
  * Context: process context, may sleep.
  * Return: the device extension, which is the handle of the registration, or an

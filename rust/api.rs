@@ -20,7 +20,7 @@ use core::{
         align_of,
         size_of, //
     },
-    ptr::NonNull,
+    ptr::NonNull, //
 };
 use kernel::{
     device::{
@@ -29,7 +29,7 @@ use kernel::{
     },
     devres::Devres,
     dma::DmaAddress,
-    prelude::*,
+    prelude::*, //
 };
 
 use crate::{

@@ -10,8 +10,10 @@
 //! from `streamclass_get_dma_buffer()` (`StreamClassGetDmaBuffer`).
 //!
 //! - [`init_data`]: the initialization data and its checks;
-//! - `registration`: one registered device, its memory and its lookup;
-//! - `registry`: the owner of every registration, and devres at unbind;
+//! - `registration`: one registered device, its memory (a devres resource of
+//!   the device), its lookup and its release, the one place it is freed;
+//! - `registry`: the index of live registrations: register, unregister,
+//!   and what is left at unload;
 //! - [`ffi`]: the C ABI of `include/streamclass.h`;
 //! - [`api`]: the safe Rust API for Rust minidrivers.
 

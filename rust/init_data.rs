@@ -14,7 +14,7 @@ use kernel::{
         E2BIG,
         EINVAL, //
     },
-    prelude::*,
+    prelude::*, //
 };
 
 /// Size of the first published layout (`STREAMCLASS_INIT_DATA_SIZE_VER0`).

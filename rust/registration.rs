@@ -3,15 +3,20 @@
 //! One registered device: the class driver's bookkeeping, the device extension
 //! and the common DMA buffer.
 //!
-//! A registration is one `kmalloc` block, a [`Header`] followed by the zeroed
-//! extension, plus the coherent buffer the header owns. The extension's address
-//! is the handle minidrivers hold (`HwDeviceExtension` on Windows), so finding
-//! the header from a handle is a subtraction, and checking that the handle is
-//! live is one compare of a header field against the handle itself. The
-//! [`Registration`] value owns all of it; dropping it frees all of it.
+//! A registration is one devres allocation of the device, a [`Header`]
+//! followed by the zeroed extension, plus the coherent buffer the header owns.
+//! The extension's address is the handle minidrivers hold (`HwDeviceExtension`
+//! on Windows), so finding the header from a handle is a subtraction, and
+//! checking that the handle is live is one compare of a header field against
+//! the handle itself.
+//!
+//! Devres owns the allocation from [`create`] on, and [`release`], its release
+//! function, is the one place a registration is freed: devres calls it when
+//! the device unbinds, and `devres_release()` calls it when the minidriver
+//! unregisters (or the module unloads). Devres takes a resource off the
+//! device's list once, so it runs once.
 
 use core::{
-    alloc::Layout,
     ffi::c_void,
     fmt,
     mem::{
@@ -21,15 +26,10 @@ use core::{
     ptr::{
         self,
         NonNull, //
-    },
+    }, //
 };
 use kernel::{
-    alloc::{
-        allocator::Kmalloc,
-        flags::__GFP_ZERO,
-        Allocator,
-        NumaNode, //
-    },
+    bindings,
     debugfs,
     device::{
         Bound,
@@ -39,50 +39,46 @@ use kernel::{
         Coherent,
         DmaAddress, //
     },
-    prelude::*,
-    sync::aref::ARef, //
+    prelude::*, //
 };
 
 use crate::{
     init_data::InitData,
     registry::{
+        self,
         at,
+        raw,
         Site, //
-    },
+    }, //
 };
 
 /// What the class driver keeps in front of each device extension.
 ///
 /// Fields are dropped in declaration order: the debugfs entries (which show the
-/// buffer) go first, then the buffer (which needs the device), then the device
-/// reference. The hot fields come last, so that they end where the extension
-/// starts and a lookup reads one cache line.
+/// buffer) go first, then the buffer. The two fields `get_dma_buffer` reads
+/// come last, side by side, ending where the extension starts.
 ///
 /// # Invariants
 ///
 /// - `check` holds the address of the extension that follows this header while
-///   the registration is live, and 0 once its teardown has begun.
-/// - `dma_cpu`, `dma_size` and `dma_addr` describe `buffer` (null, 0, 0 when it
-///   is `None`) and never change while the registration is live.
-#[repr(C, align(16))]
+///   the registration is live, and 0 once [`release`] has begun.
+/// - `dma_cpu` is the CPU address of `buffer`, null when it is `None`.
+#[repr(C)]
 pub(crate) struct Header {
     debugfs: Option<Pin<KBox<debugfs::Scope<DebugInfo>>>>,
     buffer: Option<Coherent<[u8]>>,
-    dev: ARef<Device>,
-    ext_size: usize,
     dma_cpu: *mut u8,
-    dma_size: usize,
-    dma_addr: DmaAddress,
     check: usize,
 }
 
-/// Bytes of bookkeeping in front of each extension.
+/// Bytes of bookkeeping in front of each extension (the devres node aside).
 pub(crate) const HEADER_SIZE: usize = size_of::<Header>();
 
-/// Alignment of every device extension.
+/// Alignment of every device extension: devres data is aligned to 8 bytes
+/// (`ARCH_DMA_MINALIGN` on x86-64), and so is the header's size.
 pub(crate) const EXTENSION_ALIGN: usize = align_of::<Header>();
 
-const _: () = assert!(HEADER_SIZE % EXTENSION_ALIGN == 0);
+const _: () = assert!(HEADER_SIZE % EXTENSION_ALIGN == 0 && EXTENSION_ALIGN == 8);
 
 impl Header {
     /// Returns the live header of `handle`, or `None` when `handle` is not the
@@ -127,11 +123,12 @@ impl Header {
     /// buffer, or `None` when `va` is outside the buffer.
     #[inline]
     pub(crate) fn dma_address_of(&self, va: *const c_void) -> Option<(DmaAddress, usize)> {
-        let offset = (va as usize).wrapping_sub(self.dma_cpu as usize);
-        if self.dma_cpu.is_null() || offset >= self.dma_size {
+        let b = self.buffer.as_ref()?;
+        let offset = (va as usize).wrapping_sub(b.as_ptr().cast::<u8>() as usize);
+        if offset >= b.size() {
             return None;
         }
-        Some((self.dma_addr + offset as DmaAddress, self.dma_size - offset))
+        Some((b.dma_address() + offset as DmaAddress, b.size() - offset))
     }
 }
 
@@ -152,124 +149,104 @@ struct DebugInfo {
     dma_mask: Hex,
 }
 
-/// A registered device, owning its header, extension and DMA buffer.
+/// Allocates the zeroed extension and, when asked for, the coherent DMA buffer
+/// of `dev`, whose DMA mask must already be set, hands them to devres and
+/// returns the handle.
 ///
-/// # Invariants
-///
-/// `self.0` points to a `Header` written by [`Registration::new`], at the start
-/// of a `Kmalloc` block of `Registration::layout(header.ext_size)`, owned by
-/// this value alone.
-pub(crate) struct Registration(NonNull<Header>);
-
-// SAFETY: A `Registration` owns its block exclusively, and every field of the
-// header may be dropped or read from any thread (the raw `dma_cpu` pointer is
-// only handed out, never dereferenced here).
-unsafe impl Send for Registration {}
-
-impl Registration {
-    fn layout(ext_size: usize) -> Result<Layout> {
-        let size = HEADER_SIZE.checked_add(ext_size).ok_or(EINVAL)?;
-        Layout::from_size_align(size, EXTENSION_ALIGN).map_err(|_| EINVAL)
-    }
-
-    /// Allocates the zeroed extension and, when asked for, the coherent DMA
-    /// buffer of `dev`, whose DMA mask must already be set.
-    ///
-    /// On error nothing stays allocated: each allocation is owned by a value
-    /// that is dropped on the way out.
-    pub(crate) fn new(
-        dev: &Device<Bound>,
-        init: &InitData,
-        root: Option<&debugfs::Dir>,
-    ) -> Result<Self> {
-        let buffer = match init.dma_buffer_size {
-            0 => None,
-            len => Some(at(
-                Site::Buffer,
-                Coherent::<u8>::zeroed_slice(dev, len as usize, GFP_KERNEL),
-            )?),
-        };
-        let (dma_cpu, dma_size, dma_addr) = buffer.as_ref().map_or((ptr::null_mut(), 0, 0), |b| {
-            (b.as_mut_ptr().cast::<u8>(), b.size(), b.dma_address())
-        });
-        let ext_size = init.device_extension_size as usize;
-        let layout = Self::layout(ext_size)?;
-        let block = at(
-            Site::Block,
-            Kmalloc::alloc(layout, GFP_KERNEL | __GFP_ZERO, NumaNode::NO_NODE),
+/// On error nothing stays allocated: until devres takes the allocation, each
+/// allocation is owned by a value that is dropped on the way out.
+pub(crate) fn create(
+    dev: &Device<Bound>,
+    init: &InitData,
+    root: Option<&debugfs::Dir>,
+) -> Result<usize> {
+    let buffer = match init.dma_buffer_size {
+        0 => None,
+        len => Some(at(
+            Site::Buffer,
+            Coherent::<u8>::zeroed_slice(dev, len as usize, GFP_KERNEL),
+        )?),
+    };
+    let ext_size = init.device_extension_size as usize;
+    let size = HEADER_SIZE.checked_add(ext_size).ok_or(EINVAL)?;
+    // SAFETY: `release` is a valid devres release function and the name a
+    // static C string; the allocation is ours until `devres_add`.
+    let block = unsafe {
+        bindings::__devres_alloc_node(
+            Some(release),
+            size,
+            bindings::GFP_KERNEL | bindings::__GFP_ZERO,
+            bindings::NUMA_NO_NODE,
+            c"streamclass".as_char_ptr(),
         )
-        .map_err(|_| ENOMEM)?
-        .cast::<Header>();
+    };
+    let block = at(
+        Site::Block,
+        NonNull::new(block.cast::<Header>()).ok_or(ENOMEM),
+    )?;
 
-        // SAFETY: `dev` is a valid device; the mask is read for display only.
-        let mask = unsafe { (*crate::registry::raw(dev)).coherent_dma_mask };
-        // Debugfs is best effort, as everywhere in the kernel: a registration
-        // does not fail because its debugfs entries could not be made.
-        let debugfs = root.and_then(|root| {
-            let info = DebugInfo {
-                extension_size: ext_size,
-                dma_buffer_size: dma_size,
-                dma_address: Hex(dma_addr),
-                dma_mask: Hex(mask),
-            };
-            KBox::pin_init(
-                root.scope(info, dev.name(), |info, dir| {
-                    dir.read_only_file(c"extension_size", &info.extension_size);
-                    dir.read_only_file(c"dma_buffer_size", &info.dma_buffer_size);
-                    dir.read_only_file(c"dma_address", &info.dma_address);
-                    dir.read_only_file(c"dma_mask", &info.dma_mask);
-                }),
-                GFP_KERNEL,
-            )
-            .ok()
-        });
-
-        let ext = block.as_ptr().wrapping_add(1) as usize;
-        // INVARIANT: The header names its extension in `check`: the registration
-        // is live. Callers learn the handle from our return value, which orders
-        // this write before their lookups.
-        // SAFETY: `block` is a fresh allocation of `layout`, which starts with
-        // room for a `Header` at its alignment; nothing else refers to it.
-        unsafe {
-            block.as_ptr().write(Header {
-                debugfs,
-                buffer,
-                dev: dev.into(),
-                ext_size,
-                dma_cpu,
-                dma_size,
-                dma_addr,
-                check: ext,
-            })
+    // SAFETY: `dev` is a valid device; the mask is read for display only.
+    let mask = unsafe { (*raw(dev)).coherent_dma_mask };
+    // Debugfs is best effort, as everywhere in the kernel: a registration
+    // does not fail because its debugfs entries could not be made.
+    let debugfs = root.and_then(|root| {
+        let info = DebugInfo {
+            extension_size: ext_size,
+            dma_buffer_size: buffer.as_ref().map_or(0, |b| b.size()),
+            dma_address: Hex(buffer.as_ref().map_or(0, |b| b.dma_address())),
+            dma_mask: Hex(mask),
         };
-        Ok(Self(block))
-    }
+        KBox::pin_init(
+            root.scope(info, dev.name(), |info, dir| {
+                dir.read_only_file(c"extension_size", &info.extension_size);
+                dir.read_only_file(c"dma_buffer_size", &info.dma_buffer_size);
+                dir.read_only_file(c"dma_address", &info.dma_address);
+                dir.read_only_file(c"dma_mask", &info.dma_mask);
+            }),
+            GFP_KERNEL,
+        )
+        .ok()
+    });
 
-    fn header(&self) -> &Header {
-        // SAFETY: By the type invariant, `self.0` points to a valid `Header`.
-        unsafe { self.0.as_ref() }
-    }
-
-    /// The handle: the address of the extension.
-    pub(crate) fn handle(&self) -> usize {
-        self.0.as_ptr().wrapping_add(1) as usize
-    }
+    let dma_cpu = buffer
+        .as_ref()
+        .map_or(ptr::null_mut(), |b| b.as_mut_ptr().cast::<u8>());
+    let handle = block.as_ptr().wrapping_add(1) as usize;
+    // INVARIANT: `dma_cpu` is the buffer's address, and the header names its
+    // extension in `check`: the registration is live. Callers learn the handle from our return value, which orders
+    // this write before their lookups.
+    // SAFETY: `block` is a fresh, zeroed devres allocation of `size` bytes,
+    // aligned for a `Header`, that nothing else refers to.
+    unsafe {
+        block.as_ptr().write(Header {
+            debugfs,
+            buffer,
+            dma_cpu,
+            check: handle,
+        })
+    };
+    // From here on devres owns the allocation, and `release` frees it.
+    // SAFETY: `dev` is a valid, bound device and `block` a devres allocation
+    // made by `__devres_alloc_node` that was not added yet.
+    unsafe { bindings::devres_add(raw(dev), block.as_ptr().cast()) };
+    Ok(handle)
 }
 
-impl Drop for Registration {
-    fn drop(&mut self) {
-        let hdr = self.0.as_ptr();
-        // INVARIANT: From here on the handle is no longer live.
-        // SAFETY: By the type invariant we own the valid header at `hdr`.
-        unsafe { (*hdr).check = 0 };
-        let layout = Self::layout(self.header().ext_size);
-        // SAFETY: By the type invariant we own a valid `Header` at `hdr`; it is
-        // dropped once, here, and not used afterwards.
-        unsafe { ptr::drop_in_place(hdr) };
-        if let Ok(layout) = layout {
-            // SAFETY: By the type invariant the block was allocated by `Kmalloc`
-            // with this layout (which `new` computed without error).
-            unsafe { Kmalloc::free(self.0.cast(), layout) };
-        }
+/// The devres release function of a registration: takes it out of the
+/// registry and drops its header (debugfs entries, then the buffer). Devres
+/// frees the memory once this returns.
+///
+/// # Safety
+///
+/// Called by devres only, once, with a resource that [`create`] wrote.
+pub(crate) unsafe extern "C" fn release(_dev: *mut bindings::device, res: *mut c_void) {
+    let hdr = res.cast::<Header>();
+    registry::forget(hdr.wrapping_add(1) as usize);
+    // INVARIANT: From here on the handle is no longer live.
+    // SAFETY: `res` is a header written by `create`, which devres hands to this
+    // function once; nothing uses it afterwards.
+    unsafe {
+        (*hdr).check = 0;
+        ptr::drop_in_place(hdr);
     }
 }

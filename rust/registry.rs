@@ -1,40 +1,46 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! The class driver's registry: the one owner of every live [`Registration`].
+//! The class driver's registry: the index of every live registration.
 //!
-//! Registering a device puts its registration here; unregistering it, the
-//! device unbinding, or the module unloading takes it out and drops it, which
-//! frees it. Whichever comes first wins under the registry's lock; the others
-//! find nothing. The registry is sorted by handle, so `unregister` validates a
-//! handle by a binary search without touching the handle's memory.
+//! Devres owns each registration's memory (see `registration`); the registry
+//! maps handles to their devices, sorted by handle, so that `unregister`
+//! validates a handle by a binary search without touching the handle's
+//! memory, and so that the module can free what is left when it unloads.
+//! The registration's release function takes its entry out.
 
 use core::ffi::c_void;
 use kernel::{
-    bindings, debugfs,
+    bindings,
+    debugfs,
     device::{
         Bound,
         Device, //
     },
     dma::DmaMask,
     error::to_result,
-    prelude::*,
+    prelude::*, //
 };
 
 use crate::{
     init_data::InitData,
-    registration::Registration, //
+    registration::{
+        self,
+        HEADER_SIZE, //
+    }, //
 };
 
 /// A live registration and the device it belongs to.
+///
+/// `dev` is valid while the entry exists: the registration is on the device's
+/// devres list until its release function, which removes the entry, runs.
+#[derive(Clone, Copy)]
 struct Entry {
     handle: usize,
     dev: *mut bindings::device,
-    /// Owned: dropping the entry frees the registration.
-    _reg: Registration,
 }
 
-// SAFETY: `dev` is only compared and passed to devres, which may happen from
-// any thread; `Registration` is `Send`.
+// SAFETY: `dev` is only compared and passed to the driver core, which may
+// happen from any thread.
 unsafe impl Send for Entry {}
 
 /// Every live registration, sorted by handle, and the debugfs root.
@@ -58,12 +64,10 @@ kernel::sync::global_lock! {
 pub(crate) enum Site {
     /// The coherent DMA buffer.
     Buffer = 1,
-    /// The header and extension block.
+    /// The header and extension block, a devres allocation.
     Block = 2,
     /// The registry's slot.
     Slot = 4,
-    /// The devres action.
-    Devres = 8,
 }
 
 /// The sites that failed since the test last cleared it (KUnit builds only).
@@ -92,19 +96,25 @@ pub(crate) fn init() {
 
 /// Frees every registration left at module unload, then the debugfs root.
 pub(crate) fn teardown() {
+    let left = count();
+    if left > 0 {
+        pr_warn!("{left} device(s) still registered at unload; freeing them\n");
+    }
+    loop {
+        let last = REGISTRY.lock().entries.last().copied();
+        let Some(e) = last else { break };
+        if release_entry(e).is_err() {
+            // Devres is releasing it right now (the device is unbinding);
+            // do not wait for it here.
+            forget(e.handle);
+        }
+    }
+    // The (now empty) index's memory and the debugfs root go last.
     let (entries, root) = {
         let mut reg = REGISTRY.lock();
         (core::mem::take(&mut reg.entries), reg.debugfs.take())
     };
-    if !entries.is_empty() {
-        pr_warn!(
-            "{} device(s) still registered at unload; freeing them\n",
-            entries.len()
-        );
-    }
-    for e in entries {
-        devres_remove(e.dev, e.handle);
-    }
+    drop(entries);
     drop(root);
 }
 
@@ -118,44 +128,36 @@ fn set_dma_mask(dev: &Device<Bound>, bits: u32) -> Result {
     to_result(unsafe { bindings::dma_set_mask_and_coherent(raw(dev), mask.value()) })
 }
 
-/// The devres action that frees a registration when its device unbinds.
+/// Devres match function: the resource at `data`.
 ///
 /// # Safety
 ///
-/// Called by devres only, with the data given to `__devm_add_action`.
-unsafe extern "C" fn devres_release(data: *mut c_void) {
-    let entry = {
-        let mut reg = REGISTRY.lock();
-        let found = reg
-            .entries
-            .binary_search_by_key(&(data as usize), |e| e.handle);
-        found.ok().and_then(|i| reg.entries.remove(i).ok())
-    };
-    drop(entry);
+/// Called by devres only; it reads nothing through its pointers.
+unsafe extern "C" fn same_resource(
+    _dev: *mut bindings::device,
+    res: *mut c_void,
+    data: *mut c_void,
+) -> c_int {
+    c_int::from(res == data)
 }
 
-/// Asks devres to free the registration `handle` when `dev` unbinds.
-fn devres_add(dev: &Device<Bound>, handle: usize) -> Result {
-    // SAFETY: `dev` is a valid, bound device; `devres_release` is a valid
-    // action for any data, and the name is a static C string.
+/// Has devres run the release function of the registration `e` now, unless
+/// devres is already running it (then `Err`).
+fn release_entry(e: Entry) -> Result {
+    // SAFETY: `e.dev` is valid while the entry exists, which the caller saw
+    // just now; the reference keeps it valid after the release removes it.
+    let dev = unsafe { Device::get_device(e.dev) };
+    let res = (e.handle - HEADER_SIZE) as *mut c_void;
+    // SAFETY: `dev` is valid; the release and match functions are ours, and the
+    // match data is only compared.
     to_result(unsafe {
-        bindings::__devm_add_action(
-            raw(dev),
-            Some(devres_release),
-            handle as *mut c_void,
-            c"streamclass".as_char_ptr(),
+        bindings::devres_release(
+            raw(&dev),
+            Some(registration::release),
+            Some(same_resource),
+            res,
         )
     })
-}
-
-/// Withdraws the devres action of `devres_add`, if devres has not run it yet.
-fn devres_remove(dev: *mut bindings::device, handle: usize) {
-    // Not finding the action is fine (devres may be running it, and it will
-    // find no entry), hence the `nowarn` variant and the ignored result.
-    // SAFETY: `dev` is valid: the registration being removed holds a reference.
-    let _ = unsafe {
-        bindings::devm_remove_action_nowarn(dev, Some(devres_release), handle as *mut c_void)
-    };
 }
 
 /// Registers `dev`: sets its DMA mask, allocates its extension and buffer,
@@ -163,53 +165,62 @@ fn devres_remove(dev: *mut bindings::device, handle: usize) {
 pub(crate) fn register(dev: &Device<Bound>, init: &InitData) -> Result<usize> {
     init.validate()?;
     let mut reg = REGISTRY.lock();
-    let raw = raw(dev);
-    if reg.entries.iter().any(|e| e.dev == raw) {
+    // SAFETY: `dev` is valid; the release function is only compared.
+    let found = unsafe {
+        bindings::devres_find(
+            raw(dev),
+            Some(registration::release),
+            None,
+            core::ptr::null_mut(),
+        )
+    };
+    if !found.is_null() {
         return Err(EBUSY);
     }
     set_dma_mask(dev, init.address_bits())?;
+    at(Site::Slot, reg.entries.reserve(1, GFP_KERNEL))?;
     let root = match crate::module_parameters::debugfs.value() {
         true => reg.debugfs.as_ref(),
         false => None,
     };
-    let r = Registration::new(dev, init, root)?;
-    let handle = r.handle();
-    at(Site::Slot, reg.entries.reserve(1, GFP_KERNEL))?;
-    at(Site::Devres, devres_add(dev, handle))?;
+    let handle = registration::create(dev, init, root)?;
     let pos = reg
         .entries
         .binary_search_by_key(&handle, |e| e.handle)
         .unwrap_or_else(|pos| pos);
     let entry = Entry {
         handle,
-        dev: raw,
-        _reg: r,
+        dev: raw(dev),
     };
-    if let Err(e) = reg.entries.insert_within_capacity(pos, entry) {
-        // Cannot happen (a slot was reserved above), but never leak.
-        drop(reg);
-        let (kernel::alloc::kvec::InsertError::IndexOutOfBounds(entry)
-        | kernel::alloc::kvec::InsertError::OutOfCapacity(entry)) = e;
-        devres_remove(entry.dev, entry.handle);
-        return Err(ENOMEM);
-    }
+    // A slot was reserved above, so this cannot fail; if it did, the
+    // registration would only be missing from the index (devres still frees
+    // it at unbind), never leaked.
+    let _ = reg.entries.insert_within_capacity(pos, entry);
     Ok(handle)
 }
 
 /// Unregisters the registration `handle`, which is checked against the
 /// registry before anything is read from it.
 pub(crate) fn unregister(handle: usize) -> Result {
-    let entry = {
-        let mut reg = REGISTRY.lock();
+    let e = {
+        let reg = REGISTRY.lock();
         let i = reg
             .entries
             .binary_search_by_key(&handle, |e| e.handle)
             .map_err(|_| EINVAL)?;
-        reg.entries.remove(i).map_err(|_| EINVAL)?
+        reg.entries[i]
     };
-    devres_remove(entry.dev, entry.handle);
-    drop(entry);
-    Ok(())
+    // `Err` only when devres was releasing it concurrently: then it was not
+    // live any more by the time we got to it.
+    release_entry(e).map_err(|_| EINVAL)
+}
+
+/// Takes `handle` out of the index, if it is there (the release function).
+pub(crate) fn forget(handle: usize) {
+    let mut reg = REGISTRY.lock();
+    if let Ok(i) = reg.entries.binary_search_by_key(&handle, |e| e.handle) {
+        let _ = reg.entries.remove(i);
+    }
 }
 
 /// The number of live registrations.
@@ -232,7 +243,7 @@ pub(crate) fn raw<Ctx: kernel::device::DeviceContext>(dev: &Device<Ctx>) -> *mut
 ///
 /// `dev` is NULL or a valid `struct device` that stays bound to its driver for
 /// the lifetime `'a` (the caller registers from its probe; every allocation
-/// made for it is freed at the latest by the devres action at unbind).
+/// made for it is freed at the latest by devres at unbind).
 pub(crate) unsafe fn bound_device<'a>(dev: *mut bindings::device) -> Result<&'a Device<Bound>> {
     if dev.is_null() {
         return Err(EINVAL);

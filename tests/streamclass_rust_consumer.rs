@@ -10,7 +10,7 @@ use kernel::{
         Device, //
     },
     faux,
-    prelude::*,
+    prelude::*, //
 };
 
 module! {
