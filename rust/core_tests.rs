@@ -276,9 +276,9 @@ mod tests {
     /// kmemleak scan and DMA-API debug count check the memory); a failure in
     /// debugfs is absorbed (debugfs is best effort). The points of other
     /// subsystems (kmemleak, KASAN's stack depot) come and go between runs,
-    /// so sweeps repeat until the buffer and the block have each failed once
-    /// (the registry's slot fails only when its vector must grow, which it
-    /// need not after earlier tests). Needs the guest to let failslab and
+    /// so sweeps repeat until the buffer, the block and the registry's slot
+    /// have each failed once (the index is emptied of memory before each
+    /// attempt, so that its slot is allocated). Needs the guest to let failslab and
     /// fail_page_alloc fail sleeping and order-0 allocations
     /// (the rig's /init, scripts/guest/init, sets that up).
     #[cfg(CONFIG_FAULT_INJECTION)]
@@ -289,13 +289,14 @@ mod tests {
             Site,
             FAILED_SITES, //
         };
-        let want = Site::Buffer as u32 | Site::Block as u32;
+        let want = Site::Buffer as u32 | Site::Block as u32 | Site::Slot as u32;
         let f = faux(c"sc-fault", true)?;
         let (mut failed, mut absorbed, mut seen) = (0, 0, 0);
         for _sweep in 0..5 {
             let mut n = 1;
             loop {
                 FAILED_SITES.store(0, Relaxed);
+                registry::free_empty_index();
                 set_fail_nth(n);
                 let r = register(&f, &init(64, 2 * PAGE_SIZE as u32));
                 let injected = fail_nth() == 0;

@@ -223,6 +223,16 @@ pub(crate) fn forget(handle: usize) {
     }
 }
 
+/// Frees the index's memory when it is empty, so that the next registration
+/// must allocate its slot (for the fault-injection test).
+#[cfg(CONFIG_KUNIT)]
+pub(crate) fn free_empty_index() {
+    let mut reg = REGISTRY.lock();
+    if reg.entries.is_empty() {
+        reg.entries = KVec::new();
+    }
+}
+
 /// The number of live registrations.
 pub(crate) fn count() -> usize {
     REGISTRY.lock().entries.len()
