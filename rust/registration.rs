@@ -232,16 +232,15 @@ pub(crate) fn create(
     Ok(handle)
 }
 
-/// The devres release function of a registration: takes it out of the
-/// registry and drops its header (debugfs entries, then the buffer). Devres
-/// frees the memory once this returns.
+/// The devres release function of a registration: drops its header (debugfs
+/// entries, then the buffer) and, last, takes it out of the registry (module
+/// unload waits for that). Devres frees the memory once this returns.
 ///
 /// # Safety
 ///
 /// Called by devres only, once, with a resource that [`create`] wrote.
 pub(crate) unsafe extern "C" fn release(_dev: *mut bindings::device, res: *mut c_void) {
     let hdr = res.cast::<Header>();
-    registry::forget(hdr.wrapping_add(1) as usize);
     // INVARIANT: From here on the handle is no longer live.
     // SAFETY: `res` is a header written by `create`, which devres hands to this
     // function once; nothing uses it afterwards.
@@ -249,4 +248,5 @@ pub(crate) unsafe extern "C" fn release(_dev: *mut bindings::device, res: *mut c
         (*hdr).check = 0;
         ptr::drop_in_place(hdr);
     }
+    registry::forget(hdr.wrapping_add(1) as usize);
 }

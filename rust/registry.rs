@@ -18,7 +18,8 @@ use kernel::{
     },
     dma::DmaMask,
     error::to_result,
-    prelude::*, //
+    prelude::*,
+    sync::aref::ARef, //
 };
 
 use crate::{
@@ -100,13 +101,11 @@ pub(crate) fn teardown() {
     if left > 0 {
         pr_warn!("{left} device(s) still registered at unload; freeing them\n");
     }
-    loop {
-        let last = REGISTRY.lock().entries.last().copied();
-        let Some(e) = last else { break };
-        if release_entry(e).is_err() {
-            // Devres is releasing it right now (the device is unbinding);
-            // do not wait for it here.
-            forget(e.handle);
+    while let Some((handle, dev)) = find(None) {
+        if release(handle, &dev).is_err() {
+            // Devres is releasing it right now (the device is unbinding): its
+            // release function takes the entry out last; wait for that.
+            kernel::time::delay::fsleep(kernel::time::Delta::from_millis(1));
         }
     }
     // The (now empty) index's memory and the debugfs root go last.
@@ -141,18 +140,32 @@ unsafe extern "C" fn same_resource(
     c_int::from(res == data)
 }
 
-/// Has devres run the release function of the registration `e` now, unless
-/// devres is already running it (then `Err`).
-fn release_entry(e: Entry) -> Result {
-    // SAFETY: `e.dev` is valid while the entry exists, which the caller saw
-    // just now; the reference keeps it valid after the release removes it.
-    let dev = unsafe { Device::get_device(e.dev) };
-    let res = (e.handle - HEADER_SIZE) as *mut c_void;
+/// Finds `handle` in the index (the last entry when `None`) and takes a
+/// reference to its device, under the lock: the device is valid while the
+/// entry exists, since the release function must take the lock to remove it.
+fn find(handle: Option<usize>) -> Option<(usize, ARef<Device>)> {
+    let reg = REGISTRY.lock();
+    let e = match handle {
+        Some(h) => {
+            let i = reg.entries.binary_search_by_key(&h, |e| e.handle).ok()?;
+            reg.entries[i]
+        }
+        None => *reg.entries.last()?,
+    };
+    // SAFETY: `e.dev` is valid while the entry exists, and it does: we hold
+    // the lock.
+    Some((e.handle, unsafe { Device::get_device(e.dev) }))
+}
+
+/// Has devres run the release function of the registration `handle` of `dev`
+/// now, unless devres is already running it (then `Err`).
+fn release(handle: usize, dev: &Device) -> Result {
+    let res = (handle - HEADER_SIZE) as *mut c_void;
     // SAFETY: `dev` is valid; the release and match functions are ours, and the
     // match data is only compared.
     to_result(unsafe {
         bindings::devres_release(
-            raw(&dev),
+            raw(dev),
             Some(registration::release),
             Some(same_resource),
             res,
@@ -202,17 +215,10 @@ pub(crate) fn register(dev: &Device<Bound>, init: &InitData) -> Result<usize> {
 /// Unregisters the registration `handle`, which is checked against the
 /// registry before anything is read from it.
 pub(crate) fn unregister(handle: usize) -> Result {
-    let e = {
-        let reg = REGISTRY.lock();
-        let i = reg
-            .entries
-            .binary_search_by_key(&handle, |e| e.handle)
-            .map_err(|_| EINVAL)?;
-        reg.entries[i]
-    };
+    let (handle, dev) = find(Some(handle)).ok_or(EINVAL)?;
     // `Err` only when devres was releasing it concurrently: then it was not
     // live any more by the time we got to it.
-    release_entry(e).map_err(|_| EINVAL)
+    release(handle, &dev).map_err(|_| EINVAL)
 }
 
 /// Takes `handle` out of the index, if it is there (the release function).
