@@ -231,7 +231,7 @@ pub(crate) fn forget(handle: usize) {
 
 /// Frees the index's memory when it is empty, so that the next registration
 /// must allocate its slot (for the fault-injection test).
-#[cfg(CONFIG_KUNIT)]
+#[cfg(all(CONFIG_KUNIT, CONFIG_FAULT_INJECTION))]
 pub(crate) fn free_empty_index() {
     let mut reg = REGISTRY.lock();
     if reg.entries.is_empty() {
