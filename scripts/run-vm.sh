@@ -5,7 +5,7 @@
 #   SCENARIO_DIR holds scenario.sh (run by /init from /scenario) and any files
 #   it needs; modules land in /lib/modules/streamclass in the guest.
 # Env: KDIR (kernel build dir, required), IOMMU=1 (intel-iommu + intel_iommu=on),
-#   EDU=N edu devices (default 1), MEM (default 1G), VM_TIMEOUT seconds
+#   EDU=N edu devices (default 1), EDU_OPTS (e.g. ,dma_mask=0xffffff), MEM (default 1G), VM_TIMEOUT seconds
 #   (default 120), QEMU_ACCEL (default tcg), SMP (default 2).
 # Writes: build/vm/NAME/ (initramfs) and build/logs/NAME.log (the console).
 set -eu
@@ -42,7 +42,7 @@ fi
 edus=
 i=0
 while [ "$i" -lt "${EDU:-1}" ]; do
-	edus="$edus -device edu"
+	edus="$edus -device edu${EDU_OPTS:-}"
 	i=$((i + 1))
 done
 
