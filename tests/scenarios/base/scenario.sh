@@ -6,7 +6,7 @@ edu=$(grep -l 0x11e8 /sys/bus/pci/devices/*/device | head -n 1)
 edu=${edu%/device}
 edu=${edu##*/}
 
-ktap_suite streamclass_load 10
+ktap_suite streamclass_load 13
 check "insmod streamclass" insmod "$MODDIR/streamclass.ko"
 check "module live in sysfs" grep -qx live /sys/module/streamclass/initstate
 check "C ABI symbol in kallsyms" grep -qw streamclass_register_device /proc/kallsyms
@@ -19,6 +19,14 @@ if grep -q intel_iommu=on /proc/cmdline; then
 else
 	check "edu is not behind an IOMMU" test ! -e "/sys/bus/pci/devices/$edu/iommu_group"
 fi
+drv=/sys/bus/pci/drivers/streamclass_c_edu
+check "unbind edu frees its registration" sh -c \
+	"echo $edu >$drv/unbind && test ! -e /sys/kernel/debug/streamclass/$edu"
+check "bind edu registers it again" sh -c \
+	"echo $edu >$drv/bind && grep -qx 0xfffffff /sys/kernel/debug/streamclass/$edu/dma_mask"
+check "PCI remove frees, rescan registers again" sh -c \
+	"echo 1 >/sys/bus/pci/devices/$edu/remove && test ! -e /sys/kernel/debug/streamclass/$edu &&
+	 echo 1 >/sys/bus/pci/rescan && test -e /sys/kernel/debug/streamclass/$edu/dma_mask"
 check "streamclass busy while a consumer is loaded" sh -c '! rmmod streamclass'
 check "unload consumers, then streamclass" sh -c \
 	'rmmod streamclass_rust_consumer && rmmod streamclass_c_consumer && rmmod streamclass &&
