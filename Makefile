@@ -34,7 +34,7 @@ bench:
 
 clean:
 	rm -rf build
-	find rust tests samples \( -name '*.o' -o -name '*.ko' -o -name '*.mod*' -o \
-		-name '.*.cmd' -o -name '*.rmeta' -o -name 'modules.order' -o \
-		-name '*.d' \) -delete 2>/dev/null || true
-	rm -f Module.symvers modules.order
+	find . -type f -not -path './.git/*' \( -name '*.o' -o -name '*.ko' -o \
+		-name '*.mod' -o -name '*.mod.c' -o -name '.*.cmd' -o -name '*.rmeta' -o \
+		-name 'modules.order' -o -name 'Module.symvers' -o -name '*.d' -o \
+		-name 'streamclass_rust_exports.h' \) -delete

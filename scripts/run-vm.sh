@@ -30,7 +30,11 @@ ln -s busybox "$root/bin/sh"
 install -m 755 "$TOP/scripts/guest/init" "$root/init"
 cp "$TOP/scripts/guest/ktap.sh" "$root/lib/ktap.sh"
 cp -r "$scen"/. "$root/scenario/"
-for m in "$@"; do cp "$m" "$root/lib/modules/streamclass/"; done
+for m in "$@"; do
+	[ ! -e "$root/lib/modules/streamclass/${m##*/}" ] ||
+		die "two modules named ${m##*/} (a stale build? make clean)"
+	cp "$m" "$root/lib/modules/streamclass/"
+done
 (cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) >"$root.cpio.gz"
 
 machine=q35 iommu_dev= append=
