@@ -14,7 +14,8 @@
 //!   the device), its lookup and its release, the one place it is freed;
 //! - `registry`: the index of live registrations: register, unregister,
 //!   and what is left at unload;
-//! - [`ffi`]: the C ABI of `include/streamclass.h`;
+//! - `ffi`: the C ABI of `include/streamclass.h` (for C only: a Rust caller
+//!   could unregister a handle that a [`Registration`] owns);
 //! - [`api`]: the safe Rust API for Rust minidrivers.
 
 use kernel::prelude::*;
@@ -22,7 +23,7 @@ use kernel::prelude::*;
 pub mod api;
 #[cfg(CONFIG_KUNIT)]
 mod core_tests;
-pub mod ffi;
+mod ffi;
 pub mod init_data;
 mod registration;
 mod registry;

@@ -17,7 +17,11 @@ use crate::{
 /// `enum streamclass_buffer_type`.
 #[repr(u32)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum BufferType {
+#[expect(
+    dead_code,
+    reason = "mirrors the C enum; the SRB work uses the other kinds"
+)]
+pub(crate) enum BufferType {
     /// `STREAMCLASS_PER_REQUEST_EXTENSION`: not implemented yet.
     PerRequestExtension = 0,
     /// `STREAMCLASS_DMA_BUFFER`: the device's common DMA buffer.
@@ -28,7 +32,7 @@ pub enum BufferType {
 
 /// `struct streamclass_srb`: opaque until the SRB work defines it.
 #[repr(C)]
-pub struct Srb {
+pub(crate) struct Srb {
     _private: [u8; 0],
 }
 
@@ -50,7 +54,7 @@ fn warn_bad_handle(func: &CStr, handle: *const c_void) {
 /// bound while the call runs; `init` is NULL or points to at least
 /// `(*init).size` readable bytes.
 #[no_mangle]
-pub unsafe extern "C" fn streamclass_register_device(
+pub(crate) unsafe extern "C" fn streamclass_register_device(
     dev: *mut bindings::device,
     init: *const InitData,
 ) -> *mut c_void {
@@ -69,7 +73,7 @@ pub unsafe extern "C" fn streamclass_register_device(
 /// `streamclass_unregister_device()`: 0, or `-EINVAL` for a handle that is
 /// not a live registration. Reads nothing from the handle.
 #[no_mangle]
-pub extern "C" fn streamclass_unregister_device(handle: *mut c_void) -> c_int {
+pub(crate) extern "C" fn streamclass_unregister_device(handle: *mut c_void) -> c_int {
     match registry::unregister(handle as usize) {
         Ok(()) => 0,
         Err(e) => e.to_errno(),
@@ -83,7 +87,7 @@ pub extern "C" fn streamclass_unregister_device(handle: *mut c_void) -> c_int {
 /// `handle` is NULL or readable memory follows `Header::live`'s requirements:
 /// a freed handle is a use-after-free.
 #[no_mangle]
-pub unsafe extern "C" fn streamclass_get_dma_buffer(handle: *mut c_void) -> *mut c_void {
+pub(crate) unsafe extern "C" fn streamclass_get_dma_buffer(handle: *mut c_void) -> *mut c_void {
     // SAFETY: Forwarded from this function's safety requirements.
     match unsafe { Header::live(handle) } {
         Some(hdr) => hdr.dma_cpu().cast(),
@@ -100,7 +104,7 @@ pub unsafe extern "C" fn streamclass_get_dma_buffer(handle: *mut c_void) -> *mut
 ///
 /// As for [`streamclass_get_dma_buffer`]; `length` is NULL or writable.
 #[no_mangle]
-pub unsafe extern "C" fn streamclass_get_physical_address(
+pub(crate) unsafe extern "C" fn streamclass_get_physical_address(
     handle: *mut c_void,
     _srb: *mut Srb,
     va: *mut c_void,
@@ -129,6 +133,6 @@ pub unsafe extern "C" fn streamclass_get_physical_address(
 /// `streamclass_nop()`: returns its argument. The baseline of `make bench`, a
 /// bare call of an exported streamclass function.
 #[no_mangle]
-pub extern "C" fn streamclass_nop(handle: *mut c_void) -> *mut c_void {
+pub(crate) extern "C" fn streamclass_nop(handle: *mut c_void) -> *mut c_void {
     handle
 }
