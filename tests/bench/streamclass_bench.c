@@ -130,14 +130,19 @@ static u64 lookup_ratio(void *h)
 	return r[BENCH_REPEAT / 2];
 }
 
-static u64 register_ratio(struct faux_device *f)
+/*
+ * Returns 1000 x the median ratio of register+unregister to the raw
+ * allocations of the same sizes (kzalloc, and dma_alloc_coherent when @buf);
+ * *@ours and *@raw get the medians of their costs, in ns per cycle.
+ */
+static u64 register_ratio(struct faux_device *f, u32 buf_size, u64 *ours, u64 *raw)
 {
 	struct streamclass_init_data init = {
 		.size = sizeof(init),
 		.device_extension_size = BENCH_EXT,
-		.dma_buffer_size = BENCH_BUF,
+		.dma_buffer_size = buf_size,
 	};
-	u64 r[BENCH_REPEAT], t0, t1, t2;
+	u64 r[BENCH_REPEAT], a[BENCH_REPEAT], b[BENCH_REPEAT], t0, t1, t2;
 	dma_addr_t dma;
 	void *ext, *buf;
 	int i, k;
@@ -146,9 +151,11 @@ static u64 register_ratio(struct faux_device *f)
 		t0 = ktime_get_ns();
 		for (i = 0; i < BENCH_CYCLES; i++) {
 			ext = kzalloc(BENCH_EXT, GFP_KERNEL);
-			buf = dma_alloc_coherent(&f->dev, BENCH_BUF, &dma, GFP_KERNEL);
-			if (buf)
-				dma_free_coherent(&f->dev, BENCH_BUF, buf, dma);
+			if (buf_size) {
+				buf = dma_alloc_coherent(&f->dev, buf_size, &dma, GFP_KERNEL);
+				if (buf)
+					dma_free_coherent(&f->dev, buf_size, buf, dma);
+			}
 			kfree(ext);
 		}
 		t1 = ktime_get_ns();
@@ -159,8 +166,14 @@ static u64 register_ratio(struct faux_device *f)
 		}
 		t2 = ktime_get_ns();
 		r[k] = div64_u64((t2 - t1) * 1000, max_t(u64, t1 - t0, 1));
+		a[k] = div64_u64(t2 - t1, BENCH_CYCLES);
+		b[k] = div64_u64(t1 - t0, BENCH_CYCLES);
 	}
 	sort(r, BENCH_REPEAT, sizeof(u64), cmp_u64, NULL);
+	sort(a, BENCH_REPEAT, sizeof(u64), cmp_u64, NULL);
+	sort(b, BENCH_REPEAT, sizeof(u64), cmp_u64, NULL);
+	*ours = a[BENCH_REPEAT / 2];
+	*raw = b[BENCH_REPEAT / 2];
 	return r[BENCH_REPEAT / 2];
 }
 
@@ -175,7 +188,7 @@ static int __init bench_init(void)
 	struct streamclass_init_data big = {
 		.size = sizeof(big), .device_extension_size = BENCH_EXT, .dma_buffer_size = BENCH_BUF,
 	};
-	u64 one, many, reg;
+	u64 one, many, reg, nobuf, ours_ns, raw_ns, ours0_ns, raw0_ns;
 	int i, n = 0, ret = 0;
 
 	fdevs = kvcalloc(BENCH_DEVICES, sizeof(*fdevs), GFP_KERNEL);
@@ -192,7 +205,8 @@ static int __init bench_init(void)
 		}
 	}
 
-	reg = register_ratio(fdevs[1]);
+	reg = register_ratio(fdevs[1], BENCH_BUF, &ours_ns, &raw_ns);
+	nobuf = register_ratio(fdevs[1], 0, &ours0_ns, &raw0_ns);
 
 	handles[0] = streamclass_register_device(&fdevs[0]->dev, &big);
 	if (IS_ERR(handles[0])) {
@@ -214,6 +228,15 @@ static int __init bench_init(void)
 	       true);
 	report("register_unregister_ratio", "register+unregister / kzalloc+dma_alloc+frees", reg,
 	       true);
+	report("register_unregister_ns", "  register+unregister, ns per cycle", ours_ns * 1000,
+	       false);
+	report("raw_alloc_free_ns", "  kzalloc+dma_alloc_coherent+frees, ns", raw_ns * 1000,
+	       false);
+	report("register_unregister_nobuf_ratio", "the same without a buffer / kzalloc+kfree",
+	       nobuf, true);
+	report("register_unregister_nobuf_ns", "  register+unregister, no buffer, ns",
+	       ours0_ns * 1000, false);
+	report("raw_kzalloc_kfree_ns", "  kzalloc+kfree, ns", raw0_ns * 1000, false);
 	dir = debugfs_create_dir("streamclass_bench", NULL);
 	debugfs_create_file("registered", 0600, dir, NULL, &registered_fops);
 	return 0;
