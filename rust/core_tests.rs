@@ -70,16 +70,14 @@ fn buffer(h: *mut c_void) -> *mut u8 {
 }
 
 fn phys(h: *mut c_void, va: *mut u8) -> (u64, u32) {
+    phys_of(h, va, BufferType::DmaBuffer)
+}
+
+fn phys_of(h: *mut c_void, va: *mut u8, kind: BufferType) -> (u64, u32) {
     let mut len = 0xdead;
     // SAFETY: `h` is a live handle of the test or NULL; `len` is writable.
     let a = unsafe {
-        streamclass_get_physical_address(
-            h,
-            ptr::null_mut(),
-            va.cast(),
-            BufferType::DmaBuffer as u32,
-            &mut len,
-        )
+        streamclass_get_physical_address(h, ptr::null_mut(), va.cast(), kind as u32, &mut len)
     };
     (a, len)
 }
@@ -193,18 +191,8 @@ mod tests {
         );
         assert_eq!(phys(h, buf.wrapping_add(len)), (0, 0));
         assert_eq!(phys(h, buf.wrapping_sub(1)), (0, 0));
-        let mut n = 7;
-        // SAFETY: `h` is live and `n` writable.
-        let other = unsafe {
-            streamclass_get_physical_address(
-                h,
-                ptr::null_mut(),
-                buf.cast(),
-                BufferType::SrbDataBuffer as u32,
-                &mut n,
-            )
-        };
-        assert_eq!((other, n), (0, 0));
+        assert_eq!(phys_of(h, buf, BufferType::SrbDataBuffer), (0, 0));
+        assert_eq!(phys_of(h, buf, BufferType::PerRequestExtension), (0, 0));
         assert_eq!(streamclass_unregister_device(h), 0);
         Ok(())
     }

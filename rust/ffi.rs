@@ -17,9 +17,12 @@ use crate::{
 /// `enum streamclass_buffer_type`.
 #[repr(u32)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[expect(
-    dead_code,
-    reason = "mirrors the C enum; the SRB work uses the other kinds"
+#[cfg_attr(
+    not(CONFIG_KUNIT),
+    expect(
+        dead_code,
+        reason = "mirrors the C enum; the SRB work uses the other kinds"
+    )
 )]
 pub(crate) enum BufferType {
     /// `STREAMCLASS_PER_REQUEST_EXTENSION`: not implemented yet.
