@@ -12,6 +12,17 @@
 #include <linux/types.h>
 
 struct device;
+struct module;
+struct pci_dev;
+struct pci_device_id;
+struct streamclass_srb;
+
+/* The minidriver's callbacks (HwReceivePacket, HwInterrupt, HwCancelPacket,
+ * HwRequestTimeoutHandler of strmini.h); see struct streamclass_init_data. */
+typedef void (*streamclass_receive_packet_fn)(struct streamclass_srb *srb);
+typedef bool (*streamclass_interrupt_fn)(void *hw_device_extension);
+typedef void (*streamclass_cancel_packet_fn)(struct streamclass_srb *srb);
+typedef void (*streamclass_request_timeout_fn)(struct streamclass_srb *srb);
 
 /**
  * struct streamclass_init_data - what a minidriver asks of the class driver
@@ -27,6 +38,19 @@ struct device;
  * @dma_24bit_addresses: the device reaches the low 16 MiB only.
  * @dma_address_bits: the device's DMA addressing limit in bits (24..64);
  *                    0: 24 if @dma_24bit_addresses, else 64.
+ * @hw_receive_packet: device SRBs (required by streamclass_register_minidriver()).
+ * @hw_interrupt: the interrupt handler, hard-IRQ context; returns true when
+ *                the interrupt was the device's. NULL: no interrupt is requested.
+ * @hw_cancel_packet: asks the minidriver to end a pending SRB early (it still
+ *                    completes it); process context. May be NULL.
+ * @hw_request_timeout_handler: an SRB's timeout_counter ran out; process
+ *                              context. NULL: @hw_cancel_packet is called.
+ * @turn_off_synchronization: the class sends the next device SRB without
+ *                            waiting for the previous one to be ready.
+ *
+ * The callbacks and @turn_off_synchronization are used by
+ * streamclass_register_minidriver() only; streamclass_register_device()
+ * ignores them.
  *
  * Modelled on HW_INITIALIZATION_DATA of strmini.h.
  */
@@ -39,11 +63,18 @@ struct streamclass_init_data {
 	bool bus_master_dma;
 	bool dma_24bit_addresses;
 	u8 dma_address_bits;
-	/* callbacks are added here by later work */
+	/* since STREAMCLASS_INIT_DATA_SIZE_VER1 */
+	streamclass_receive_packet_fn hw_receive_packet;
+	streamclass_interrupt_fn hw_interrupt;
+	streamclass_cancel_packet_fn hw_cancel_packet;
+	streamclass_request_timeout_fn hw_request_timeout_handler;
+	bool turn_off_synchronization;
 };
 
 /* The first published layout of struct streamclass_init_data. */
 #define STREAMCLASS_INIT_DATA_SIZE_VER0 24
+/* The layout with the minidriver callbacks. */
+#define STREAMCLASS_INIT_DATA_SIZE_VER1 64
 
 /**
  * enum streamclass_buffer_type - what streamclass_get_physical_address() resolves
@@ -61,8 +92,139 @@ enum streamclass_buffer_type {
 	STREAMCLASS_SRB_DATA_BUFFER,
 };
 
-/* A stream request block; defined by the SRB work. May be NULL for the DMA buffer. */
-struct streamclass_srb;
+/**
+ * enum streamclass_srb_command - what an SRB asks (SRB_COMMAND of strmini.h,
+ * same values)
+ * @STREAMCLASS_SRB_READ_DATA: capture one frame of stream 0 into the DMA
+ *     buffer. A stream SRB on Windows; until streams exist the class sends it
+ *     to @hw_receive_packet (debugfs ``capture``).
+ * @STREAMCLASS_SRB_GET_STREAM_INFO: fill command_data.stream_info.
+ * @STREAMCLASS_SRB_INITIALIZE_DEVICE: start the device; command_data.config_info
+ *     describes it. A status other than success fails the probe.
+ * @STREAMCLASS_SRB_UNINITIALIZE_DEVICE: stop the device (no DMA, no
+ *     interrupts) before the class frees its resources.
+ * @STREAMCLASS_SRB_INITIALIZATION_COMPLETE: the class finished its start.
+ */
+enum streamclass_srb_command {
+	STREAMCLASS_SRB_READ_DATA = 0x0,
+	STREAMCLASS_SRB_GET_STREAM_INFO = 0x100,
+	STREAMCLASS_SRB_INITIALIZE_DEVICE = 0x107,
+	STREAMCLASS_SRB_UNINITIALIZE_DEVICE = 0x109,
+	STREAMCLASS_SRB_INITIALIZATION_COMPLETE = 0x10d,
+};
+
+/**
+ * enum streamclass_status - an SRB's status, set by the minidriver
+ *
+ * Documentation/streamclass.rst maps each to its NTSTATUS and Linux errno
+ * (in order: 0, -, -EOPNOTSUPP, -EIO, -ENOMEM, -EINVAL, -ECANCELED,
+ * -ETIMEDOUT, -ENODEV). An unknown value counts as -EIO.
+ */
+enum streamclass_status {
+	STREAMCLASS_STATUS_SUCCESS = 0,
+	STREAMCLASS_STATUS_PENDING = 1,
+	STREAMCLASS_STATUS_NOT_IMPLEMENTED = 2,
+	STREAMCLASS_STATUS_IO_DEVICE_ERROR = 3,
+	STREAMCLASS_STATUS_INSUFFICIENT_RESOURCES = 4,
+	STREAMCLASS_STATUS_INVALID_PARAMETER = 5,
+	STREAMCLASS_STATUS_CANCELLED = 6,
+	STREAMCLASS_STATUS_TIMEOUT = 7,
+	STREAMCLASS_STATUS_NO_SUCH_DEVICE = 8,
+};
+
+#define STREAMCLASS_MAX_ACCESS_RANGES 6
+
+/**
+ * struct streamclass_access_range - one BAR (ACCESS_RANGE)
+ * @start: the class's mapping of a memory BAR; NULL for an I/O-port BAR.
+ * @bus_address: the BAR's bus address.
+ * @length: its length in bytes.
+ * @in_memory: a memory BAR (RangeInMemory).
+ */
+struct streamclass_access_range {
+	void __iomem *start;
+	u64 bus_address;
+	u64 length;
+	bool in_memory;
+};
+
+/**
+ * struct streamclass_port_config - the device, for SRB_INITIALIZE_DEVICE
+ * (PORT_CONFIGURATION_INFORMATION)
+ * @size_of_this_packet: sizeof(struct streamclass_port_config).
+ * @number_of_access_ranges: used entries of @access_ranges (BARs 0.. in order;
+ *                           an unused BAR has length 0).
+ * @dev: the device.
+ * @pdev: the PCI device.
+ * @hw_device_extension: the zeroed device extension.
+ * @irq: the Linux IRQ number (BusInterruptLevel), 0 when the class requests
+ *       none. It is requested after SRB_INITIALIZE_DEVICE succeeds.
+ * @access_ranges: the BARs, mapped by the class.
+ */
+struct streamclass_port_config {
+	u32 size_of_this_packet;
+	u32 number_of_access_ranges;
+	struct device *dev;
+	struct pci_dev *pdev;
+	void *hw_device_extension;
+	unsigned int irq;
+	struct streamclass_access_range access_ranges[STREAMCLASS_MAX_ACCESS_RANGES];
+};
+
+/**
+ * struct streamclass_stream_info - for SRB_GET_STREAM_INFO (HW_STREAM_HEADER)
+ * @number_of_streams: set by the minidriver.
+ */
+struct streamclass_stream_info {
+	u32 number_of_streams;
+};
+
+/**
+ * struct streamclass_srb - a stream request block (HW_STREAM_REQUEST_BLOCK)
+ * @size_of_this_packet: sizeof(struct streamclass_srb).
+ * @command: enum streamclass_srb_command.
+ * @status: enum streamclass_status, set by the minidriver: PENDING when it
+ *          returns before the request is done; then it sets the final status
+ *          and calls streamclass_device_notification(DEVICE_REQUEST_COMPLETE).
+ * @stream_number: the stream of a data SRB (0).
+ * @hw_device_extension: the device extension.
+ * @srb_extension: the zeroed per-request extension, NULL when its size is 0.
+ * @command_data: per command: config_info (INITIALIZE_DEVICE) or
+ *                stream_info (GET_STREAM_INFO); NULL otherwise.
+ * @frame_number: READ_DATA: the frame's number, from 0 per device.
+ * @data_used: READ_DATA: bytes the device captured, set by the minidriver.
+ * @timeout_counter: seconds the class waits before it calls
+ *                   hw_request_timeout_handler (0: no timeout).
+ * @timeout_original: the timeout the class set.
+ */
+struct streamclass_srb {
+	u32 size_of_this_packet;
+	u32 command;
+	int status;
+	u32 stream_number;
+	void *hw_device_extension;
+	void *srb_extension;
+	union {
+		struct streamclass_port_config *config_info;
+		struct streamclass_stream_info *stream_info;
+		void *raw;
+	} command_data;
+	u64 frame_number;
+	u32 data_used;
+	u32 timeout_counter;
+	u32 timeout_original;
+};
+
+/**
+ * enum streamclass_notification - for streamclass_device_notification()
+ * @STREAMCLASS_READY_FOR_NEXT_DEVICE_REQUEST: the class may send the next
+ *     device SRB while @srb is still pending (completion implies it).
+ * @STREAMCLASS_DEVICE_REQUEST_COMPLETE: @srb is done; its status is final.
+ */
+enum streamclass_notification {
+	STREAMCLASS_READY_FOR_NEXT_DEVICE_REQUEST = 0,
+	STREAMCLASS_DEVICE_REQUEST_COMPLETE = 1,
+};
 
 /**
  * streamclass_register_device() - register a device with the class driver
@@ -127,6 +289,55 @@ void *streamclass_get_dma_buffer(void *hw_device_extension);
 dma_addr_t streamclass_get_physical_address(void *hw_device_extension, struct streamclass_srb *srb,
 					    void *va, enum streamclass_buffer_type type,
 					    u32 *length);
+
+/**
+ * __streamclass_register_minidriver() - register a PCI minidriver
+ * @name: the PCI driver's name (copied).
+ * @ids: the PCI IDs it binds, ending with an all-zero entry (copied).
+ * @init: its initialization data; @init->hw_receive_packet is required.
+ * @owner: the minidriver's module (streamclass_register_minidriver() passes
+ *         THIS_MODULE).
+ *
+ * The analogue of StreamClassRegisterMinidriver(): streamclass registers a
+ * struct pci_driver on the minidriver's behalf and runs each device's
+ * lifecycle (Documentation/streamclass.rst): enable, bus master, DMA mask,
+ * extension and DMA buffer, BARs, IRQ vectors, SRB_INITIALIZE_DEVICE,
+ * the IRQ, SRB_GET_STREAM_INFO, SRB_INITIALIZATION_COMPLETE; on removal
+ * pending SRBs are cancelled, SRB_UNINITIALIZE_DEVICE is sent, and then
+ * the IRQ, bus mastering, buffer, extension, BARs and device are released.
+ *
+ * Context: process context, may sleep.
+ * Return: the minidriver, or an ERR_PTR(): -EINVAL (NULL or empty argument,
+ * no hw_receive_packet, bad @init), -E2BIG, -ENOMEM, or the driver core's
+ * error (-EBUSY for a name in use).
+ */
+struct streamclass_minidriver *
+__streamclass_register_minidriver(const char *name, const struct pci_device_id *ids,
+				  const struct streamclass_init_data *init, struct module *owner);
+#define streamclass_register_minidriver(name, ids, init) \
+	__streamclass_register_minidriver(name, ids, init, THIS_MODULE)
+
+/**
+ * streamclass_unregister_minidriver() - unbind every device, then unregister
+ * @md: what streamclass_register_minidriver() returned; NULL or an ERR_PTR()
+ *      does nothing. Call it from the minidriver's module exit.
+ *
+ * Context: process context, may sleep.
+ */
+void streamclass_unregister_minidriver(struct streamclass_minidriver *md);
+
+/**
+ * streamclass_device_notification() - StreamClassDeviceNotification()
+ * @type: enum streamclass_notification.
+ * @hw_device_extension: the device's extension.
+ * @srb: the pending SRB it concerns (both kinds take it; stream.sys finds
+ *       the device's current one by itself).
+ *
+ * Any context, hard IRQ included. Completing an SRB twice, or one that is not
+ * pending, is ignored with a rate-limited warning.
+ */
+void streamclass_device_notification(enum streamclass_notification type,
+				     void *hw_device_extension, struct streamclass_srb *srb);
 
 /**
  * streamclass_check_init_data() - validate initialization data

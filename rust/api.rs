@@ -94,18 +94,24 @@ impl<T: Zeroable + Send + Sync + 'static> Registration<T> {
 
     /// The common DMA buffer, or `None` when `dma_buffer_size` was 0.
     pub fn dma_buffer(&self) -> Option<DmaBuffer<'_>> {
-        // SAFETY: By the type invariant the handle is live, so the header in
-        // front of it is readable.
-        let hdr = unsafe { Header::live(self.ext.as_ptr().cast::<c_void>()) }?;
-        let cpu = NonNull::new(hdr.dma_cpu())?;
-        let (dma, len) = hdr.dma_address_of(cpu.as_ptr().cast())?;
-        Some(DmaBuffer {
-            cpu,
-            len,
-            dma,
-            _p: PhantomData,
-        })
+        dma_buffer_of(self.ext.as_ptr() as usize)
     }
+}
+
+/// The DMA buffer of the live registration `handle`, borrowed for as long as
+/// the caller borrows what keeps the registration alive.
+pub(crate) fn dma_buffer_of<'a>(handle: usize) -> Option<DmaBuffer<'a>> {
+    // SAFETY: Callers pass the handle of a registration they keep live, so the
+    // header in front of it is readable.
+    let hdr = unsafe { Header::live(handle as *const c_void) }?;
+    let cpu = NonNull::new(hdr.dma_cpu())?;
+    let (dma, len) = hdr.dma_address_of(cpu.as_ptr().cast())?;
+    Some(DmaBuffer {
+        cpu,
+        len,
+        dma,
+        _p: PhantomData,
+    })
 }
 
 impl<T: Zeroable + Send + Sync + 'static> Drop for Registration<T> {
@@ -150,6 +156,39 @@ impl DmaBuffer<'_> {
     /// The kernel virtual address of the first byte.
     pub fn as_ptr(&self) -> *mut u8 {
         self.cpu.as_ptr()
+    }
+
+    /// Copies `src` into the buffer at `offset`; `EINVAL` past the end.
+    pub fn write(&self, offset: usize, src: &[u8]) -> Result {
+        self.range(offset, src.len())?;
+        // SAFETY: The range is inside the live buffer; raw copies make no
+        // reference to memory the device may write.
+        unsafe {
+            core::ptr::copy_nonoverlapping(src.as_ptr(), self.cpu.as_ptr().add(offset), src.len())
+        };
+        Ok(())
+    }
+
+    /// Copies bytes from the buffer at `offset` into `dst`; `EINVAL` past the
+    /// end.
+    pub fn read(&self, offset: usize, dst: &mut [u8]) -> Result {
+        self.range(offset, dst.len())?;
+        // SAFETY: As for `write`.
+        unsafe {
+            core::ptr::copy_nonoverlapping(
+                self.cpu.as_ptr().add(offset),
+                dst.as_mut_ptr(),
+                dst.len(),
+            )
+        };
+        Ok(())
+    }
+
+    fn range(&self, offset: usize, len: usize) -> Result {
+        match offset.checked_add(len) {
+            Some(end) if end <= self.len => Ok(()),
+            _ => Err(EINVAL),
+        }
     }
 
     /// The buffer as a slice.

@@ -16,7 +16,12 @@
 //!   and what is left at unload;
 //! - `ffi`: the C ABI of `include/streamclass.h` (for C only: a Rust caller
 //!   could unregister a handle that a [`Registration`] owns);
-//! - [`api`]: the safe Rust API for Rust minidrivers.
+//! - [`api`]: the safe Rust API of the core (a device registered from the
+//!   caller's own probe);
+//! - `minidriver`, `hw_device`, `pci`, [`srb`]: the minidriver model: the PCI
+//!   driver the class registers for a minidriver, each device's lifecycle,
+//!   the PCI resources, and stream request blocks;
+//! - [`minidriver_api`]: the safe Rust API of the minidriver model.
 
 use kernel::prelude::*;
 
@@ -24,15 +29,34 @@ pub mod api;
 #[cfg(CONFIG_KUNIT)]
 mod core_tests;
 mod ffi;
+mod hw_device;
 pub mod init_data;
+mod minidriver;
+pub mod minidriver_api;
+mod pci;
 mod registration;
 mod registry;
+pub mod srb;
 
 pub use api::{
     DmaBuffer,
     Registration, //
 };
 pub use init_data::InitData;
+pub use minidriver_api::{
+    Adapter,
+    AtomicWord,
+    Bar,
+    Minidriver,
+    MinidriverRegistration,
+    PciId,
+    Srb,
+    SrbSlot, //
+};
+pub use srb::{
+    Command,
+    Status, //
+};
 
 module! {
     type: StreamClass,

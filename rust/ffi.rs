@@ -10,8 +10,17 @@ use kernel::{bindings, dma::DmaAddress, ffi::c_char, prelude::*};
 
 use crate::{
     init_data::InitData,
+    minidriver::{
+        Minidriver,
+        Ops,
+        MAX_IDS, //
+    },
     registration::Header,
-    registry, //
+    registry,
+    srb::{
+        Request,
+        Srb, //
+    }, //
 };
 
 /// `enum streamclass_buffer_type`.
@@ -31,12 +40,6 @@ pub(crate) enum BufferType {
     DmaBuffer = 1,
     /// `STREAMCLASS_SRB_DATA_BUFFER`: not implemented yet.
     SrbDataBuffer = 2,
-}
-
-/// `struct streamclass_srb`: opaque until the SRB work defines it.
-#[repr(C)]
-pub(crate) struct Srb {
-    _private: [u8; 0],
 }
 
 extern "C" {
@@ -139,3 +142,98 @@ pub(crate) unsafe extern "C" fn streamclass_get_physical_address(
 pub(crate) extern "C" fn streamclass_nop(handle: *mut c_void) -> *mut c_void {
     handle
 }
+
+/// `__streamclass_register_minidriver()`.
+///
+/// # Safety
+///
+/// `name` is NULL or a C string; `ids` is NULL or an array ending with an
+/// all-zero entry; `init` as for [`streamclass_register_device`]; `owner` is
+/// the caller's module, whose callbacks stay valid until it unregisters.
+#[no_mangle]
+pub(crate) unsafe extern "C" fn __streamclass_register_minidriver(
+    name: *const c_char,
+    ids: *const bindings::pci_device_id,
+    init: *const InitData,
+    owner: *mut bindings::module,
+) -> *mut c_void {
+    let result = (|| {
+        if name.is_null() || ids.is_null() {
+            return Err(EINVAL);
+        }
+        // SAFETY: Forwarded from this function's safety requirements.
+        let init = unsafe { InitData::from_raw(init) }?;
+        if init.hw_receive_packet.is_none() {
+            return Err(EINVAL);
+        }
+        // SAFETY: `name` is a C string by the safety requirements.
+        let name = unsafe { CStr::from_char_ptr(name) };
+        let mut n = 0;
+        // SAFETY: The array ends with an all-zero entry; we read up to it, or
+        // up to one past the most we take.
+        while n <= MAX_IDS && unsafe { !is_terminator(&*ids.add(n)) } {
+            n += 1;
+        }
+        // SAFETY: `n` entries were read above.
+        let ids = unsafe { core::slice::from_raw_parts(ids, n) };
+        let md = Minidriver::register(name, ids, &init, Ops::for_c(&init), owner)?;
+        // SAFETY: Given to the caller until it unregisters; never moved.
+        Ok(KBox::into_raw(unsafe { Pin::into_inner_unchecked(md) }))
+    })();
+    match result {
+        Ok(md) => md.cast(),
+        Err(e) => e.to_ptr(),
+    }
+}
+
+fn is_terminator(id: &bindings::pci_device_id) -> bool {
+    id.vendor == 0 && id.subvendor == 0 && id.class_mask == 0
+}
+
+/// `streamclass_unregister_minidriver()`.
+///
+/// # Safety
+///
+/// `md` is NULL, an `ERR_PTR()`, or what `__streamclass_register_minidriver`
+/// returned and was not unregistered yet.
+#[no_mangle]
+pub(crate) unsafe extern "C" fn streamclass_unregister_minidriver(md: *mut c_void) {
+    if md.is_null() || (md as usize) >= (-(bindings::MAX_ERRNO as isize)) as usize {
+        return;
+    }
+    // SAFETY: Made by `KBox::into_raw` in registration, taken back once.
+    drop(unsafe { KBox::from_raw(md.cast::<Minidriver>()) });
+}
+
+/// `streamclass_device_notification()`.
+///
+/// # Safety
+///
+/// `srb` is NULL or an SRB the class handed to the minidriver (a completed
+/// and freed one is a use-after-free, as on Windows).
+#[no_mangle]
+pub(crate) unsafe extern "C" fn streamclass_device_notification(
+    kind: u32,
+    _hw_device_extension: *mut c_void,
+    srb: *mut Srb,
+) {
+    // SAFETY: Forwarded from this function's safety requirements.
+    let Some(req) = (unsafe { Request::from_srb(srb) }) else {
+        warn_bad_handle(c"device_notification (SRB)", srb.cast());
+        return;
+    };
+    match kind {
+        READY_FOR_NEXT_DEVICE_REQUEST => req.ready(),
+        DEVICE_REQUEST_COMPLETE => {
+            if !req.complete() {
+                warn_bad_handle(c"device_notification (completed twice)", srb.cast());
+            }
+        }
+        _ => warn_bad_handle(c"device_notification (unknown type)", srb.cast()),
+    }
+}
+
+/// `STREAMCLASS_READY_FOR_NEXT_DEVICE_REQUEST`.
+pub(crate) const READY_FOR_NEXT_DEVICE_REQUEST: u32 = 0;
+/// `STREAMCLASS_DEVICE_REQUEST_COMPLETE`.
+pub(crate) const DEVICE_REQUEST_COMPLETE: u32 = 1;

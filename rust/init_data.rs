@@ -9,6 +9,7 @@
 //! a larger (newer) one is accepted only when the bytes this version does not
 //! know are zero.
 
+use core::ffi::c_void;
 use kernel::{
     error::code::{
         E2BIG,
@@ -17,8 +18,21 @@ use kernel::{
     prelude::*, //
 };
 
+use crate::srb::Srb;
+
 /// Size of the first published layout (`STREAMCLASS_INIT_DATA_SIZE_VER0`).
 pub const INIT_DATA_SIZE_VER0: u32 = 24;
+
+/// Size of the layout with the minidriver callbacks
+/// (`STREAMCLASS_INIT_DATA_SIZE_VER1`).
+pub const INIT_DATA_SIZE_VER1: u32 = 64;
+
+/// `streamclass_receive_packet_fn` (`HwReceivePacket`).
+pub type ReceivePacketFn = unsafe extern "C" fn(srb: *mut Srb);
+/// `streamclass_interrupt_fn` (`HwInterrupt`).
+pub type InterruptFn = unsafe extern "C" fn(hw_device_extension: *mut c_void) -> bool;
+/// `streamclass_cancel_packet_fn` and `streamclass_request_timeout_fn`.
+pub type SrbFn = unsafe extern "C" fn(srb: *mut Srb);
 
 /// Largest device extension, in bytes.
 pub const MAX_DEVICE_EXTENSION_SIZE: u32 = 1 << 20;
@@ -35,7 +49,7 @@ pub const MAX_DMA_BUFFER_SIZE: u32 = 4 << 20;
 /// The booleans are bytes here: a caller may pass any byte value, and a Rust
 /// `bool` other than 0 or 1 would be undefined behaviour.
 #[repr(C)]
-#[derive(Clone, Copy, Default, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Default)]
 pub struct InitData {
     /// `sizeof(struct streamclass_init_data)` the caller was built with.
     pub size: u32,
@@ -53,9 +67,21 @@ pub struct InitData {
     pub dma_24bit_addresses: u8,
     /// DMA addressing limit in bits, 24 to 64; 0 derives it from the flags.
     pub dma_address_bits: u8,
+    /// `HwReceivePacket`: device SRBs (C minidrivers; Rust ones implement
+    /// [`crate::Minidriver`]).
+    pub hw_receive_packet: Option<ReceivePacketFn>,
+    /// `HwInterrupt`.
+    pub hw_interrupt: Option<InterruptFn>,
+    /// `HwCancelPacket`.
+    pub hw_cancel_packet: Option<SrbFn>,
+    /// `HwRequestTimeoutHandler`.
+    pub hw_request_timeout_handler: Option<SrbFn>,
+    /// Non-zero: `TurnOffSynchronization`.
+    pub turn_off_synchronization: u8,
+    _pad: [u8; 7],
 }
 
-const _: () = assert!(core::mem::size_of::<InitData>() == INIT_DATA_SIZE_VER0 as usize);
+const _: () = assert!(core::mem::size_of::<InitData>() == INIT_DATA_SIZE_VER1 as usize);
 
 impl InitData {
     /// Initialization data of the current layout, all zero but `size`.
@@ -69,6 +95,12 @@ impl InitData {
             bus_master_dma: 0,
             dma_24bit_addresses: 0,
             dma_address_bits: 0,
+            hw_receive_packet: None,
+            hw_interrupt: None,
+            hw_cancel_packet: None,
+            hw_request_timeout_handler: None,
+            turn_off_synchronization: 0,
+            _pad: [0; 7],
         }
     }
 
@@ -91,7 +123,9 @@ impl InitData {
         let ours = core::mem::size_of::<Self>();
         let theirs = size as usize;
         let mut data = Self::default();
-        // `data` is `ours` bytes long and valid for any bytes (integer fields).
+        // `data` is `ours` bytes long; its integer fields are valid for any
+        // bytes, and each callback is NULL (`None`) or, by the caller's
+        // contract, a function of the documented signature.
         // SAFETY: `size` bytes are readable at `ptr`; we copy `min(size, ours)`.
         unsafe {
             core::ptr::copy_nonoverlapping(

@@ -239,6 +239,18 @@ pub(crate) fn free_empty_index() {
     }
 }
 
+/// A debugfs directory `streamclass/<name>/`, when debugfs is on.
+pub(crate) fn debugfs_subdir(name: &CStr) -> Option<debugfs::Dir> {
+    if !crate::module_parameters::debugfs.value() {
+        return None;
+    }
+    REGISTRY
+        .lock()
+        .debugfs
+        .as_ref()
+        .map(|root| root.subdir(name))
+}
+
 /// The number of live registrations.
 pub(crate) fn count() -> usize {
     REGISTRY.lock().entries.len()

@@ -12,9 +12,17 @@
 #include <linux/stddef.h>
 #include <streamclass.h>
 
-static_assert(sizeof(struct streamclass_init_data) == STREAMCLASS_INIT_DATA_SIZE_VER0);
 static_assert(offsetof(struct streamclass_init_data, buffer_alignment) == 16);
 static_assert(offsetof(struct streamclass_init_data, dma_address_bits) == 22);
+static_assert(sizeof(struct streamclass_init_data) == STREAMCLASS_INIT_DATA_SIZE_VER1);
+static_assert(offsetof(struct streamclass_init_data, hw_receive_packet) == STREAMCLASS_INIT_DATA_SIZE_VER0);
+static_assert(offsetof(struct streamclass_init_data, turn_off_synchronization) == 56);
+static_assert(sizeof(struct streamclass_srb) == 64);
+static_assert(offsetof(struct streamclass_srb, command_data) == 32);
+static_assert(offsetof(struct streamclass_srb, timeout_original) == 56);
+static_assert(sizeof(struct streamclass_access_range) == 32);
+static_assert(offsetof(struct streamclass_port_config, access_ranges) == 40);
+static_assert(sizeof(struct streamclass_port_config) == 40 + 6 * 32);
 
 EXPORT_SYMBOL_NS_GPL(streamclass_check_init_data, "STREAMCLASS");
 EXPORT_SYMBOL_NS_GPL(streamclass_register_device, "STREAMCLASS");
@@ -22,14 +30,17 @@ EXPORT_SYMBOL_NS_GPL(streamclass_unregister_device, "STREAMCLASS");
 EXPORT_SYMBOL_NS_GPL(streamclass_get_dma_buffer, "STREAMCLASS");
 EXPORT_SYMBOL_NS_GPL(streamclass_get_physical_address, "STREAMCLASS");
 EXPORT_SYMBOL_NS_GPL(streamclass_nop, "STREAMCLASS");
+EXPORT_SYMBOL_NS_GPL(__streamclass_register_minidriver, "STREAMCLASS");
+EXPORT_SYMBOL_NS_GPL(streamclass_unregister_minidriver, "STREAMCLASS");
+EXPORT_SYMBOL_NS_GPL(streamclass_device_notification, "STREAMCLASS");
 
 #define EXPORT_SYMBOL_RUST_GPL(sym) extern int sym; EXPORT_SYMBOL_NS_GPL(sym, "STREAMCLASS")
 #include "streamclass_rust_exports.h"
 
-/* Called by the Rust side when a caller passes a handle that is not live. */
+/* Called by the Rust side when a caller passes a handle or SRB that is not live. */
 void streamclass_warn_bad_handle(const char *func, const void *handle);
 void streamclass_warn_bad_handle(const char *func, const void *handle)
 {
-	pr_warn_ratelimited("streamclass: %s: %p is not a registered device extension\n",
+	pr_warn_ratelimited("streamclass: %s: %p is not live\n",
 			    func, handle);
 }

@@ -1,6 +1,7 @@
 #!/bin/sh
 # `make check`: provision, build the test kernel and our modules, boot one VM
-# per scenario of tests/scenarios (the base one, then with the Intel IOMMU),
+# per scenario of tests/scenarios (core, then minidriver capture; each without
+# and with the Intel IOMMU),
 # and judge the console logs (scripts/verdict.awk).
 # Env: KDIR to use an existing Rust-enabled kernel build; SCENARIOS to pick.
 set -eu
@@ -10,7 +11,7 @@ prepare test
 
 mods=$(our_modules)
 logs=
-for s in ${SCENARIOS:-base base:iommu}; do
+for s in ${SCENARIOS:-base base:iommu capture capture:iommu}; do
 	dir=${s%%:*}
 	name=$dir
 	iommu=0

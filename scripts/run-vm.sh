@@ -2,8 +2,9 @@
 # Boot the test kernel once in QEMU (TCG) with an initramfs holding busybox,
 # the given modules and a scenario folder, and keep the serial console.
 # Usage: run-vm.sh NAME SCENARIO_DIR [MODULE.ko...]
-#   SCENARIO_DIR holds scenario.sh (run by /init from /scenario) and any files
-#   it needs; modules land in /lib/modules/streamclass in the guest.
+#   SCENARIO_DIR holds scenario.sh (run by /init from /scenario), optionally
+#   vm.env (VAR=value defaults for the settings below), and any files it
+#   needs; modules land in /lib/modules/streamclass in the guest.
 # Env: KDIR (kernel build dir, required), IOMMU=1 (intel-iommu + intel_iommu=on),
 #   EDU=N edu devices (default 1), EDU_OPTS (e.g. ,dma_mask=0xffffff), MEM (default 1G), VM_TIMEOUT seconds
 #   (default 120), QEMU_ACCEL (default tcg), SMP (default 2).
@@ -17,6 +18,11 @@ shift 2
 kernel=$KDIR/arch/x86/boot/bzImage
 [ -f "$kernel" ] || die "no kernel image at $kernel"
 [ -f "$scen/scenario.sh" ] || die "no scenario.sh in $scen"
+# A scenario's own VM settings (EDU, MEM...), unless the caller set them.
+if [ -f "$scen/vm.env" ]; then
+	# shellcheck disable=SC1091
+	eval "$(sed -n 's/^\([A-Z_]*\)=\(.*\)$/: "${\1:=\2}"/p' "$scen/vm.env")"
+fi
 command -v qemu-system-x86_64 >/dev/null || die "qemu-system-x86_64 not found (scripts/provision.sh installs it)"
 bb=$(command -v busybox) || die "busybox not found (apt-get install busybox-static)"
 

@@ -1,0 +1,229 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! A registered minidriver (`StreamClassRegisterMinidriver`): its copy of the
+//! initialization data and PCI IDs, its callbacks, and the `struct pci_driver`
+//! the class registers on its behalf. Probe and remove hand each device to
+//! `hw_device`.
+
+use core::{
+    ffi::c_void,
+    sync::atomic::{
+        AtomicBool,
+        Ordering, //
+    }, //
+};
+use kernel::{
+    bindings,
+    debugfs,
+    error::to_result,
+    prelude::*,
+    str::CString,
+    types::Opaque, //
+};
+
+use crate::{
+    hw_device::HwDevice,
+    init_data::InitData,
+    pci::Pdev,
+    registry,
+    srb::Srb, //
+};
+
+/// Most PCI IDs one minidriver may pass.
+pub(crate) const MAX_IDS: usize = 256;
+
+/// How the class calls a minidriver: C function pointers from its init data,
+/// or the monomorphised glue of a Rust [`crate::Minidriver`].
+#[derive(Clone, Copy)]
+pub(crate) struct Ops {
+    pub(crate) receive: fn(&HwDevice, *mut Srb),
+    pub(crate) interrupt: Option<fn(&HwDevice) -> bool>,
+    pub(crate) cancel: Option<fn(&HwDevice, *mut Srb)>,
+    pub(crate) timeout: Option<fn(&HwDevice, *mut Srb)>,
+}
+
+fn c_receive(hw: &HwDevice, srb: *mut Srb) {
+    if let Some(f) = hw.minidriver().init.hw_receive_packet {
+        // SAFETY: A C minidriver's callback, given a live SRB.
+        unsafe { f(srb) }
+    }
+}
+
+fn c_interrupt(hw: &HwDevice) -> bool {
+    match hw.minidriver().init.hw_interrupt {
+        // SAFETY: A C minidriver's callback, given its live extension.
+        Some(f) => unsafe { f(hw.handle as *mut c_void) },
+        None => false,
+    }
+}
+
+fn c_cancel(hw: &HwDevice, srb: *mut Srb) {
+    if let Some(f) = hw.minidriver().init.hw_cancel_packet {
+        // SAFETY: A C minidriver's callback, given a live SRB.
+        unsafe { f(srb) }
+    }
+}
+
+fn c_timeout(hw: &HwDevice, srb: *mut Srb) {
+    if let Some(f) = hw.minidriver().init.hw_request_timeout_handler {
+        // SAFETY: A C minidriver's callback, given a live SRB.
+        unsafe { f(srb) }
+    }
+}
+
+impl Ops {
+    /// The calls of a C minidriver, for the callbacks it set in `init`.
+    pub(crate) fn for_c(init: &InitData) -> Self {
+        Self {
+            receive: c_receive,
+            interrupt: init
+                .hw_interrupt
+                .map(|_| c_interrupt as fn(&HwDevice) -> bool),
+            cancel: init
+                .hw_cancel_packet
+                .map(|_| c_cancel as fn(&HwDevice, *mut Srb)),
+            timeout: init
+                .hw_request_timeout_handler
+                .map(|_| c_timeout as fn(&HwDevice, *mut Srb)),
+        }
+    }
+}
+
+/// A registered minidriver.
+///
+/// # Invariants
+///
+/// `driver` is registered with the PCI core while `registered` is true;
+/// its `name` and `id_table` point into `name` and `ids`.
+#[pin_data(PinnedDrop)]
+pub(crate) struct Minidriver {
+    #[pin]
+    driver: Opaque<bindings::pci_driver>,
+    pub(crate) name: CString,
+    ids: KVec<bindings::pci_device_id>,
+    pub(crate) init: InitData,
+    pub(crate) ops: Ops,
+    pub(crate) debugfs: Option<debugfs::Dir>,
+    registered: AtomicBool,
+}
+
+// SAFETY: After registration the minidriver is only read, and the PCI core
+// may call its driver from any thread.
+unsafe impl Send for Minidriver {}
+// SAFETY: As above.
+unsafe impl Sync for Minidriver {}
+
+impl Minidriver {
+    /// Registers a PCI driver named `name` for `ids` (without terminator),
+    /// owned by `owner`, that runs the streamclass lifecycle for each device.
+    pub(crate) fn register(
+        name: &CStr,
+        ids: &[bindings::pci_device_id],
+        init: &InitData,
+        ops: Ops,
+        owner: *mut bindings::module,
+    ) -> Result<Pin<KBox<Self>>> {
+        init.validate()?;
+        if name.is_empty() || ids.is_empty() || ids.len() > MAX_IDS {
+            return Err(EINVAL);
+        }
+        let mut table = KVec::with_capacity(ids.len() + 1, GFP_KERNEL)?;
+        table.extend_from_slice(ids, GFP_KERNEL)?;
+        // SAFETY: An all-zero `pci_device_id` is the table's terminator.
+        table.push(unsafe { core::mem::zeroed() }, GFP_KERNEL)?;
+        let name = CString::try_from(name)?;
+        let debugfs = registry::debugfs_subdir(&name);
+        let md = KBox::pin_init(
+            pin_init!(Self {
+                driver: Opaque::uninit(),
+                name,
+                ids: table,
+                init: *init,
+                ops,
+                debugfs,
+                registered: AtomicBool::new(false),
+            }),
+            GFP_KERNEL,
+        )?;
+        let drv = md.driver.get();
+        // SAFETY: `drv` is ours, not registered yet; zero is a valid
+        // `pci_driver` to start from, and the name and table live in `md`.
+        unsafe {
+            drv.write(core::mem::zeroed());
+            (*drv).name = md.name.as_char_ptr();
+            (*drv).id_table = md.ids.as_ptr();
+            (*drv).probe = Some(probe);
+            (*drv).remove = Some(remove);
+        }
+        // SAFETY: `drv` is a filled `pci_driver` that lives, pinned, until
+        // `PinnedDrop` unregisters it; `owner` is the minidriver's module.
+        to_result(unsafe { bindings::__pci_register_driver(drv, owner, md.name.as_char_ptr()) })?;
+        // INVARIANT: Registered just above.
+        md.registered.store(true, Ordering::Release);
+        Ok(md)
+    }
+
+    /// The minidriver whose `pci_driver` is `drv`.
+    ///
+    /// # Safety
+    ///
+    /// `drv` is the `driver` field of a live `Minidriver`.
+    unsafe fn from_driver<'a>(drv: *mut bindings::pci_driver) -> &'a Self {
+        let off = core::mem::offset_of!(Self, driver);
+        // SAFETY: By the safety requirements, `drv` is at `off` in a `Self`.
+        unsafe { &*drv.cast::<u8>().sub(off).cast::<Self>() }
+    }
+}
+
+#[pinned_drop]
+impl PinnedDrop for Minidriver {
+    fn drop(self: Pin<&mut Self>) {
+        if self.registered.load(Ordering::Acquire) {
+            // SAFETY: Registered (type invariant); this removes every device
+            // first, so no probe or remove runs once it returns.
+            unsafe { bindings::pci_unregister_driver(self.driver.get()) };
+        }
+    }
+}
+
+/// The `probe` of every minidriver's `pci_driver`.
+///
+/// # Safety
+///
+/// Called by the PCI core with a device matched to a registered minidriver.
+unsafe extern "C" fn probe(
+    pdev: *mut bindings::pci_dev,
+    _id: *const bindings::pci_device_id,
+) -> c_int {
+    // SAFETY: `pdev` is being bound to one of our drivers, whose `Minidriver`
+    // lives until it is unregistered, which first removes this device.
+    let md = unsafe { Minidriver::from_driver((*pdev).driver) };
+    match HwDevice::probe(md, Pdev(pdev)) {
+        Ok(hw) => {
+            // SAFETY: The box is given to the device's driver data until
+            // `remove` takes it back; it is never moved out of.
+            let raw = KBox::into_raw(unsafe { Pin::into_inner_unchecked(hw) });
+            // SAFETY: `pdev` is valid.
+            unsafe { bindings::dev_set_drvdata(Pdev(pdev).dev(), raw.cast()) };
+            0
+        }
+        Err(e) => e.to_errno(),
+    }
+}
+
+/// The `remove` of every minidriver's `pci_driver`: unbind, PCI removal,
+/// minidriver unregistration.
+///
+/// # Safety
+///
+/// Called by the PCI core for a device `probe` bound.
+unsafe extern "C" fn remove(pdev: *mut bindings::pci_dev) {
+    // SAFETY: `pdev` is valid; probe stored a `KBox<HwDevice>` in its data.
+    let raw = unsafe { bindings::dev_get_drvdata(Pdev(pdev).dev()) }.cast::<HwDevice>();
+    // SAFETY: Set by `probe` from `KBox::into_raw`, taken back once, here.
+    let hw = unsafe { KBox::from_raw(raw) };
+    // SAFETY: `pdev` is valid.
+    unsafe { bindings::dev_set_drvdata(Pdev(pdev).dev(), core::ptr::null_mut()) };
+    // The one place a device's state is freed: `HwDevice`'s drop.
+    drop(hw);
+}

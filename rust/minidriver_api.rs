@@ -1,0 +1,452 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! The safe Rust API of the minidriver model.
+//!
+//! A Rust minidriver implements [`Minidriver`] and, from its module's init,
+//! creates a [`MinidriverRegistration`] with its PCI IDs: the class registers
+//! the PCI driver and, per device, calls the trait's methods with an
+//! [`Adapter`] (the device: extension, DMA buffer, BARs) and [`Srb`] tokens.
+//!
+//! ```ignore
+//! struct Capture;
+//! #[vtable]
+//! impl streamclass::Minidriver for Capture {
+//!     type Extension = Ext;
+//!     const INIT_DATA: InitData = ...;
+//!     fn receive_packet(dev: &Adapter<Self>, srb: Srb) {
+//!         match srb.command() {
+//!             Command::InitializeDevice => srb.complete(Status::Success),
+//!             _ => srb.complete(Status::NotImplemented),
+//!         }
+//!     }
+//! }
+//! ```
+
+use core::{
+    marker::PhantomData,
+    mem::{
+        align_of,
+        size_of, //
+    },
+    ptr::{
+        self,
+        NonNull, //
+    },
+    sync::atomic::{
+        AtomicU64,
+        AtomicUsize,
+        Ordering, //
+    }, //
+};
+use kernel::{
+    bindings,
+    device::Device,
+    error::VTABLE_DEFAULT_ERROR,
+    prelude::*,
+    ThisModule, //
+};
+
+use crate::{
+    api::DmaBuffer,
+    hw_device::HwDevice,
+    init_data::InitData,
+    minidriver::{
+        self,
+        Ops, //
+    },
+    registration::EXTENSION_ALIGN,
+    srb::{
+        self,
+        Command,
+        Request,
+        Status, //
+    }, //
+};
+
+/// A minidriver: the callbacks of `HW_INITIALIZATION_DATA`, as methods.
+///
+/// The optional methods are called only when implemented (`#[vtable]`):
+/// without [`Minidriver::interrupt`] no IRQ is requested.
+#[vtable]
+pub trait Minidriver: Sized + Send + Sync + 'static {
+    /// The device extension: zeroed by the class, so valid when all zero.
+    type Extension: Zeroable + Send + Sync + 'static;
+
+    /// The initialization data; the class sets `size`,
+    /// `device_extension_size` and ignores the C callback fields.
+    const INIT_DATA: InitData;
+
+    /// `HwReceivePacket`: every device SRB. Complete `srb` now, or keep it
+    /// (for example in an [`SrbSlot`] of the extension) and complete it later,
+    /// from any context.
+    fn receive_packet(dev: &Adapter<Self>, srb: Srb);
+
+    /// `HwInterrupt`, in hard-IRQ context: true when the interrupt was the
+    /// device's.
+    fn interrupt(_dev: &Adapter<Self>) -> bool {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
+
+    /// `HwCancelPacket`: end the pending SRB of `command`/`frame` early; it
+    /// must still be completed (with [`Status::Cancelled`]).
+    fn cancel_packet(_dev: &Adapter<Self>, _command: Command, _frame: u64) {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
+
+    /// `HwRequestTimeoutHandler`: the SRB's timeout ran out.
+    fn request_timeout(_dev: &Adapter<Self>, _command: Command, _frame: u64) {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
+}
+
+/// A PCI vendor and device ID the minidriver binds (any subsystem).
+#[derive(Clone, Copy, Debug)]
+pub struct PciId {
+    vendor: u16,
+    device: u16,
+}
+
+impl PciId {
+    /// The ID `vendor`:`device`.
+    pub const fn new(vendor: u16, device: u16) -> Self {
+        Self { vendor, device }
+    }
+}
+
+/// A registered Rust minidriver; dropping it unbinds its devices and
+/// unregisters its PCI driver.
+pub struct MinidriverRegistration<M: Minidriver> {
+    _md: Pin<KBox<minidriver::Minidriver>>,
+    _p: PhantomData<M>,
+}
+
+impl<M: Minidriver> MinidriverRegistration<M> {
+    /// Registers `M` as the PCI driver `name` for `ids`, owned by `module`
+    /// (`StreamClassRegisterMinidriver`).
+    pub fn new(name: &CStr, ids: &[PciId], module: &'static ThisModule) -> Result<Self> {
+        if align_of::<M::Extension>() > EXTENSION_ALIGN {
+            return Err(EINVAL);
+        }
+        let mut init = M::INIT_DATA;
+        init.size = InitData::new().size;
+        init.device_extension_size = u32::try_from(size_of::<M::Extension>()).map_err(|_| E2BIG)?;
+        init.hw_receive_packet = None;
+        init.hw_interrupt = None;
+        init.hw_cancel_packet = None;
+        init.hw_request_timeout_handler = None;
+        let mut table = KVec::with_capacity(ids.len(), GFP_KERNEL)?;
+        for id in ids {
+            table.push(
+                bindings::pci_device_id {
+                    vendor: id.vendor.into(),
+                    device: id.device.into(),
+                    subvendor: !0,
+                    subdevice: !0,
+                    class: 0,
+                    class_mask: 0,
+                    driver_data: 0,
+                    override_only: 0,
+                },
+                GFP_KERNEL,
+            )?;
+        }
+        let ops = Ops {
+            receive: receive::<M>,
+            interrupt: M::HAS_INTERRUPT.then_some(interrupt::<M> as fn(&HwDevice) -> bool),
+            cancel: M::HAS_CANCEL_PACKET.then_some(cancel::<M> as fn(&HwDevice, *mut srb::Srb)),
+            timeout: M::HAS_REQUEST_TIMEOUT.then_some(timeout::<M> as fn(&HwDevice, *mut srb::Srb)),
+        };
+        let md = minidriver::Minidriver::register(name, &table, &init, ops, module.as_ptr())?;
+        Ok(Self {
+            _md: md,
+            _p: PhantomData,
+        })
+    }
+}
+
+fn receive<M: Minidriver>(hw: &HwDevice, srb: *mut srb::Srb) {
+    // SAFETY: The class hands each SRB it sends to the minidriver once.
+    if let Some(srb) = unsafe { Srb::from_raw(srb) } {
+        M::receive_packet(Adapter::<M>::new(hw), srb);
+    }
+}
+
+fn interrupt<M: Minidriver>(hw: &HwDevice) -> bool {
+    M::interrupt(Adapter::<M>::new(hw))
+}
+
+fn view(srb: *mut srb::Srb) -> (Command, u64) {
+    // SAFETY: The class calls with a live SRB; these fields are its own.
+    unsafe { (Command::from_code((*srb).command), (*srb).frame_number) }
+}
+
+fn cancel<M: Minidriver>(hw: &HwDevice, srb: *mut srb::Srb) {
+    let (cmd, frame) = view(srb);
+    M::cancel_packet(Adapter::<M>::new(hw), cmd, frame);
+}
+
+fn timeout<M: Minidriver>(hw: &HwDevice, srb: *mut srb::Srb) {
+    let (cmd, frame) = view(srb);
+    M::request_timeout(Adapter::<M>::new(hw), cmd, frame);
+}
+
+/// A device of minidriver `M` (`HwDeviceExtension` and what the class knows
+/// of the device), valid during a callback.
+#[repr(transparent)]
+pub struct Adapter<M: Minidriver> {
+    hw: HwDevice,
+    _p: PhantomData<M>,
+}
+
+impl<M: Minidriver> Adapter<M> {
+    fn new(hw: &HwDevice) -> &Self {
+        // SAFETY: `Adapter` is a transparent wrapper of `HwDevice`, and `hw`
+        // is a device of minidriver `M` (only `M`'s glue makes one).
+        unsafe { &*ptr::from_ref(hw).cast::<Self>() }
+    }
+
+    /// The device extension.
+    pub fn extension(&self) -> &M::Extension {
+        // SAFETY: The handle is a live zeroed extension of
+        // `size_of::<M::Extension>()` bytes at a suitable alignment, which
+        // lives as long as the device; `Zeroable` makes it a valid value.
+        unsafe { &*(self.hw.handle as *const M::Extension) }
+    }
+
+    /// The common DMA buffer (`StreamClassGetDmaBuffer`).
+    pub fn dma_buffer(&self) -> Option<DmaBuffer<'_>> {
+        crate::api::dma_buffer_of(self.hw.handle)
+    }
+
+    /// BAR `index` when it is a memory BAR the class mapped.
+    pub fn access_range(&self, index: usize) -> Option<Bar<'_>> {
+        let r = self.hw.bars.ranges.get(index)?;
+        let base = NonNull::new(r.start)?;
+        Some(Bar {
+            base: base.cast(),
+            len: usize::try_from(r.length).ok()?,
+            _p: PhantomData,
+        })
+    }
+
+    /// The device, for logging.
+    pub fn device(&self) -> &Device {
+        self.hw.device()
+    }
+}
+
+/// A memory BAR, mapped by the class; accesses are bounds- and
+/// alignment-checked.
+///
+/// # Invariants
+///
+/// `base` is a mapping of `len` bytes of MMIO that lives for `'a`.
+pub struct Bar<'a> {
+    base: NonNull<u8>,
+    len: usize,
+    _p: PhantomData<&'a ()>,
+}
+
+impl Bar<'_> {
+    /// Length in bytes.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Always false: an empty BAR has no `Bar`.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    fn at(&self, offset: usize, size: usize) -> Result<*mut c_void> {
+        match offset.checked_add(size) {
+            Some(end) if end <= self.len && offset % size == 0 => {
+                Ok(self.base.as_ptr().wrapping_add(offset).cast())
+            }
+            _ => Err(EINVAL),
+        }
+    }
+
+    /// Reads the 32-bit register at `offset`.
+    pub fn try_read32(&self, offset: usize) -> Result<u32> {
+        let p = self.at(offset, 4)?;
+        // SAFETY: `p` is an aligned register inside the live mapping.
+        Ok(unsafe { bindings::readl(p) })
+    }
+
+    /// Writes the 32-bit register at `offset`.
+    pub fn try_write32(&self, value: u32, offset: usize) -> Result {
+        let p = self.at(offset, 4)?;
+        // SAFETY: `p` is an aligned register inside the live mapping.
+        unsafe { bindings::writel(value, p) };
+        Ok(())
+    }
+
+    /// Writes the 64-bit register at `offset`.
+    pub fn try_write64(&self, value: u64, offset: usize) -> Result {
+        let p = self.at(offset, 8)?;
+        // SAFETY: `p` is an aligned register inside the live mapping.
+        unsafe { bindings::writeq(value, p) };
+        Ok(())
+    }
+}
+
+/// A stream request block handed to the minidriver: it must be completed
+/// exactly once, with [`Srb::complete`]; dropping it completes it with
+/// [`Status::IoDeviceError`].
+///
+/// # Invariants
+///
+/// `req` is a live request that is not complete; this is its only token.
+pub struct Srb {
+    req: NonNull<Request>,
+}
+
+// SAFETY: A request may be completed from any context.
+unsafe impl Send for Srb {}
+// SAFETY: Shared access only reads the SRB's fixed fields.
+unsafe impl Sync for Srb {}
+
+impl Srb {
+    /// # Safety
+    ///
+    /// `srb` is an SRB the class sent and no token was made for it yet.
+    unsafe fn from_raw(srb: *mut srb::Srb) -> Option<Self> {
+        // SAFETY: By the safety requirements the request is live.
+        let req = unsafe { Request::from_srb(srb) }?;
+        // INVARIANT: Live, not complete, first token.
+        Some(Self {
+            req: NonNull::from(req),
+        })
+    }
+
+    fn req(&self) -> &Request {
+        // SAFETY: Live by the type invariant.
+        unsafe { self.req.as_ref() }
+    }
+
+    fn raw(&self) -> *mut srb::Srb {
+        self.req().srb_ptr()
+    }
+
+    /// What the SRB asks.
+    pub fn command(&self) -> Command {
+        Command::from_code(self.req().srb.command)
+    }
+
+    /// `SRB_READ_DATA`: the frame's number.
+    pub fn frame_number(&self) -> u64 {
+        self.req().srb.frame_number
+    }
+
+    /// `SRB_READ_DATA`: the bytes the device captured.
+    pub fn set_data_used(&mut self, bytes: u32) {
+        // SAFETY: This token is the only writer of the live SRB.
+        unsafe { ptr::write_volatile(ptr::addr_of_mut!((*self.raw()).data_used), bytes) };
+    }
+
+    /// `SRB_GET_STREAM_INFO`: the number of streams; `EINVAL` for any other
+    /// command.
+    pub fn set_number_of_streams(&mut self, n: u32) -> Result {
+        if self.command() != Command::GetStreamInfo {
+            return Err(EINVAL);
+        }
+        // SAFETY: For this command, `command_data` is the class's
+        // `struct streamclass_stream_info`, alive until completion.
+        unsafe { (*self.req().srb.command_data.cast::<u32>()) = n };
+        Ok(())
+    }
+
+    /// Completes the SRB with `status` (`StreamClassDeviceNotification(
+    /// DeviceRequestComplete)`); any context.
+    pub fn complete(self, status: Status) {
+        let st = match status {
+            Status::Pending => Status::IoDeviceError,
+            s => s,
+        };
+        // SAFETY: This token is the only writer of the live SRB.
+        unsafe { ptr::write_volatile(ptr::addr_of_mut!((*self.raw()).status), st as i32) };
+        self.req().complete();
+        // The request may be freed from here on: no `Drop`.
+        core::mem::forget(self);
+    }
+}
+
+impl Drop for Srb {
+    fn drop(&mut self) {
+        // SAFETY: This token is the only writer of the live SRB.
+        unsafe {
+            ptr::write_volatile(
+                ptr::addr_of_mut!((*self.raw()).status),
+                Status::IoDeviceError as i32,
+            )
+        };
+        self.req().complete();
+    }
+}
+
+/// A place for one pending [`Srb`] in a device extension (zeroed: empty).
+pub struct SrbSlot(AtomicUsize);
+
+// SAFETY: All zero is an empty slot.
+unsafe impl Zeroable for SrbSlot {}
+
+impl SrbSlot {
+    /// Stores `srb`, or gives it back when the slot is full.
+    pub fn put(&self, srb: Srb) -> core::result::Result<(), Srb> {
+        let p = srb.req.as_ptr() as usize;
+        match self
+            .0
+            .compare_exchange(0, p, Ordering::AcqRel, Ordering::Acquire)
+        {
+            Ok(_) => {
+                core::mem::forget(srb);
+                Ok(())
+            }
+            Err(_) => Err(srb),
+        }
+    }
+
+    /// Takes the stored SRB out.
+    pub fn take(&self) -> Option<Srb> {
+        let p = self.0.swap(0, Ordering::AcqRel);
+        // INVARIANT: `put` stored a token's request and forgot the token.
+        NonNull::new(p as *mut Request).map(|req| Srb { req })
+    }
+}
+
+/// A 64-bit atomic for device extensions (zeroed: 0).
+pub struct AtomicWord(AtomicU64);
+
+// SAFETY: All zero is the value 0.
+unsafe impl Zeroable for AtomicWord {}
+
+impl AtomicWord {
+    /// The value.
+    pub fn load(&self) -> u64 {
+        self.0.load(Ordering::Acquire)
+    }
+
+    /// Sets the value.
+    pub fn store(&self, v: u64) {
+        self.0.store(v, Ordering::Release)
+    }
+
+    /// Sets the value and returns the old one.
+    pub fn swap(&self, v: u64) -> u64 {
+        self.0.swap(v, Ordering::AcqRel)
+    }
+
+    /// Sets `new` if the value is `current`; the old value either way.
+    pub fn compare_exchange(&self, current: u64, new: u64) -> core::result::Result<u64, u64> {
+        self.0
+            .compare_exchange(current, new, Ordering::AcqRel, Ordering::Acquire)
+    }
+
+    /// Adds `v` and returns the old value.
+    pub fn fetch_add(&self, v: u64) -> u64 {
+        self.0.fetch_add(v, Ordering::AcqRel)
+    }
+}
+
+use core::ffi::c_void;

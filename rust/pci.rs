@@ -1,0 +1,246 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! The PCI edge: the one place the class driver calls the PCI core through
+//! `bindings` (the Rust `pci::Driver` needs a compile-time ID table, and has
+//! no vendor 0x1234). Each resource a probe takes is a guard value whose
+//! `Drop` gives it back, so a device's resources are released by dropping
+//! them, in the order of the fields that hold them.
+
+use core::ffi::c_void;
+use kernel::{
+    bindings,
+    error::to_result,
+    prelude::*, //
+};
+
+/// `struct streamclass_access_range`, as C lays it out.
+#[repr(C)]
+#[derive(Clone, Copy)]
+pub(crate) struct AccessRange {
+    pub(crate) start: *mut c_void,
+    pub(crate) bus_address: u64,
+    pub(crate) length: u64,
+    pub(crate) in_memory: u8,
+}
+
+/// `STREAMCLASS_MAX_ACCESS_RANGES`: the standard BARs.
+pub(crate) const MAX_ACCESS_RANGES: usize = bindings::PCI_STD_NUM_BARS as usize;
+
+/// A PCI device a probe was given.
+///
+/// # Invariants
+///
+/// The pointer is a valid `struct pci_dev` bound to our driver for as long as
+/// the guards made from it live (they are dropped before remove returns).
+#[derive(Clone, Copy)]
+pub(crate) struct Pdev(pub(crate) *mut bindings::pci_dev);
+
+// SAFETY: The PCI core may be called for a device from any thread.
+unsafe impl Send for Pdev {}
+// SAFETY: As above.
+unsafe impl Sync for Pdev {}
+
+impl Pdev {
+    /// The embedded `struct device`.
+    pub(crate) fn dev(self) -> *mut bindings::device {
+        // SAFETY: Valid by the type invariant.
+        unsafe { core::ptr::addr_of_mut!((*self.0).dev) }
+    }
+}
+
+/// The device is enabled; dropping disables it.
+pub(crate) struct Enabled(Pdev);
+
+impl Enabled {
+    pub(crate) fn new(p: Pdev) -> Result<Self> {
+        // SAFETY: `p` is valid (type invariant of `Pdev`).
+        to_result(unsafe { bindings::pci_enable_device(p.0) })?;
+        Ok(Self(p))
+    }
+}
+
+impl Drop for Enabled {
+    fn drop(&mut self) {
+        // SAFETY: Enabled by `new`, once.
+        unsafe { bindings::pci_disable_device(self.0 .0) };
+    }
+}
+
+/// Bus mastering is on; dropping turns it off, so the device can no longer
+/// reach memory.
+pub(crate) struct Master(Pdev);
+
+impl Master {
+    pub(crate) fn new(p: Pdev) -> Self {
+        // SAFETY: `p` is valid and enabled.
+        unsafe { bindings::pci_set_master(p.0) };
+        Self(p)
+    }
+}
+
+impl Drop for Master {
+    fn drop(&mut self) {
+        // SAFETY: `p` is valid.
+        unsafe { bindings::pci_clear_master(self.0 .0) };
+    }
+}
+
+/// The device's BARs, requested under `name` and the memory ones mapped.
+pub(crate) struct Bars {
+    pdev: Pdev,
+    pub(crate) ranges: [AccessRange; MAX_ACCESS_RANGES],
+}
+
+// SAFETY: The mappings are addresses any thread may use.
+unsafe impl Send for Bars {}
+// SAFETY: As above.
+unsafe impl Sync for Bars {}
+
+impl Bars {
+    /// Requests every BAR and maps the memory ones.
+    ///
+    /// # Safety
+    ///
+    /// `name` outlives the returned value.
+    pub(crate) unsafe fn new(p: Pdev, name: &CStr) -> Result<Self> {
+        // SAFETY: `p` is valid and enabled; `name` lives long enough.
+        to_result(unsafe { bindings::pci_request_regions(p.0, name.as_char_ptr()) })?;
+        let mut bars = Self {
+            pdev: p,
+            ranges: [AccessRange {
+                start: core::ptr::null_mut(),
+                bus_address: 0,
+                length: 0,
+                in_memory: 0,
+            }; MAX_ACCESS_RANGES],
+        };
+        for (i, r) in bars.ranges.iter_mut().enumerate() {
+            // SAFETY: `p` is valid; BARs 0..6 are its first resources.
+            let res = unsafe { &(*p.0).resource[i] };
+            if res.start == 0 && res.end == 0 {
+                continue;
+            }
+            r.bus_address = res.start;
+            r.length = res.end - res.start + 1;
+            if res.flags & bindings::IORESOURCE_MEM as c_ulong != 0 {
+                r.in_memory = 1;
+                // SAFETY: `p` is valid and its regions are ours.
+                r.start = unsafe { bindings::pci_iomap(p.0, i as c_int, 0) };
+                if r.start.is_null() {
+                    // `bars` is dropped: what was mapped is unmapped.
+                    return Err(ENOMEM);
+                }
+            }
+        }
+        Ok(bars)
+    }
+
+    /// The number of access ranges: up to the last BAR that exists.
+    pub(crate) fn count(&self) -> u32 {
+        self.ranges
+            .iter()
+            .rposition(|r| r.length != 0)
+            .map_or(0, |i| i as u32 + 1)
+    }
+}
+
+impl Drop for Bars {
+    fn drop(&mut self) {
+        for r in &self.ranges {
+            if !r.start.is_null() {
+                // SAFETY: Mapped by `new` with `pci_iomap`.
+                unsafe { bindings::pci_iounmap(self.pdev.0, r.start) };
+            }
+        }
+        // SAFETY: Requested by `new`.
+        unsafe { bindings::pci_release_regions(self.pdev.0) };
+    }
+}
+
+/// One IRQ vector (MSI, else INTx); dropping frees it.
+pub(crate) struct IrqVector {
+    pdev: Pdev,
+    pub(crate) irq: u32,
+}
+
+impl IrqVector {
+    /// One vector, or `None` when the device has no interrupt.
+    pub(crate) fn new(p: Pdev) -> Option<Self> {
+        // SAFETY: `p` is valid and enabled.
+        let n = unsafe {
+            bindings::pci_alloc_irq_vectors(
+                p.0,
+                1,
+                1,
+                bindings::PCI_IRQ_MSI | bindings::PCI_IRQ_INTX,
+            )
+        };
+        if n < 1 {
+            return None;
+        }
+        // SAFETY: Vector 0 was allocated above.
+        let irq = unsafe { bindings::pci_irq_vector(p.0, 0) };
+        // Owns the vector from here on: dropped (freed) when `irq` is bad.
+        let mut v = Self { pdev: p, irq: 0 };
+        v.irq = u32::try_from(irq).ok()?;
+        Some(v)
+    }
+}
+
+impl Drop for IrqVector {
+    fn drop(&mut self) {
+        // SAFETY: Allocated by `new`; its handler, if any, was freed first.
+        unsafe { bindings::pci_free_irq_vectors(self.pdev.0) };
+    }
+}
+
+/// The class's interrupt handler: `handler(dev_id)` says whether the
+/// interrupt was the device's.
+pub(crate) type Handler = unsafe extern "C" fn(c_int, *mut c_void) -> bindings::irqreturn_t;
+
+/// A requested IRQ; dropping frees it, waiting for a running handler.
+pub(crate) struct Irq {
+    irq: u32,
+    dev_id: *mut c_void,
+}
+
+// SAFETY: `dev_id` is only passed back to free_irq().
+unsafe impl Send for Irq {}
+// SAFETY: As above.
+unsafe impl Sync for Irq {}
+
+impl Irq {
+    /// Requests `irq` (shared) with `handler` and `dev_id`.
+    ///
+    /// # Safety
+    ///
+    /// `dev_id` stays valid for `handler` until the returned value is
+    /// dropped, and `name` outlives it.
+    pub(crate) unsafe fn request(
+        irq: u32,
+        handler: Handler,
+        dev_id: *mut c_void,
+        name: &CStr,
+    ) -> Result<Self> {
+        // SAFETY: By the safety requirements.
+        to_result(unsafe {
+            bindings::request_threaded_irq(
+                irq,
+                Some(handler),
+                None,
+                bindings::IRQF_SHARED as c_ulong,
+                name.as_char_ptr(),
+                dev_id,
+            )
+        })?;
+        Ok(Self { irq, dev_id })
+    }
+}
+
+impl Drop for Irq {
+    fn drop(&mut self) {
+        // SAFETY: Requested by `request` with this `dev_id`; free_irq() waits
+        // for a handler running on another CPU.
+        unsafe { bindings::free_irq(self.irq, self.dev_id) };
+    }
+}

@@ -1,0 +1,368 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! A capture minidriver for QEMU's `edu` device (`-device edu`, 1234:11e8),
+//! written against streamclass's safe Rust API only.
+//!
+//! streamclass binds the device, maps BAR0, allocates an 8 KiB DMA buffer
+//! below edu's 28-bit DMA limit and sends SRBs. Each `SRB_READ_DATA` is one
+//! frame of real device DMA both ways: the frame (its number, a pattern and a
+//! checksum) is written into the first half of the DMA buffer, edu DMAs it
+//! into its 4 KiB internal buffer, then back into the second half, and the
+//! copy is verified byte for byte. Each DMA ends with edu's DMA interrupt
+//! (0x100); the SRB completes from the interrupt handler.
+//!
+//! Module parameter `fail_init`: fail `SRB_INITIALIZE_DEVICE` (for tests).
+
+use kernel::prelude::*;
+use streamclass::{
+    Adapter,
+    AtomicWord,
+    Bar,
+    Command,
+    InitData,
+    Minidriver,
+    MinidriverRegistration,
+    PciId,
+    Srb,
+    SrbSlot,
+    Status, //
+};
+
+module! {
+    type: EduCaptureModule,
+    name: "streamclass_edu_capture",
+    authors: ["The streamclass developers"],
+    description: "streamclass sample: capture by device DMA on QEMU's edu",
+    license: "GPL",
+    imports_ns: ["STREAMCLASS"],
+    params: {
+        fail_init: bool {
+            default: false,
+            description: "Fail SRB_INITIALIZE_DEVICE (tests the class's cleanup)",
+        },
+    },
+}
+
+const EDU_IDENT: usize = 0x00;
+const EDU_LIVENESS: usize = 0x04;
+const EDU_IRQ_STATUS: usize = 0x24;
+const EDU_IRQ_ACK: usize = 0x64;
+const EDU_DMA_SRC: usize = 0x80;
+const EDU_DMA_DST: usize = 0x88;
+const EDU_DMA_COUNT: usize = 0x90;
+const EDU_DMA_CMD: usize = 0x98;
+const DMA_START: u64 = 1;
+const DMA_TO_RAM: u64 = 2;
+const DMA_IRQ: u64 = 4;
+const IRQ_DMA_DONE: u32 = 0x100;
+/// edu's internal buffer, as the device addresses it.
+const EDU_BUFFER: u64 = 0x40000;
+/// One frame: edu's internal buffer is 4 KiB.
+const FRAME: usize = 4096;
+/// Frames logged in full at the start of a capture.
+const LOGGED_FRAMES: u64 = 3;
+
+/// Phases of a frame.
+const IDLE: u64 = 0;
+const TO_DEVICE: u64 = 1;
+const FROM_DEVICE: u64 = 2;
+
+/// The device extension, zeroed by the class.
+#[derive(Zeroable)]
+struct EduExt {
+    phase: AtomicWord,
+    cancel: AtomicWord,
+    captured: AtomicWord,
+    verified: AtomicWord,
+    pending: SrbSlot,
+}
+
+struct EduCapture;
+
+/// The byte at `i` of frame `n`.
+fn pattern(n: u64, i: usize) -> u8 {
+    (n.wrapping_mul(31) as usize ^ i.wrapping_mul(7) ^ (i >> 8)) as u8
+}
+
+/// Writes frame `n` (its number, the pattern, the checksum of what precedes
+/// it) into `out`, a whole frame.
+fn fill_frame(n: u64, out: &mut [u8; FRAME]) -> u32 {
+    for (i, b) in out.iter_mut().enumerate() {
+        *b = pattern(n, i);
+    }
+    out[..8].copy_from_slice(&n.to_le_bytes());
+    let sum = checksum(&out[..FRAME - 4]);
+    out[FRAME - 4..].copy_from_slice(&sum.to_le_bytes());
+    sum
+}
+
+fn checksum(b: &[u8]) -> u32 {
+    b.iter().fold(0u32, |s, &x| s.rotate_left(5) ^ u32::from(x))
+}
+
+impl EduCapture {
+    fn bar(dev: &Adapter<Self>) -> Result<Bar<'_>> {
+        dev.access_range(0).ok_or(ENODEV)
+    }
+
+    fn initialize(dev: &Adapter<Self>) -> Result {
+        if module_parameters::fail_init.value() {
+            dev_info!(
+                dev.device(),
+                "fail_init set: failing SRB_INITIALIZE_DEVICE\n"
+            );
+            return Err(EIO);
+        }
+        let bar = Self::bar(dev)?;
+        let ident = bar.try_read32(EDU_IDENT)?;
+        if ident & 0xff != 0xed {
+            dev_err!(dev.device(), "not an edu device: ident {ident:#x}\n");
+            return Err(ENODEV);
+        }
+        bar.try_write32(0x5eed_f00d, EDU_LIVENESS)?;
+        let live = bar.try_read32(EDU_LIVENESS)?;
+        if live != !0x5eed_f00d {
+            dev_err!(dev.device(), "liveness check failed: {live:#x}\n");
+            return Err(EIO);
+        }
+        let buf = dev.dma_buffer().ok_or(ENOMEM)?;
+        dev_info!(
+            dev.device(),
+            "edu {}.{} found; DMA buffer {} bytes at bus address {:#x}\n",
+            ident >> 24,
+            (ident >> 16) & 0xff,
+            buf.len(),
+            buf.dma_address()
+        );
+        Ok(())
+    }
+
+    /// Starts frame `n`: writes it and starts the DMA into the device.
+    fn start_frame(dev: &Adapter<Self>, srb: Srb) {
+        let ext = dev.extension();
+        if ext.phase.compare_exchange(IDLE, TO_DEVICE).is_err() {
+            srb.complete(Status::InvalidParameter);
+            return;
+        }
+        let mut frame = KBox::new([0u8; FRAME], GFP_KERNEL);
+        let r = (|| -> Result {
+            let frame = frame.as_mut().map_err(|_| ENOMEM)?;
+            let buf = dev.dma_buffer().ok_or(ENOMEM)?;
+            fill_frame(srb.frame_number(), frame);
+            buf.write(0, &frame[..])?;
+            frame.fill(0);
+            buf.write(FRAME, &frame[..])?;
+            Ok(())
+        })();
+        ext.cancel.store(0);
+        let srb = match (r, ext.pending.put(srb)) {
+            (Ok(()), Ok(())) => None,
+            (_, Err(srb)) => Some(srb),
+            (Err(_), Ok(())) => ext.pending.take(),
+        };
+        if let Some(srb) = srb {
+            ext.phase.store(IDLE);
+            srb.complete(Status::InsufficientResources);
+            return;
+        }
+        if Self::dma(dev, false).is_err() {
+            Self::finish(dev, Status::IoDeviceError);
+        }
+    }
+
+    /// Programs one DMA of a frame: into the device, or back to RAM.
+    fn dma(dev: &Adapter<Self>, to_ram: bool) -> Result {
+        let bar = Self::bar(dev)?;
+        let buf = dev.dma_buffer().ok_or(ENOMEM)?;
+        let (ram, _) = buf
+            .dma_address_at(if to_ram { FRAME } else { 0 })
+            .ok_or(EINVAL)?;
+        let (src, dst, cmd) = match to_ram {
+            false => (ram, EDU_BUFFER, DMA_START | DMA_IRQ),
+            true => (EDU_BUFFER, ram, DMA_START | DMA_TO_RAM | DMA_IRQ),
+        };
+        bar.try_write64(src, EDU_DMA_SRC)?;
+        bar.try_write64(dst, EDU_DMA_DST)?;
+        bar.try_write64(FRAME as u64, EDU_DMA_COUNT)?;
+        bar.try_write64(cmd, EDU_DMA_CMD)
+    }
+
+    /// Compares the frame that came back with the one sent.
+    fn verify(dev: &Adapter<Self>, n: u64) -> bool {
+        let Some(buf) = dev.dma_buffer() else {
+            return false;
+        };
+        let mut sent = [0u8; 64];
+        let mut got = [0u8; 64];
+        let mut sum = 0u32;
+        for off in (0..FRAME).step_by(64) {
+            if buf.read(off, &mut sent).is_err() || buf.read(FRAME + off, &mut got).is_err() {
+                return false;
+            }
+            if sent != got {
+                return false;
+            }
+            let body = if off + 64 == FRAME {
+                &got[..60]
+            } else {
+                &got[..]
+            };
+            sum = body
+                .iter()
+                .fold(sum, |s, &x| s.rotate_left(5) ^ u32::from(x));
+        }
+        let mut head = [0u8; 8];
+        let mut tail = [0u8; 4];
+        buf.read(FRAME, &mut head).is_ok()
+            && buf.read(2 * FRAME - 4, &mut tail).is_ok()
+            && u64::from_le_bytes(head) == n
+            && u32::from_le_bytes(tail) == sum
+    }
+
+    /// Ends the pending frame with `status`.
+    fn finish(dev: &Adapter<Self>, status: Status) {
+        let ext = dev.extension();
+        ext.phase.store(IDLE);
+        if let Some(srb) = ext.pending.take() {
+            srb.complete(status);
+        }
+    }
+
+    /// The DMA in flight is done.
+    fn dma_done(dev: &Adapter<Self>) {
+        let ext = dev.extension();
+        if ext.cancel.load() != 0 {
+            Self::finish(dev, Status::Cancelled);
+            return;
+        }
+        match ext.phase.load() {
+            TO_DEVICE => {
+                ext.phase.store(FROM_DEVICE);
+                if Self::dma(dev, true).is_err() {
+                    Self::finish(dev, Status::IoDeviceError);
+                }
+            }
+            FROM_DEVICE => {
+                let Some(mut srb) = ext.pending.take() else {
+                    ext.phase.store(IDLE);
+                    return;
+                };
+                let n = srb.frame_number();
+                ext.captured.fetch_add(1);
+                srb.set_data_used(FRAME as u32);
+                let ok = Self::verify(dev, n);
+                if n < LOGGED_FRAMES || !ok {
+                    dev_info!(
+                        dev.device(),
+                        "frame {n}: {FRAME} bytes to the device and back by DMA, {}\n",
+                        if ok { "verified" } else { "MISMATCH" }
+                    );
+                }
+                ext.phase.store(IDLE);
+                if ok {
+                    ext.verified.fetch_add(1);
+                    srb.complete(Status::Success);
+                } else {
+                    srb.complete(Status::IoDeviceError);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Waits (up to 1 s) for a DMA in flight to end: the device must not
+    /// write the buffer once the class frees it.
+    fn stop(dev: &Adapter<Self>) {
+        if let Ok(bar) = Self::bar(dev) {
+            for _ in 0..1000 {
+                match bar.try_read32(EDU_DMA_CMD) {
+                    Ok(cmd) if cmd & DMA_START as u32 != 0 => {
+                        kernel::time::delay::fsleep(kernel::time::Delta::from_millis(1))
+                    }
+                    _ => break,
+                }
+            }
+        }
+        let ext = dev.extension();
+        dev_info!(
+            dev.device(),
+            "stopped: {} frames captured by device DMA, {} verified\n",
+            ext.captured.load(),
+            ext.verified.load()
+        );
+    }
+}
+
+#[vtable]
+impl Minidriver for EduCapture {
+    type Extension = EduExt;
+    const INIT_DATA: InitData = {
+        let mut init = InitData::new();
+        init.dma_buffer_size = 2 * FRAME as u32;
+        init.bus_master_dma = 1;
+        init.dma_address_bits = 28;
+        init
+    };
+
+    fn receive_packet(dev: &Adapter<Self>, mut srb: Srb) {
+        let status = match srb.command() {
+            Command::InitializeDevice => match Self::initialize(dev) {
+                Ok(()) => Status::Success,
+                Err(_) => Status::IoDeviceError,
+            },
+            Command::GetStreamInfo => match srb.set_number_of_streams(1) {
+                Ok(()) => Status::Success,
+                Err(_) => Status::InvalidParameter,
+            },
+            Command::InitializationComplete => Status::Success,
+            Command::UninitializeDevice => {
+                Self::stop(dev);
+                Status::Success
+            }
+            Command::ReadData => return Self::start_frame(dev, srb),
+            Command::Other(_) => Status::NotImplemented,
+        };
+        srb.complete(status);
+    }
+
+    fn interrupt(dev: &Adapter<Self>) -> bool {
+        let Ok(bar) = Self::bar(dev) else {
+            return false;
+        };
+        let status = bar.try_read32(EDU_IRQ_STATUS).unwrap_or(0);
+        if status == 0 {
+            return false;
+        }
+        let _ = bar.try_write32(status, EDU_IRQ_ACK);
+        if status & IRQ_DMA_DONE != 0 {
+            Self::dma_done(dev);
+        }
+        true
+    }
+
+    fn cancel_packet(dev: &Adapter<Self>, _command: Command, _frame: u64) {
+        // edu cannot abort a DMA: the frame ends, cancelled, when the DMA in
+        // flight does (within about 100 ms).
+        dev.extension().cancel.store(1);
+    }
+
+    fn request_timeout(dev: &Adapter<Self>, _command: Command, frame: u64) {
+        dev_warn!(dev.device(), "frame {frame}: no DMA interrupt\n");
+        Self::finish(dev, Status::Timeout);
+    }
+}
+
+struct EduCaptureModule {
+    _reg: MinidriverRegistration<EduCapture>,
+}
+
+impl kernel::Module for EduCaptureModule {
+    fn init(module: &'static ThisModule) -> Result<Self> {
+        let reg = MinidriverRegistration::<EduCapture>::new(
+            c"streamclass_edu_capture",
+            &[PciId::new(0x1234, 0x11e8)],
+            module,
+        )?;
+        Ok(Self { _reg: reg })
+    }
+}

@@ -1,0 +1,78 @@
+# In-guest scenario of the minidriver model (sourced by /init): the Rust edu
+# capture sample on two edu devices: load order, frames captured by device
+# DMA and verified, unbind and PCI removal during a capture, a failing
+# SRB_INITIALIZE_DEVICE, unload.
+
+drv=/sys/bus/pci/drivers/streamclass_edu_capture
+dbg=/sys/kernel/debug/streamclass
+cap=$dbg/streamclass_edu_capture
+set -- $(for d in /sys/bus/pci/devices/*; do
+	[ "$(cat "$d/vendor"):$(cat "$d/device")" = 0x1234:0x11e8 ] && echo "${d##*/}"
+done)
+a=$1 b=${2:-none}
+
+# stat DEV KEY: a line of the device's capture statistics.
+stat() { sed -n "s/^$2 //p" "$cap/$1/stats"; }
+# captures DEV N: capture N frames; all must be verified.
+captures() {
+	before=$(stat "$1" verified)
+	echo "$2" >"$cap/$1/capture" || return 1
+	test "$(stat "$1" verified)" -eq $((before + $2)) || { cat "$cap/$1/stats"; return 1; }
+}
+# interrupted DEV ACTION: start a long capture on DEV, run ACTION during it;
+# the capture must end with an error status.
+interrupted() {
+	(echo 1000 >"$cap/$1/capture") 2>/tmp/capture.err &
+	pid=$!
+	sleep 1
+	sh -c "$2" || return 1
+	if wait "$pid"; then echo "capture did not fail"; return 1; fi
+	cat /tmp/capture.err
+}
+bound() { test -e "$drv/$1"; }
+# nothing_left DEV: no registration, debugfs entry, BAR region or IRQ left.
+nothing_left() {
+	! test -e "$dbg/$1" && ! test -e "$cap/$1" &&
+		! grep -q streamclass_edu_capture /proc/iomem /proc/interrupts
+}
+
+ktap_suite streamclass_capture 21
+check "two edu devices present" test "$b" != none
+check "the sample without streamclass fails to load" sh -c \
+	"! insmod $MODDIR/streamclass_edu_capture.ko 2>&1 && ! grep -q '^streamclass_edu_capture ' /proc/modules"
+check "insmod streamclass" insmod "$MODDIR/streamclass.ko"
+check "insmod the sample binds both edu devices" sh -c \
+	"insmod $MODDIR/streamclass_edu_capture.ko && test -e $drv/$a && test -e $drv/$b"
+check "streamclass busy while the sample is loaded" sh -c '! rmmod streamclass'
+check "each device has its own 8 KiB buffer below 2^28" sh -c "
+	for d in $a $b; do
+		grep -qx 8192 $dbg/\$d/dma_buffer_size && grep -qx 0xfffffff $dbg/\$d/dma_mask &&
+		test \$((\$(cat $dbg/\$d/dma_address) < 0x10000000)) = 1 || exit 1
+	done
+	test \"\$(cat $dbg/$a/dma_address)\" != \"\$(cat $dbg/$b/dma_address)\""
+check "one stream per device (SRB_GET_STREAM_INFO)" sh -c \
+	"grep -qx 'streams 1' $cap/$a/stats && grep -qx 'streams 1' $cap/$b/stats"
+check "an interrupt is requested per device" test "$(grep -c streamclass_edu_capture /proc/interrupts)" = 2
+check "25 frames captured by device DMA and verified" captures "$a" 25
+check "both devices capture at once (20 frames each)" sh -c "
+	(echo 20 >$cap/$a/capture) & p=\$!
+	echo 20 >$cap/$b/capture || exit 1
+	wait \$p && grep -qx 'verified 20' $cap/$b/stats && grep -qx 'failed 0' $cap/$a/stats"
+check "bad capture count is -EINVAL" sh -c "! echo nonsense >$cap/$a/capture"
+check "unbind during a capture ends it with an error" interrupted "$a" "echo $a >$drv/unbind"
+check "unbind freed the device's registration" sh -c \
+	"! test -e $dbg/$a && ! test -e $cap/$a && test \$(grep -c streamclass_edu_capture /proc/interrupts) = 1"
+rebind() { echo "$a" >"$drv/bind" && bound "$a" && captures "$a" 3; }
+check "rebind: the device captures again" rebind
+check "PCI remove during a capture ends it with an error" interrupted "$b" \
+	"echo 1 >/sys/bus/pci/devices/$b/remove"
+rescan() { echo 1 >/sys/bus/pci/rescan && bound "$b" && captures "$b" 3; }
+check "rescan: the device is bound and captures again" rescan
+unload() { rmmod streamclass_edu_capture && nothing_left "$a" && nothing_left "$b"; }
+check "rmmod the sample unbinds and frees every device" unload
+failing() { insmod "$MODDIR/streamclass_edu_capture.ko" fail_init=1 && ! bound "$a" && ! bound "$b"; }
+check "a failing SRB_INITIALIZE_DEVICE binds nothing" failing
+check "... and leaves nothing allocated" sh -c "! ls $dbg | grep -q : && ! grep -q streamclass_edu_capture /proc/iomem /proc/interrupts"
+check "rmmod the failing sample" rmmod streamclass_edu_capture
+check "rmmod streamclass" sh -c "rmmod streamclass && ! test -e $dbg"
+ktap_end
