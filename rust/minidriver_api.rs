@@ -357,6 +357,12 @@ impl Srb {
         Ok(())
     }
 
+    /// Lets the class send the next device SRB while this one is pending
+    /// (`StreamClassDeviceNotification(ReadyForNextDeviceRequest)`).
+    pub fn ready_for_next(&self) {
+        self.req().ready();
+    }
+
     /// Completes the SRB with `status` (`StreamClassDeviceNotification(
     /// DeviceRequestComplete)`); any context.
     pub fn complete(self, status: Status) {

@@ -320,3 +320,92 @@ fn wait(ev: &Event, timeout_s: u32, mut expired: impl FnMut(u32)) {
         expired(round);
     }
 }
+
+#[kunit_tests(streamclass_srb)]
+mod tests {
+    use super::*;
+
+    fn request() -> Result<Pin<KBox<Request>>> {
+        Request::new(&Params {
+            command: Command::ReadData,
+            hw_device_extension: ptr::null_mut(),
+            command_data: ptr::null_mut(),
+            frame_number: 7,
+            timeout_s: 1,
+            extension_size: 32,
+        })
+    }
+
+    #[test]
+    fn status_errno_mapping() {
+        let table = [
+            (0, Ok(())),
+            (1, Err(EIO)),
+            (2, Err(EOPNOTSUPP)),
+            (3, Err(EIO)),
+            (4, Err(ENOMEM)),
+            (5, Err(EINVAL)),
+            (6, Err(ECANCELED)),
+            (7, Err(ETIMEDOUT)),
+            (8, Err(ENODEV)),
+            (9, Err(EIO)),
+            (-1, Err(EIO)),
+        ];
+        for (raw, want) in table {
+            assert_eq!(Status::from_raw(raw).to_result(), want);
+        }
+    }
+
+    #[test]
+    fn command_codes_are_strmini_values() {
+        assert_eq!(Command::ReadData.code(), 0);
+        assert_eq!(Command::InitializeDevice.code(), 0x107);
+        assert_eq!(Command::from_code(0x10d), Command::InitializationComplete);
+        assert_eq!(Command::from_code(0x109), Command::UninitializeDevice);
+        assert_eq!(Command::from_code(0x105), Command::Other(0x105));
+    }
+
+    #[test]
+    fn new_request_is_pending_with_zeroed_extension() -> Result {
+        let req = request()?;
+        assert_eq!(req.status(), Status::Pending);
+        assert_eq!(req.srb.frame_number, 7);
+        assert_eq!(req.srb.size_of_this_packet, 64);
+        assert!(!req.srb.srb_extension.is_null());
+        // SAFETY: The request's extension is 32 bytes it owns.
+        let ext = unsafe { core::slice::from_raw_parts(req.srb.srb_extension.cast::<u8>(), 32) };
+        assert!(ext.iter().all(|&b| b == 0));
+        Ok(())
+    }
+
+    #[test]
+    fn completes_once_and_lookups_follow_its_life() -> Result {
+        let req = request()?;
+        let srb = req.srb_ptr();
+        // SAFETY: `srb` is the live request's SRB.
+        assert!(unsafe { Request::from_srb(srb) }.is_some());
+        // SAFETY: NULL is allowed.
+        assert!(unsafe { Request::from_srb(ptr::null_mut()) }.is_none());
+        assert!(req.complete());
+        assert!(!req.complete());
+        let mut expired = 0;
+        req.wait_done(|_| expired += 1);
+        assert_eq!(expired, 0);
+        req.retire();
+        // SAFETY: The request is still allocated; retired, it is not live.
+        assert!(unsafe { Request::from_srb(srb) }.is_none());
+        Ok(())
+    }
+
+    #[test]
+    fn timeout_calls_the_handler_until_completed() -> Result {
+        let req = request()?;
+        let mut rounds = 0;
+        req.wait_done(|round| {
+            rounds = round;
+            req.complete();
+        });
+        assert_eq!(rounds, 1);
+        Ok(())
+    }
+}

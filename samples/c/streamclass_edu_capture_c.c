@@ -1,0 +1,231 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The edu capture minidriver of samples/streamclass_edu_capture.rs, in C,
+ * through include/streamclass.h only: it proves the C side of the minidriver
+ * model (callbacks from the init data, the port configuration, SRBs that
+ * complete from the interrupt handler through streamclass_device_notification())
+ * on QEMU's edu device (1234:11e8).
+ *
+ * Each SRB_READ_DATA writes a frame (its number and a pattern) into the first
+ * half of the class's 8 KiB DMA buffer; edu DMAs it into its 4 KiB internal
+ * buffer and back into the second half, each DMA ending with edu's DMA
+ * interrupt, and the copy is compared byte for byte.
+ */
+#include <linux/delay.h>
+#include <linux/io.h>
+#include <linux/module.h>
+#include <linux/pci.h>
+#include <linux/string.h>
+#include <streamclass.h>
+
+#define EDU_IDENT	0x00
+#define EDU_LIVENESS	0x04
+#define EDU_IRQ_STATUS	0x24
+#define EDU_IRQ_ACK	0x64
+#define EDU_DMA_SRC	0x80
+#define EDU_DMA_DST	0x88
+#define EDU_DMA_COUNT	0x90
+#define EDU_DMA_CMD	0x98
+#define DMA_START	1
+#define DMA_TO_RAM	2
+#define DMA_IRQ		4
+#define IRQ_DMA_DONE	0x100
+#define EDU_BUFFER	0x40000
+#define FRAME		4096
+
+enum phase { IDLE, TO_DEVICE, FROM_DEVICE };
+
+/* The device extension, zeroed by the class. */
+struct edu_ext {
+	void __iomem *bar0;
+	u8 *buf;
+	dma_addr_t bus;
+	atomic_t phase;
+	atomic_t cancel;
+	struct streamclass_srb *pending;	/* owned by the phase machine */
+	unsigned long captured, verified;
+};
+
+static u8 pattern(u64 n, size_t i)
+{
+	return (u8)((n * 31) ^ (i * 7) ^ (i >> 8) ^ 0x5a);
+}
+
+static void dma(struct edu_ext *ext, bool to_ram)
+{
+	dma_addr_t ram = ext->bus + (to_ram ? FRAME : 0);
+
+	writeq(to_ram ? EDU_BUFFER : ram, ext->bar0 + EDU_DMA_SRC);
+	writeq(to_ram ? ram : EDU_BUFFER, ext->bar0 + EDU_DMA_DST);
+	writeq(FRAME, ext->bar0 + EDU_DMA_COUNT);
+	writeq(DMA_START | DMA_IRQ | (to_ram ? DMA_TO_RAM : 0), ext->bar0 + EDU_DMA_CMD);
+}
+
+static void finish(struct edu_ext *ext, int status)
+{
+	struct streamclass_srb *srb = ext->pending;
+
+	ext->pending = NULL;
+	atomic_set(&ext->phase, IDLE);
+	if (!srb)
+		return;
+	srb->status = status;
+	streamclass_device_notification(STREAMCLASS_DEVICE_REQUEST_COMPLETE, ext, srb);
+}
+
+static int initialize(struct edu_ext *ext, struct streamclass_port_config *cfg)
+{
+	u32 ident;
+
+	if (cfg->number_of_access_ranges < 1 || !cfg->access_ranges[0].in_memory)
+		return STREAMCLASS_STATUS_NO_SUCH_DEVICE;
+	ext->bar0 = cfg->access_ranges[0].start;
+	ident = readl(ext->bar0 + EDU_IDENT);
+	writel(0x5eedf00d, ext->bar0 + EDU_LIVENESS);
+	if ((ident & 0xff) != 0xed || readl(ext->bar0 + EDU_LIVENESS) != ~0x5eedf00du)
+		return STREAMCLASS_STATUS_IO_DEVICE_ERROR;
+	ext->buf = streamclass_get_dma_buffer(ext);
+	ext->bus = streamclass_get_physical_address(ext, NULL, ext->buf,
+						    STREAMCLASS_DMA_BUFFER, NULL);
+	if (!ext->buf || !ext->bus)
+		return STREAMCLASS_STATUS_INSUFFICIENT_RESOURCES;
+	dev_info(cfg->dev, "C sample: edu found, irq %u, DMA buffer at bus address %pad\n",
+		 cfg->irq, &ext->bus);
+	return STREAMCLASS_STATUS_SUCCESS;
+}
+
+static void start_frame(struct edu_ext *ext, struct streamclass_srb *srb)
+{
+	size_t i;
+
+	if (atomic_cmpxchg(&ext->phase, IDLE, TO_DEVICE) != IDLE) {
+		srb->status = STREAMCLASS_STATUS_INVALID_PARAMETER;
+		return;
+	}
+	for (i = 0; i < FRAME; i++)
+		ext->buf[i] = pattern(srb->frame_number, i);
+	memcpy(ext->buf, &srb->frame_number, sizeof(srb->frame_number));
+	memset(ext->buf + FRAME, 0, FRAME);
+	atomic_set(&ext->cancel, 0);
+	ext->pending = srb;
+	srb->status = STREAMCLASS_STATUS_PENDING;
+	/* The interrupt may complete the SRB before we return. */
+	dma(ext, false);
+}
+
+static void edu_receive_packet(struct streamclass_srb *srb)
+{
+	struct edu_ext *ext = srb->hw_device_extension;
+
+	switch (srb->command) {
+	case STREAMCLASS_SRB_INITIALIZE_DEVICE:
+		srb->status = initialize(ext, srb->command_data.config_info);
+		break;
+	case STREAMCLASS_SRB_GET_STREAM_INFO:
+		srb->command_data.stream_info->number_of_streams = 1;
+		srb->status = STREAMCLASS_STATUS_SUCCESS;
+		break;
+	case STREAMCLASS_SRB_INITIALIZATION_COMPLETE:
+		srb->status = STREAMCLASS_STATUS_SUCCESS;
+		break;
+	case STREAMCLASS_SRB_UNINITIALIZE_DEVICE: {
+		int i;
+
+		/* The device must not write the buffer once the class frees it. */
+		for (i = 0; i < 1000 && (readl(ext->bar0 + EDU_DMA_CMD) & DMA_START); i++)
+			usleep_range(1000, 2000);
+		pr_info("streamclass_edu_capture_c: stopped: %lu frames captured by device DMA, %lu verified\n",
+			ext->captured, ext->verified);
+		srb->status = STREAMCLASS_STATUS_SUCCESS;
+		break;
+	}
+	case STREAMCLASS_SRB_READ_DATA:
+		start_frame(ext, srb);
+		break;
+	default:
+		srb->status = STREAMCLASS_STATUS_NOT_IMPLEMENTED;
+	}
+}
+
+static bool edu_interrupt(void *hw_device_extension)
+{
+	struct edu_ext *ext = hw_device_extension;
+	struct streamclass_srb *srb;
+	u32 status;
+
+	if (!ext->bar0)
+		return false;
+	status = readl(ext->bar0 + EDU_IRQ_STATUS);
+	if (!status)
+		return false;
+	writel(status, ext->bar0 + EDU_IRQ_ACK);
+	if (!(status & IRQ_DMA_DONE))
+		return true;
+	if (atomic_read(&ext->cancel)) {
+		finish(ext, STREAMCLASS_STATUS_CANCELLED);
+		return true;
+	}
+	switch (atomic_read(&ext->phase)) {
+	case TO_DEVICE:
+		atomic_set(&ext->phase, FROM_DEVICE);
+		dma(ext, true);
+		break;
+	case FROM_DEVICE:
+		srb = ext->pending;
+		if (!srb)
+			break;
+		ext->captured++;
+		srb->data_used = FRAME;
+		if (memcmp(ext->buf, ext->buf + FRAME, FRAME)) {
+			finish(ext, STREAMCLASS_STATUS_IO_DEVICE_ERROR);
+			break;
+		}
+		ext->verified++;
+		finish(ext, STREAMCLASS_STATUS_SUCCESS);
+		break;
+	}
+	return true;
+}
+
+static void edu_cancel_packet(struct streamclass_srb *srb)
+{
+	struct edu_ext *ext = srb->hw_device_extension;
+
+	/* edu cannot abort a DMA: the frame ends when the one in flight does. */
+	atomic_set(&ext->cancel, 1);
+}
+
+static const struct pci_device_id edu_ids[] = {
+	{ PCI_DEVICE(0x1234, 0x11e8) },
+	{}
+};
+
+static const struct streamclass_init_data edu_init = {
+	.size = sizeof(struct streamclass_init_data),
+	.device_extension_size = sizeof(struct edu_ext),
+	.dma_buffer_size = 2 * FRAME,
+	.bus_master_dma = true,
+	.dma_address_bits = 28,
+	.hw_receive_packet = edu_receive_packet,
+	.hw_interrupt = edu_interrupt,
+	.hw_cancel_packet = edu_cancel_packet,
+};
+
+static struct streamclass_minidriver *md;
+
+static int __init edu_capture_c_init(void)
+{
+	md = streamclass_register_minidriver("streamclass_edu_capture_c", edu_ids, &edu_init);
+	return PTR_ERR_OR_ZERO(md);
+}
+
+static void __exit edu_capture_c_exit(void)
+{
+	streamclass_unregister_minidriver(md);
+}
+
+module_init(edu_capture_c_init);
+module_exit(edu_capture_c_exit);
+MODULE_DESCRIPTION("streamclass sample: capture by device DMA on QEMU's edu, in C");
+MODULE_LICENSE("GPL");
+MODULE_IMPORT_NS("STREAMCLASS");
