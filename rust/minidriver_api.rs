@@ -207,10 +207,11 @@ impl<M: Minidriver> Adapter<M> {
 
     /// The device extension.
     pub fn extension(&self) -> &M::Extension {
-        // SAFETY: The handle is a live zeroed extension of
-        // `size_of::<M::Extension>()` bytes at a suitable alignment, which
-        // lives as long as the device; `Zeroable` makes it a valid value.
-        unsafe { &*(self.hw.handle as *const M::Extension) }
+        let ext = self.hw.handle as *const M::Extension;
+        // The handle is a live, zeroed extension of `size_of::<M::Extension>()`
+        // bytes, aligned for it, that lives as long as the device.
+        // SAFETY: As above; `Zeroable` makes the zeroed bytes a valid value.
+        unsafe { &*ext }
     }
 
     /// The common DMA buffer (`StreamClassGetDmaBuffer`).
