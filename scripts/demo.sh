@@ -14,6 +14,8 @@ sed -n 's/^\[ *[0-9.]*\] //; s/^streamclass-init: //; s/^streamclass_edu_capture
 echo "(the whole console: $log)"
 awk -f "$TOP/scripts/verdict.awk" "$log" >/dev/null || die "the demo boot reported a problem: $log"
 # The sum of the capture, last: the scenario printed it from the class's stats.
-sum=$(sed -n 's/^.*streamclass-init: \(demo: [0-9]* frames captured by device DMA, [0-9]* verified\)$/\1/p' "$log" | tail -n 1)
+sum=$(tr -d '\r' <"$log" |
+	sed -n 's/^.*streamclass-init: \(demo: [0-9]* frames captured by device DMA, [0-9]* verified\)$/\1/p' |
+	tail -n 1)
 [ -n "$sum" ] || die "the demo captured nothing: $log"
 echo "$sum"
