@@ -72,11 +72,21 @@ module! {
     },
 }
 
+extern "C" {
+    /// Registers the C shim's module notifier (minidrivers left registered by
+    /// a module that unloads).
+    fn streamclass_shim_init() -> c_int;
+    /// Unregisters it.
+    fn streamclass_shim_exit();
+}
+
 /// The module's state: the registry is global, for the C ABI to reach it.
 struct StreamClass;
 
 impl kernel::Module for StreamClass {
     fn init(_module: &'static ThisModule) -> Result<Self> {
+        // SAFETY: Called once, at init; `drop` unregisters it.
+        kernel::error::to_result(unsafe { streamclass_shim_init() })?;
         registry::init();
         pr_info!("loaded\n");
         Ok(StreamClass)
@@ -85,6 +95,8 @@ impl kernel::Module for StreamClass {
 
 impl Drop for StreamClass {
     fn drop(&mut self) {
+        // SAFETY: Registered by `init`.
+        unsafe { streamclass_shim_exit() };
         registry::teardown();
     }
 }

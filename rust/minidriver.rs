@@ -7,6 +7,7 @@
 
 use core::{
     ffi::c_void,
+    ptr,
     sync::atomic::{
         AtomicBool,
         Ordering, //
@@ -132,6 +133,7 @@ impl Minidriver {
         // SAFETY: An all-zero `pci_device_id` is the table's terminator.
         table.push(unsafe { core::mem::zeroed() }, GFP_KERNEL)?;
         let name = CString::try_from(name)?;
+        registry::reserve_minidriver()?;
         let debugfs = registry::debugfs_subdir(&name);
         let md = KBox::pin_init(
             pin_init!(Self {
@@ -160,6 +162,7 @@ impl Minidriver {
         to_result(unsafe { bindings::__pci_register_driver(drv, owner, md.name.as_char_ptr()) })?;
         // INVARIANT: Registered just above.
         md.registered.store(true, Ordering::Release);
+        registry::note_minidriver(ptr::from_ref::<Self>(&md) as usize, owner as usize);
         Ok(md)
     }
 
@@ -182,6 +185,7 @@ impl PinnedDrop for Minidriver {
             // SAFETY: Registered (type invariant); this removes every device
             // first, so no probe or remove runs once it returns.
             unsafe { bindings::pci_unregister_driver(self.driver.get()) };
+            registry::forget_minidriver(ptr::from_ref::<Self>(&self) as usize);
         }
     }
 }
@@ -226,4 +230,22 @@ unsafe extern "C" fn remove(pdev: *mut bindings::pci_dev) {
     unsafe { bindings::dev_set_drvdata(Pdev(pdev).dev(), core::ptr::null_mut()) };
     // The one place a device's state is freed: `HwDevice`'s drop.
     drop(hw);
+}
+
+/// Called by the C shim's module notifier when module `owner` is going away,
+/// after its exit function ran: unregisters any minidriver it left
+/// registered, while its callbacks are still in memory.
+///
+/// # Safety
+///
+/// `owner` is the module going away; called from the module notifier only.
+#[no_mangle]
+pub(crate) unsafe extern "C" fn streamclass_module_going(owner: *mut bindings::module) {
+    while let Some(md) = registry::take_minidriver_of(owner as usize) {
+        pr_warn!("a module unloaded without unregistering its minidriver; unregistering it\n");
+        // SAFETY: Every noted minidriver was made by `KBox::pin_init` in
+        // `register` and is still live (its drop forgets it); its owner no
+        // longer holds it (its exit ran), so this is the last reference.
+        drop(unsafe { KBox::from_raw(md as *mut Minidriver) });
+    }
 }

@@ -44,9 +44,11 @@ struct Entry {
 // happen from any thread.
 unsafe impl Send for Entry {}
 
-/// Every live registration, sorted by handle, and the debugfs root.
+/// Every live registration, sorted by handle, every registered minidriver
+/// (its address and its owner module's), and the debugfs root.
 pub(crate) struct Registry {
     entries: KVec<Entry>,
+    minidrivers: KVec<(usize, usize)>,
     debugfs: Option<debugfs::Dir>,
 }
 
@@ -55,6 +57,7 @@ kernel::sync::global_lock! {
     // before anything else can use it.
     unsafe(uninit) static REGISTRY: Mutex<Registry> = Registry {
         entries: KVec::new(),
+        minidrivers: KVec::new(),
         debugfs: None,
     };
 }
@@ -109,11 +112,16 @@ pub(crate) fn teardown() {
         }
     }
     // The (now empty) index's memory and the debugfs root go last.
-    let (entries, root) = {
+    let (entries, minidrivers, root) = {
         let mut reg = REGISTRY.lock();
-        (core::mem::take(&mut reg.entries), reg.debugfs.take())
+        (
+            core::mem::take(&mut reg.entries),
+            core::mem::take(&mut reg.minidrivers),
+            reg.debugfs.take(),
+        )
     };
     drop(entries);
+    drop(minidrivers);
     drop(root);
 }
 
@@ -237,6 +245,36 @@ pub(crate) fn free_empty_index() {
     if reg.entries.is_empty() {
         reg.entries = KVec::new();
     }
+}
+
+/// Reserves room to note one more minidriver.
+pub(crate) fn reserve_minidriver() -> Result {
+    Ok(REGISTRY.lock().minidrivers.reserve(1, GFP_KERNEL)?)
+}
+
+/// Notes the minidriver at `md`, owned by module `owner` (room was reserved).
+pub(crate) fn note_minidriver(md: usize, owner: usize) {
+    // Room was reserved, so this cannot fail; if it did, only the clean-up at
+    // the owner's unload would miss it.
+    let _ = REGISTRY
+        .lock()
+        .minidrivers
+        .push_within_capacity((md, owner));
+}
+
+/// Forgets the minidriver at `md`, if it is noted.
+pub(crate) fn forget_minidriver(md: usize) {
+    let mut reg = REGISTRY.lock();
+    if let Some(i) = reg.minidrivers.iter().position(|&(m, _)| m == md) {
+        let _ = reg.minidrivers.remove(i);
+    }
+}
+
+/// Takes out a minidriver `owner` left registered, if any.
+pub(crate) fn take_minidriver_of(owner: usize) -> Option<usize> {
+    let mut reg = REGISTRY.lock();
+    let i = reg.minidrivers.iter().position(|&(_, o)| o == owner)?;
+    reg.minidrivers.remove(i).ok().map(|(m, _)| m)
 }
 
 /// A debugfs directory `streamclass/<name>/`, when debugfs is on.

@@ -8,6 +8,8 @@
  */
 #include <linux/build_bug.h>
 #include <linux/export.h>
+#include <linux/module.h>
+#include <linux/notifier.h>
 #include <linux/printk.h>
 #include <linux/stddef.h>
 #include <streamclass.h>
@@ -43,4 +45,34 @@ void streamclass_warn_bad_handle(const char *func, const void *handle)
 {
 	pr_warn_ratelimited("streamclass: %s: %p is not live\n",
 			    func, handle);
+}
+
+/*
+ * A minidriver whose module unloads without unregistering is unregistered by
+ * the class once the module's exit has run (MODULE_STATE_GOING), while its
+ * callbacks are still in memory.
+ */
+void streamclass_module_going(struct module *owner);
+
+static int streamclass_module_notify(struct notifier_block *nb, unsigned long action, void *data)
+{
+	if (action == MODULE_STATE_GOING)
+		streamclass_module_going(data);
+	return NOTIFY_OK;
+}
+
+static struct notifier_block streamclass_module_nb = {
+	.notifier_call = streamclass_module_notify,
+};
+
+int streamclass_shim_init(void);
+int streamclass_shim_init(void)
+{
+	return register_module_notifier(&streamclass_module_nb);
+}
+
+void streamclass_shim_exit(void);
+void streamclass_shim_exit(void)
+{
+	unregister_module_notifier(&streamclass_module_nb);
 }

@@ -213,6 +213,11 @@ static const struct streamclass_init_data edu_init = {
 
 static struct streamclass_minidriver *md;
 
+static bool forget_unregister;
+module_param(forget_unregister, bool, 0444);
+MODULE_PARM_DESC(forget_unregister,
+		 "Skip streamclass_unregister_minidriver() at exit (tests the class's clean-up)");
+
 static int __init edu_capture_c_init(void)
 {
 	md = streamclass_register_minidriver("streamclass_edu_capture_c", edu_ids, &edu_init);
@@ -221,7 +226,8 @@ static int __init edu_capture_c_init(void)
 
 static void __exit edu_capture_c_exit(void)
 {
-	streamclass_unregister_minidriver(md);
+	if (!forget_unregister)
+		streamclass_unregister_minidriver(md);
 }
 
 module_init(edu_capture_c_init);

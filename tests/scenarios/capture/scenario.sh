@@ -36,7 +36,7 @@ nothing_left() {
 		! grep -q streamclass_edu_capture /proc/iomem /proc/interrupts
 }
 
-ktap_suite streamclass_capture 25
+ktap_suite streamclass_capture 27
 check "two edu devices present" test "$b" != none
 check "the sample without streamclass fails to load" sh -c \
 	"! insmod $MODDIR/streamclass_edu_capture.ko 2>&1 && ! grep -q '^streamclass_edu_capture ' /proc/modules"
@@ -98,5 +98,11 @@ c_unbind() {
 check "C sample: unbind during a capture ends it with an error" c_unbind
 c_unload() { rmmod streamclass_edu_capture_c && nothing_left "$a" && ! test -e "$ccap"; }
 check "rmmod the C sample frees everything" c_unload
+c_forget() {
+	insmod "$MODDIR/streamclass_edu_capture_c.ko" forget_unregister=1 && test -e "$cdrv/$a"
+}
+check "insmod the C sample that will not unregister" c_forget
+c_forgot() { rmmod streamclass_edu_capture_c && ! test -e "$cdrv" && nothing_left "$a"; }
+check "... streamclass unregisters it when it unloads" c_forgot
 check "rmmod streamclass" sh -c "rmmod streamclass && ! test -e $dbg"
 ktap_end
