@@ -249,3 +249,121 @@ pub(crate) unsafe extern "C" fn streamclass_module_going(owner: *mut bindings::m
         drop(unsafe { KBox::from_raw(md as *mut Minidriver) });
     }
 }
+
+#[kunit_tests(streamclass_minidriver)]
+mod tests {
+    use super::*;
+    use crate::ffi::{
+        __streamclass_register_minidriver as register_c,
+        streamclass_device_notification,
+        streamclass_unregister_minidriver,
+        DEVICE_REQUEST_COMPLETE, //
+    };
+    use kernel::error::from_err_ptr;
+
+    /// A receive-packet callback that is never called (no device matches).
+    ///
+    /// # Safety
+    ///
+    /// None: it does nothing.
+    unsafe extern "C" fn receive(_srb: *mut Srb) {}
+
+    /// An ID no device has: the driver registers and binds nothing.
+    fn ids() -> [bindings::pci_device_id; 2] {
+        // SAFETY: All-zero IDs are valid (the second is the terminator).
+        let mut ids: [bindings::pci_device_id; 2] = unsafe { core::mem::zeroed() };
+        ids[0].vendor = 0x1234;
+        ids[0].device = 0xdead;
+        ids[0].subvendor = !0;
+        ids[0].subdevice = !0;
+        ids
+    }
+
+    fn init() -> InitData {
+        let mut init = InitData::new();
+        init.hw_receive_packet = Some(receive);
+        init
+    }
+
+    fn errno(name: &CStr, ids: *const bindings::pci_device_id, init: &InitData) -> c_int {
+        // SAFETY: Valid or NULL arguments; the owner is this module.
+        let md = unsafe { register_c(name.as_char_ptr(), ids, init, core::ptr::null_mut()) };
+        match from_err_ptr(md) {
+            Ok(md) => {
+                // SAFETY: Registered just above.
+                unsafe { streamclass_unregister_minidriver(md) };
+                0
+            }
+            Err(e) => e.to_errno(),
+        }
+    }
+
+    #[test]
+    fn registers_and_unregisters() {
+        let ids = ids();
+        assert_eq!(errno(c"sc_kunit_md", ids.as_ptr(), &init()), 0);
+        // The name is free again.
+        assert_eq!(errno(c"sc_kunit_md", ids.as_ptr(), &init()), 0);
+    }
+
+    #[test]
+    fn bad_arguments_are_errnos() {
+        let ids = ids();
+        let einval = EINVAL.to_errno();
+        // SAFETY: NULL name.
+        let md = unsafe {
+            register_c(
+                core::ptr::null(),
+                ids.as_ptr(),
+                &init(),
+                core::ptr::null_mut(),
+            )
+        };
+        assert_eq!(from_err_ptr(md).err().map(|e| e.to_errno()), Some(einval));
+        assert_eq!(errno(c"sc_kunit_md", core::ptr::null(), &init()), einval);
+        assert_eq!(errno(c"sc_kunit_md", ids[1..].as_ptr(), &init()), einval);
+        assert_eq!(errno(c"", ids.as_ptr(), &init()), einval);
+        assert_eq!(
+            errno(c"sc_kunit_md", ids.as_ptr(), &InitData::new()),
+            einval
+        );
+        let mut big = init();
+        big.dma_buffer_size = u32::MAX;
+        assert_eq!(errno(c"sc_kunit_md", ids.as_ptr(), &big), E2BIG.to_errno());
+    }
+
+    #[test]
+    fn a_taken_name_is_ebusy() {
+        let ids = ids();
+        // SAFETY: Valid arguments.
+        let md = unsafe {
+            register_c(
+                c"sc_kunit_md".as_char_ptr(),
+                ids.as_ptr(),
+                &init(),
+                core::ptr::null_mut(),
+            )
+        };
+        assert!(from_err_ptr(md).is_ok());
+        assert_eq!(
+            errno(c"sc_kunit_md", ids.as_ptr(), &init()),
+            EBUSY.to_errno()
+        );
+        // SAFETY: Registered above.
+        unsafe { streamclass_unregister_minidriver(md) };
+    }
+
+    #[test]
+    fn unregister_and_notify_ignore_bad_pointers() {
+        // SAFETY: NULL and ERR_PTR() are documented no-ops.
+        unsafe {
+            streamclass_unregister_minidriver(core::ptr::null_mut());
+            streamclass_unregister_minidriver(ENOMEM.to_ptr());
+            streamclass_device_notification(
+                DEVICE_REQUEST_COMPLETE,
+                core::ptr::null_mut(),
+                core::ptr::null_mut(),
+            );
+        }
+    }
+}
