@@ -243,10 +243,12 @@ unsafe extern "C" fn remove(pdev: *mut bindings::pci_dev) {
 pub(crate) unsafe extern "C" fn streamclass_module_going(owner: *mut bindings::module) {
     while let Some(md) = registry::take_minidriver_of(owner as usize) {
         pr_warn!("a module unloaded without unregistering its minidriver; unregistering it\n");
-        // SAFETY: Every noted minidriver was made by `KBox::pin_init` in
-        // `register` and is still live (its drop forgets it); its owner no
-        // longer holds it (its exit ran), so this is the last reference.
-        drop(unsafe { KBox::from_raw(md as *mut Minidriver) });
+        // Every noted minidriver was made by `KBox::pin_init` in `register`
+        // and is live (its drop forgets it); its owner's exit has run, so this
+        // is the last reference to it.
+        // SAFETY: As above.
+        let md = unsafe { KBox::from_raw(md as *mut Minidriver) };
+        drop(md);
     }
 }
 
