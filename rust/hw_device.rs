@@ -218,7 +218,7 @@ impl HwDevice {
 
     fn start(self: &Pin<KBox<Self>>) -> Result {
         let mut port = self.port_config();
-        let st = self.call(
+        let (st, _) = self.call(
             Command::InitializeDevice,
             ptr::from_mut(&mut port).cast(),
             0,
@@ -241,7 +241,10 @@ impl HwDevice {
         let mut info = StreamInfo {
             number_of_streams: 0,
         };
-        match self.call(Command::GetStreamInfo, ptr::from_mut(&mut info).cast(), 0)? {
+        match self
+            .call(Command::GetStreamInfo, ptr::from_mut(&mut info).cast(), 0)?
+            .0
+        {
             Status::Success => self
                 .streams
                 .store(info.number_of_streams, Ordering::Relaxed),
@@ -251,7 +254,10 @@ impl HwDevice {
                 return st.to_result();
             }
         }
-        match self.call(Command::InitializationComplete, ptr::null_mut(), 0)? {
+        match self
+            .call(Command::InitializationComplete, ptr::null_mut(), 0)?
+            .0
+        {
             Status::Success | Status::NotImplemented => {}
             st => dev_warn!(self.device(), "SRB_INITIALIZATION_COMPLETE: {st:?}\n"),
         }
@@ -275,11 +281,7 @@ impl HwDevice {
     /// Device SRBs are serialised unless the minidriver turned that off: the
     /// next one is sent once this one is complete or the minidriver said it is
     /// ready for the next.
-    fn call(&self, command: Command, data: *mut c_void, frame: u64) -> Result<Status> {
-        self.call_used(command, data, frame).map(|(st, _)| st)
-    }
-
-    fn call_used(&self, command: Command, data: *mut c_void, frame: u64) -> Result<(Status, u32)> {
+    fn call(&self, command: Command, data: *mut c_void, frame: u64) -> Result<(Status, u32)> {
         let md = self.minidriver();
         let req = Request::new(&Params {
             command,
@@ -305,11 +307,17 @@ impl HwDevice {
         if req.status() != Status::Pending {
             req.complete();
         }
+        // One count of timeouts over both waits: the handler is called once.
+        let mut rounds = 0;
+        let mut expired = || {
+            rounds += 1;
+            self.expired(&req, rounds);
+        };
         if serial.is_some() {
-            req.wait_ready(|round| self.expired(&req, round));
+            req.wait_ready(&mut expired);
         }
         drop(serial);
-        req.wait_done(|round| self.expired(&req, round));
+        req.wait_done(&mut expired);
         {
             let mut list = self.inflight.lock();
             if let Some(i) = list.iter().position(|&a| a == addr) {
@@ -349,7 +357,7 @@ impl HwDevice {
                 return Err(ENODEV);
             }
             let frame = self.stats.next_frame.fetch_add(1, Ordering::Relaxed);
-            let (st, used) = self.call_used(Command::ReadData, ptr::null_mut(), frame)?;
+            let (st, used) = self.call(Command::ReadData, ptr::null_mut(), frame)?;
             if used > 0 {
                 self.stats.frames.fetch_add(1, Ordering::Relaxed);
             }
@@ -383,7 +391,7 @@ impl PinnedDrop for HwDevice {
         drop(self.debugfs.lock().take());
         if self.initialized.load(Ordering::Acquire) {
             match self.call(Command::UninitializeDevice, ptr::null_mut(), 0) {
-                Ok(Status::Success | Status::NotImplemented) => {}
+                Ok((Status::Success | Status::NotImplemented, _)) => {}
                 r => dev_warn!(self.device(), "SRB_UNINITIALIZE_DEVICE: {r:?}\n"),
             }
         }

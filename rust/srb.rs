@@ -292,13 +292,13 @@ impl Request {
 
     /// Waits for the "ready for next" signal, calling `expired` each time the
     /// SRB's timeout runs out.
-    pub(crate) fn wait_ready(&self, expired: impl FnMut(u32)) {
+    pub(crate) fn wait_ready(&self, expired: impl FnMut()) {
         wait(&self.ready, self.srb.timeout_original, expired)
     }
 
     /// Waits for completion, calling `expired` each time the SRB's timeout
     /// runs out. A request is never freed before it completes.
-    pub(crate) fn wait_done(&self, expired: impl FnMut(u32)) {
+    pub(crate) fn wait_done(&self, expired: impl FnMut()) {
         wait(&self.done, self.srb.timeout_original, expired)
     }
 
@@ -309,15 +309,13 @@ impl Request {
     }
 }
 
-fn wait(ev: &Event, timeout_s: u32, mut expired: impl FnMut(u32)) {
+fn wait(ev: &Event, timeout_s: u32, mut expired: impl FnMut()) {
     let ms = match timeout_s {
         0 => u32::MAX / 2,
         s => s.saturating_mul(1000),
     };
-    let mut round = 0;
     while !ev.wait_ms(ms) {
-        round += 1;
-        expired(round);
+        expired();
     }
 }
 
@@ -389,7 +387,7 @@ mod tests {
         assert!(req.complete());
         assert!(!req.complete());
         let mut expired = 0;
-        req.wait_done(|_| expired += 1);
+        req.wait_done(|| expired += 1);
         assert_eq!(expired, 0);
         req.retire();
         // SAFETY: The request is still allocated; retired, it is not live.
@@ -401,8 +399,8 @@ mod tests {
     fn timeout_calls_the_handler_until_completed() -> Result {
         let req = request()?;
         let mut rounds = 0;
-        req.wait_done(|round| {
-            rounds = round;
+        req.wait_done(|| {
+            rounds += 1;
             req.complete();
         });
         assert_eq!(rounds, 1);
