@@ -6,9 +6,13 @@
 #   vm.env (VAR=value defaults for the settings below), and any files it
 #   needs; modules land in /lib/modules/streamclass in the guest.
 # Env: KDIR (kernel build dir, required), IOMMU=1 (intel-iommu + intel_iommu=on),
-#   EDU=N edu devices (default 1), EDU_OPTS (e.g. ,dma_mask=0xffffff), MEM (default 1G), VM_TIMEOUT seconds
-#   (default 120), QEMU_ACCEL (default tcg), SMP (default 2).
-# Writes: build/vm/NAME/ (initramfs) and build/logs/NAME.log (the console).
+#   EDU=N edu devices (default 1), EDU_OPTS (e.g. ,dma_mask=0xffffff), MEM (default 1G),
+#   QEMU_ACCEL (default tcg), SMP (default 2).
+# Bounds: QEMU is killed when the console stays silent for VM_STALL seconds
+#   (default 120) or the boot passes VM_MAX seconds (default 1200); the line
+#   it then appends names the limit and the last check that started.
+# Writes: build/vm/NAME/ (initramfs) and build/logs/NAME.log (the console, with
+#   the boot's wall time appended as a streamclass-host line).
 set -eu
 . "$(dirname "$0")/lib.sh"
 
@@ -36,6 +40,7 @@ ln -s busybox "$root/bin/sh"
 install -m 755 "$TOP/scripts/guest/init" "$root/init"
 cp "$TOP/scripts/guest/ktap.sh" "$root/lib/ktap.sh"
 cp -r "$scen"/. "$root/scenario/"
+echo "$name" >"$root/scenario/name"
 for m in "$@"; do
 	[ ! -e "$root/lib/modules/streamclass/${m##*/}" ] ||
 		die "two modules named ${m##*/} (a stale build? make clean)"
@@ -57,11 +62,45 @@ while [ "$i" -lt "${EDU:-1}" ]; do
 done
 
 # QEMU exits 0 even after a panic: the verdict comes from the console log.
+stall=${VM_STALL:-120} max=${VM_MAX:-1200}
+: >"$log"
 # shellcheck disable=SC2086
-timeout "${VM_TIMEOUT:-120}" qemu-system-x86_64 -accel "${QEMU_ACCEL:-tcg}" \
+qemu-system-x86_64 -accel "${QEMU_ACCEL:-tcg}" \
 	-M "$machine" -m "${MEM:-1G}" -smp "${SMP:-2}" $iommu_dev $edus \
 	-kernel "$kernel" -initrd "$root.cpio.gz" \
 	-append "console=ttyS0 printk.devkmsg=on panic=-1 oops=panic $append ${VM_APPEND:-}" \
-	-nodefaults -display none -monitor none -serial "file:$log" -no-reboot </dev/null ||
-	echo "streamclass-host: qemu exited with status $? (timeout: ${VM_TIMEOUT:-120} s)" >>"$log"
+	-nodefaults -display none -monitor none -serial "file:$log" -no-reboot </dev/null &
+qemu=$!
+
+# The watchdog: poll the console's size; a boot that prints nothing new for
+# $stall seconds has hung, one that runs past $max is killed all the same.
+start=$(date +%s)
+seen=0 last=$start why=
+while kill -0 "$qemu" 2>/dev/null; do
+	sleep 2
+	now=$(date +%s)
+	size=$(stat -c %s "$log")
+	if [ "$size" != "$seen" ]; then
+		seen=$size last=$now
+	elif [ $((now - last)) -ge "$stall" ]; then
+		why="no console output for $((now - last)) s (VM_STALL=$stall)"
+	fi
+	if [ $((now - start)) -ge "$max" ]; then
+		why="the boot ran $((now - start)) s (VM_MAX=$max)"
+	fi
+	if [ -n "$why" ]; then
+		kill "$qemu" 2>/dev/null || :
+		break
+	fi
+done
+status=0
+wait "$qemu" || status=$?
+end=$(date +%s)
+if [ -n "$why" ]; then
+	started=$(tr -d '\r' <"$log" | sed -n 's/^.*streamclass-init: started: //p' | tail -n 1)
+	echo "streamclass-host: qemu killed: $why; last check started: ${started:-none}" >>"$log"
+elif [ "$status" != 0 ]; then
+	echo "streamclass-host: qemu exited with status $status" >>"$log"
+fi
+echo "streamclass-host: boot wall time $((end - start)) s" >>"$log"
 echo "$log"

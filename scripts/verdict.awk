@@ -4,7 +4,8 @@
 # Suites that run once userspace has started (our modules' KUnit suites and
 # the scenarios' KTAP checks) are counted in the totals; the kernel's built-in
 # suites, which run at boot before /init, are reported apart. Prints a line
-# per suite, one per problem, then "N passed, N failed[, N skipped]" last.
+# per suite, one per problem, the wall time of each boot, then
+# "N passed, N failed[, N skipped]" last.
 # Exit status: 0 green, 1 red.
 
 function flush_suite() {
@@ -84,7 +85,10 @@ line ~ /^streamclass-init: done$/ { marker = 1 }
 line ~ /^streamclass-init: dma-api errors: / && line !~ /errors: 0$/ {
 	report(FILENAME ": DMA-API debug " substr(line, 19))
 }
-line ~ /^streamclass-host: qemu exited/ { report(FILENAME ": " substr(line, 19)) }
+line ~ /^streamclass-host: qemu (exited|killed)/ { report(FILENAME ": " substr(line, 19)) }
+line ~ /^streamclass-host: boot wall time / {
+	times = times sprintf("\n  %-16s %s", lname, substr(line, 34))
+}
 
 # Kernel reports. Each turns the run red; each kind counts as one failure per
 # log (a leak of 40 objects is one failure), and its first lines are listed.
@@ -121,6 +125,8 @@ END {
 		print "built-in kernel suites (not counted):" builtin
 	if (nproblems)
 		print "problems:" problems
+	if (times != "")
+		print "boot wall times:" times
 	if (pass + fail == 0 && !nproblems) {
 		print "no test of ours ran"
 		fail = 1

@@ -3,13 +3,19 @@
 # host parses them like any KUnit suite. Lines go through /dev/kmsg, which keeps
 # them whole among kernel messages. A suite's lines are held back until
 # ktap_end, so KUnit suites that run at insmod inside a check do not land in
-# the middle of it. Sourced by /init (scenario scripts get it from there).
+# the middle of it; only a one-line "started" mark goes out as each check
+# begins, so that the host can name the check a hung boot stopped in.
+# Sourced by /init (scenario scripts get it from there).
 MODDIR=/lib/modules/streamclass
 
 ktap() { echo "$*" >/dev/kmsg; }
 
 # say TEXT: a line of the init script, for the host and the reader.
 say() { ktap "streamclass-init: $*"; }
+
+# started WHAT: the progress mark of a step that begins (scripts/run-vm.sh
+# names the last one when it kills a hung boot).
+started() { say "started: $*"; }
 
 # ktap_suite NAME PLANNED: start a suite of PLANNED cases.
 ktap_suite() {
@@ -27,6 +33,7 @@ check() {
 	_name=$1
 	shift
 	_n=$((_n + 1))
+	started "$_suite $_n: $_name"
 	if _out=$("$@" 2>&1); then
 		_add "    ok $_n $_name"
 	else
