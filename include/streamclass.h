@@ -34,19 +34,30 @@ typedef void (*streamclass_request_timeout_fn)(struct streamclass_srb *srb);
  * @per_request_extension_size: bytes of the zeroed per-request extension.
  * @dma_buffer_size: bytes of the common DMA buffer; 0: no DMA buffer.
  * @buffer_alignment: 0 or a power of two, at most PAGE_SIZE.
- * @bus_master_dma: the device is a bus master.
+ * @bus_master_dma: the device is a bus master (also needed for an MSI: the
+ *	message is a write by the device).
  * @dma_24bit_addresses: the device reaches the low 16 MiB only.
  * @dma_address_bits: the device's DMA addressing limit in bits (24..64);
  *                    0: 24 if @dma_24bit_addresses, else 64.
  * @hw_receive_packet: device SRBs (required by streamclass_register_minidriver()).
+ *                     Each SRB is the minidriver's until it completes it with
+ *                     streamclass_device_notification(DEVICE_REQUEST_COMPLETE),
+ *                     in the call or later, whatever status it set before.
  * @hw_interrupt: the interrupt handler, hard-IRQ context; returns true when
  *                the interrupt was the device's. NULL: no interrupt is requested.
  * @hw_cancel_packet: asks the minidriver to end a pending SRB early (it still
- *                    completes it); process context. May be NULL.
- * @hw_request_timeout_handler: an SRB's timeout_counter ran out; process
- *                              context. NULL: @hw_cancel_packet is called.
- * @turn_off_synchronization: the class sends the next device SRB without
- *                            waiting for the previous one to be ready.
+ *                    completes it). May be NULL.
+ * @hw_request_timeout_handler: an SRB's timeout_counter ran out. NULL:
+ *                              @hw_cancel_packet is called.
+ * @turn_off_synchronization: false (strmini.h's default): the class runs
+ *     @hw_receive_packet, @hw_cancel_packet, @hw_request_timeout_handler,
+ *     @hw_interrupt and HIGH and DISPATCH priority routines one at a time per
+ *     device, under an IRQ-safe lock, so they are atomic context and must
+ *     not sleep (use streamclass_call_at_new_priority(LOW) for that); and it
+ *     sends the next device SRB only once the previous one is complete or
+ *     READY_FOR_NEXT_DEVICE_REQUEST was notified. True: no lock, the
+ *     callbacks but @hw_interrupt run in process context and may overlap
+ *     each other and the interrupt; SRBs are sent without waiting.
  *
  * The callbacks and @turn_off_synchronization are used by
  * streamclass_register_minidriver() only; streamclass_register_device()
@@ -104,6 +115,9 @@ enum streamclass_buffer_type {
  * @STREAMCLASS_SRB_UNINITIALIZE_DEVICE: stop the device (no DMA, no
  *     interrupts) before the class frees its resources.
  * @STREAMCLASS_SRB_INITIALIZATION_COMPLETE: the class finished its start.
+ * @STREAMCLASS_SRB_SURPRISE_REMOVAL: the device is gone (hot-unplug): its
+ *     registers read all ones and DMA no longer lands; complete what is
+ *     pending. SRB_UNINITIALIZE_DEVICE follows.
  */
 enum streamclass_srb_command {
 	STREAMCLASS_SRB_READ_DATA = 0x0,
@@ -111,6 +125,7 @@ enum streamclass_srb_command {
 	STREAMCLASS_SRB_INITIALIZE_DEVICE = 0x107,
 	STREAMCLASS_SRB_UNINITIALIZE_DEVICE = 0x109,
 	STREAMCLASS_SRB_INITIALIZATION_COMPLETE = 0x10d,
+	STREAMCLASS_SRB_SURPRISE_REMOVAL = 0x10e,
 };
 
 /**
@@ -183,9 +198,10 @@ struct streamclass_stream_info {
  * struct streamclass_srb - a stream request block (HW_STREAM_REQUEST_BLOCK)
  * @size_of_this_packet: sizeof(struct streamclass_srb).
  * @command: enum streamclass_srb_command.
- * @status: enum streamclass_status, set by the minidriver: PENDING when it
- *          returns before the request is done; then it sets the final status
- *          and calls streamclass_device_notification(DEVICE_REQUEST_COMPLETE).
+ * @status: enum streamclass_status, set by the minidriver before it calls
+ *          streamclass_device_notification(DEVICE_REQUEST_COMPLETE). Only
+ *          that call completes the SRB: returning from hw_receive_packet
+ *          with a final status does not.
  * @stream_number: the stream of a data SRB (0).
  * @hw_device_extension: the device extension.
  * @srb_extension: the zeroed per-request extension, NULL when its size is 0.
@@ -193,9 +209,12 @@ struct streamclass_stream_info {
  *                stream_info (GET_STREAM_INFO); NULL otherwise.
  * @frame_number: READ_DATA: the frame's number, from 0 per device.
  * @data_used: READ_DATA: bytes the device captured, set by the minidriver.
- * @timeout_counter: seconds the class waits before it calls
- *                   hw_request_timeout_handler (0: no timeout).
- * @timeout_original: the timeout the class set.
+ * @timeout_counter: counted down by the class once a second while the SRB
+ *                   is pending; when it reaches 0 the class calls
+ *                   hw_request_timeout_handler once (else hw_cancel_packet).
+ *                   0: no timeout. The minidriver may set it again (for
+ *                   example to @timeout_original) to wait longer.
+ * @timeout_original: the timeout the class set, in seconds.
  */
 struct streamclass_srb {
 	u32 size_of_this_packet;
@@ -213,6 +232,21 @@ struct streamclass_srb {
 	u32 data_used;
 	u32 timeout_counter;
 	u32 timeout_original;
+};
+
+/**
+ * enum streamclass_priority - for streamclass_call_at_new_priority()
+ * (STREAM_PRIORITY of strmini.h)
+ * @STREAMCLASS_PRIORITY_HIGH: now, synchronized (under the device's lock
+ *     when synchronization is on; directly when the caller holds it).
+ * @STREAMCLASS_PRIORITY_DISPATCH: soon, in BH (softirq) context, synchronized.
+ * @STREAMCLASS_PRIORITY_LOW: in process context, may sleep, not synchronized;
+ *     call back at HIGH to touch what the other entry points touch.
+ */
+enum streamclass_priority {
+	STREAMCLASS_PRIORITY_HIGH = 0,
+	STREAMCLASS_PRIORITY_DISPATCH = 1,
+	STREAMCLASS_PRIORITY_LOW = 2,
 };
 
 /**
@@ -255,7 +289,9 @@ void *streamclass_register_device(struct device *dev, const struct streamclass_i
  * Using the handle afterwards is a use-after-free, as on Windows.
  *
  * Context: process context, may sleep.
- * Return: 0, or -EINVAL for a handle that is not a live registration.
+ * Return: 0, -EINVAL for a handle that is not a live registration, or
+ * -EBUSY for the handle of a minidriver's device, which streamclass owns
+ * (it goes when the device unbinds); nothing is freed then.
  */
 int streamclass_unregister_device(void *hw_device_extension);
 
@@ -334,10 +370,33 @@ void streamclass_unregister_minidriver(struct streamclass_minidriver *md);
  *       the device's current one by itself).
  *
  * Any context, hard IRQ included. Completing an SRB twice, or one that is not
- * pending, is ignored with a rate-limited warning.
+ * pending, is refused with a rate-limited warning. The class keeps the memory
+ * of a device's completed SRBs while the device is bound and reuses an SRB
+ * only after several others, so a late second notification finds a retired
+ * SRB and is refused instead of completing the next one; one that comes after
+ * the SRB was reused cannot be told apart (as on Windows, it is a bug), and
+ * one after the device is gone is a use-after-free.
  */
 void streamclass_device_notification(enum streamclass_notification type,
 				     void *hw_device_extension, struct streamclass_srb *srb);
+
+/**
+ * streamclass_call_at_new_priority() - StreamClassCallAtNewPriority()
+ * @hw_device_extension: the device's extension (a minidriver's device).
+ * @priority: enum streamclass_priority.
+ * @routine: called with @context at @priority.
+ * @context: anything.
+ *
+ * One DISPATCH and one LOW routine may be pending per device at a time;
+ * pending routines are dropped, and running ones waited for, once
+ * SRB_UNINITIALIZE_DEVICE has completed at removal. Any context.
+ *
+ * Return: 0, -EINVAL (not a minidriver's device, bad @priority or NULL
+ * @routine), -EBUSY (a routine of that priority is pending), -ENODEV (the
+ * device is being removed).
+ */
+int streamclass_call_at_new_priority(void *hw_device_extension, enum streamclass_priority priority,
+				     void (*routine)(void *context), void *context);
 
 /**
  * streamclass_check_init_data() - validate initialization data

@@ -18,9 +18,12 @@
 //!   could unregister a handle that a [`Registration`] owns);
 //! - [`api`]: the safe Rust API of the core (a device registered from the
 //!   caller's own probe);
-//! - `minidriver`, `hw_device`, `pci`, [`srb`]: the minidriver model: the PCI
-//!   driver the class registers for a minidriver, each device's lifecycle,
-//!   the PCI resources, and stream request blocks;
+//! - `minidriver`, `hw_device`, `pci`: the minidriver model: the PCI
+//!   driver the class registers for a minidriver, each device's lifecycle
+//!   and synchronization, and the PCI resources;
+//! - [`srb`], `transport`, [`priority`]: stream request blocks, sending one
+//!   and waiting for its notification (with its timeout), and the deferred
+//!   work of `StreamClassCallAtNewPriority`;
 //! - [`minidriver_api`]: the safe Rust API of the minidriver model.
 
 use kernel::prelude::*;
@@ -34,9 +37,11 @@ pub mod init_data;
 mod minidriver;
 pub mod minidriver_api;
 mod pci;
+pub mod priority;
 mod registration;
 mod registry;
 pub mod srb;
+mod transport;
 
 pub use api::{
     DmaBuffer,
@@ -53,6 +58,7 @@ pub use minidriver_api::{
     Srb,
     SrbSlot, //
 };
+pub use priority::Priority;
 pub use srb::{
     Command,
     Status, //
@@ -85,9 +91,13 @@ struct StreamClass;
 
 impl kernel::Module for StreamClass {
     fn init(_module: &'static ThisModule) -> Result<Self> {
-        // SAFETY: Called once, at init; `drop` unregisters it.
-        kernel::error::to_result(unsafe { streamclass_shim_init() })?;
+        // The registry first: the module notifier may use it at once.
         registry::init();
+        // SAFETY: Called once, at init; `drop` unregisters it.
+        if let Err(e) = kernel::error::to_result(unsafe { streamclass_shim_init() }) {
+            registry::teardown();
+            return Err(e);
+        }
         pr_info!("loaded\n");
         Ok(StreamClass)
     }

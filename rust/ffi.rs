@@ -5,21 +5,35 @@
 //! Each function turns raw C arguments into checked Rust values and calls the
 //! registry; bad input is an errno, never a panic or a WARN.
 
-use core::ffi::c_void;
-use kernel::{bindings, dma::DmaAddress, ffi::c_char, prelude::*};
+use core::{
+    ffi::c_void,
+    sync::atomic::Ordering, //
+};
+use kernel::{
+    bindings,
+    dma::DmaAddress,
+    ffi::c_char,
+    prelude::*, //
+};
 
 use crate::{
+    hw_device::HwDevice,
     init_data::InitData,
     minidriver::{
-        Minidriver,
         Ops,
+        PciMinidriver,
         MAX_IDS, //
+    },
+    priority::{
+        Priority,
+        Routine, //
     },
     registration::Header,
     registry,
     srb::{
+        RawSrb,
         Request,
-        Srb, //
+        REFUSED_NOTIFICATIONS, //
     }, //
 };
 
@@ -112,7 +126,7 @@ pub(crate) unsafe extern "C" fn streamclass_get_dma_buffer(handle: *mut c_void) 
 #[no_mangle]
 pub(crate) unsafe extern "C" fn streamclass_get_physical_address(
     handle: *mut c_void,
-    _srb: *mut Srb,
+    _srb: *mut RawSrb,
     va: *mut c_void,
     kind: u32,
     length: *mut u32,
@@ -176,7 +190,7 @@ pub(crate) unsafe extern "C" fn __streamclass_register_minidriver(
         }
         // SAFETY: `n` entries were read above.
         let ids = unsafe { core::slice::from_raw_parts(ids, n) };
-        let md = Minidriver::register(name, ids, &init, Ops::for_c(&init), owner)?;
+        let md = PciMinidriver::register(name, ids, &init, Ops::for_c(&init), owner)?;
         // SAFETY: Given to the caller until it unregisters; never moved.
         Ok(KBox::into_raw(unsafe { Pin::into_inner_unchecked(md) }))
     })();
@@ -202,34 +216,41 @@ pub(crate) unsafe extern "C" fn streamclass_unregister_minidriver(md: *mut c_voi
         return;
     }
     // SAFETY: Made by `KBox::into_raw` in registration, taken back once.
-    drop(unsafe { KBox::from_raw(md.cast::<Minidriver>()) });
+    drop(unsafe { KBox::from_raw(md.cast::<PciMinidriver>()) });
+}
+
+fn refuse(what: &CStr, srb: *mut RawSrb) {
+    REFUSED_NOTIFICATIONS.fetch_add(1, Ordering::Relaxed);
+    warn_bad_handle(what, srb.cast());
 }
 
 /// `streamclass_device_notification()`.
 ///
 /// # Safety
 ///
-/// `srb` is NULL or an SRB the class handed to the minidriver (a completed
-/// and freed one is a use-after-free, as on Windows).
+/// `srb` is NULL or an SRB the class handed to the minidriver, whose device
+/// is still bound: the class keeps the memory of its retired requests until
+/// then, so a stale SRB is refused, not a use-after-free; an SRB of a device
+/// that is gone is one, as on Windows.
 #[no_mangle]
 pub(crate) unsafe extern "C" fn streamclass_device_notification(
     kind: u32,
     _hw_device_extension: *mut c_void,
-    srb: *mut Srb,
+    srb: *mut RawSrb,
 ) {
     // SAFETY: Forwarded from this function's safety requirements.
     let Some(req) = (unsafe { Request::from_srb(srb) }) else {
-        warn_bad_handle(c"device_notification (SRB)", srb.cast());
+        refuse(c"device_notification (no live SRB)", srb);
         return;
     };
     match kind {
         READY_FOR_NEXT_DEVICE_REQUEST => req.ready(),
         DEVICE_REQUEST_COMPLETE => {
             if !req.complete() {
-                warn_bad_handle(c"device_notification (completed twice)", srb.cast());
+                refuse(c"device_notification (completed twice)", srb);
             }
         }
-        _ => warn_bad_handle(c"device_notification (unknown type)", srb.cast()),
+        _ => refuse(c"device_notification (unknown type)", srb),
     }
 }
 
@@ -237,3 +258,31 @@ pub(crate) unsafe extern "C" fn streamclass_device_notification(
 pub(crate) const READY_FOR_NEXT_DEVICE_REQUEST: u32 = 0;
 /// `STREAMCLASS_DEVICE_REQUEST_COMPLETE`.
 pub(crate) const DEVICE_REQUEST_COMPLETE: u32 = 1;
+
+/// `streamclass_call_at_new_priority()`.
+///
+/// # Safety
+///
+/// `hw_device_extension` is NULL or follows [`Header::live`]'s requirements;
+/// `routine` may be called with `context` from the context the priority
+/// names until the device is removed.
+#[no_mangle]
+pub(crate) unsafe extern "C" fn streamclass_call_at_new_priority(
+    hw_device_extension: *mut c_void,
+    priority: u32,
+    routine: Option<unsafe extern "C" fn(*mut c_void)>,
+    context: *mut c_void,
+) -> c_int {
+    // SAFETY: Forwarded from this function's safety requirements.
+    let Some(hw) = (unsafe { HwDevice::from_handle(hw_device_extension) }) else {
+        warn_bad_handle(c"call_at_new_priority", hw_device_extension);
+        return EINVAL.to_errno();
+    };
+    let (Some(p), Some(f)) = (Priority::from_raw(priority), routine) else {
+        return EINVAL.to_errno();
+    };
+    match hw.call_at_new_priority(p, Routine::C(f, context)) {
+        Ok(()) => 0,
+        Err(e) => e.to_errno(),
+    }
+}

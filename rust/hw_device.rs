@@ -1,16 +1,23 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! One device of a minidriver: its lifecycle on the PCI bus and its SRBs.
+//! One device of a minidriver: its lifecycle on the PCI bus, the
+//! synchronization of the minidriver's entry points, and its deferred work.
 //!
 //! [`HwDevice::probe`] takes the device's resources in the Windows order
 //! (enable, bus master, DMA mask with extension and buffer, BARs, IRQ vector),
 //! then sends `SRB_INITIALIZE_DEVICE`, requests the interrupt and sends
 //! `SRB_GET_STREAM_INFO` and `SRB_INITIALIZATION_COMPLETE`. Dropping the
 //! `HwDevice` is the one place a device is torn down, after a failed probe as
-//! on remove: pending SRBs are cancelled and waited for, the debugfs entries
-//! go (waiting for a capture in progress), `SRB_UNINITIALIZE_DEVICE` stops the
-//! device, and then the IRQ and the resource guards are released in field
-//! order.
+//! on remove: new SRBs are refused, pending ones are cancelled and waited
+//! for, the debugfs entries go (waiting for a capture in progress),
+//! `SRB_UNINITIALIZE_DEVICE` stops the device (on the request reserved at
+//! probe), the deferred work is flushed, and then the IRQ and the resource
+//! guards are released in field order.
+//!
+//! Synchronization (strmini.h's, unless the minidriver turned it off): every
+//! entry point of the minidriver (receive, cancel, timeout, interrupt,
+//! `High` and `Dispatch` priority routines) runs under one IRQ-safe lock per
+//! device, so no two of them overlap; they are then atomic context.
 
 use core::{
     ffi::c_void,
@@ -21,6 +28,7 @@ use core::{
         AtomicI32,
         AtomicU32,
         AtomicU64,
+        AtomicUsize,
         Ordering, //
     }, //
 };
@@ -29,25 +37,40 @@ use kernel::{
     debugfs,
     device::Device,
     new_mutex,
+    new_spinlock_irq,
     prelude::*,
-    sync::Mutex,
+    sync::{
+        Mutex,
+        SpinLockIrq, //
+    },
     uaccess::UserSliceReader, //
 };
 
 use crate::{
-    minidriver::Minidriver,
+    minidriver::PciMinidriver,
     pci::{
         self,
         AccessRange,
         Pdev,
         MAX_ACCESS_RANGES, //
     },
+    priority::{
+        Priority,
+        Routine,
+        Slot, //
+    },
+    registration::Header,
     registry,
     srb::{
         Command,
         Params,
         Request,
         Status, //
+    },
+    transport::{
+        Endpoint,
+        Outcome,
+        Transport, //
     }, //
 };
 
@@ -74,12 +97,23 @@ struct StreamInfo {
     number_of_streams: u32,
 }
 
-/// A registration of the core API, unregistered on drop: frees the
-/// extension and the DMA buffer.
+/// A registration of the core API, owned by the device: unregistered on
+/// drop, which frees the extension and the DMA buffer.
 struct Registered(usize);
+
+impl Registered {
+    fn header(&self) -> Option<&Header> {
+        // SAFETY: The registration is live while `self` is: only `drop`
+        // unregisters it, and the device stays bound until then.
+        unsafe { Header::live(self.0 as *const c_void) }
+    }
+}
 
 impl Drop for Registered {
     fn drop(&mut self) {
+        if let Some(h) = self.header() {
+            h.set_owner(0);
+        }
         let _ = registry::unregister(self.0);
     }
 }
@@ -109,7 +143,7 @@ unsafe impl Sync for DevRef {}
 
 impl DevRef {
     fn get(&self) -> &HwDevice {
-        // SAFETY: Valid while the debugfs file exists (type invariant).
+        // SAFETY: Valid by the type invariant.
         unsafe { &*self.0 }
     }
 }
@@ -117,26 +151,34 @@ impl DevRef {
 /// A minidriver's device.
 ///
 /// Fields are dropped in declaration order, after [`PinnedDrop`] has stopped
-/// the device: bus mastering goes off before the buffer is freed, the
-/// buffer and extension go before the BARs, and the device is disabled last.
+/// the device: the deferred work goes first, then the requests; bus
+/// mastering goes off before the buffer is freed, the buffer and extension
+/// go before the BARs, and the device is disabled last.
 ///
 /// # Invariants
 ///
-/// `md` is the minidriver the device is bound to, which outlives it
-/// (unregistering a minidriver removes its devices first).
+/// - `md` is the minidriver the device is bound to, which outlives it
+///   (unregistering a minidriver removes its devices first).
+/// - `holder` is the task that holds `sync`, or 0.
 #[pin_data(PinnedDrop)]
 pub(crate) struct HwDevice {
-    md: *const Minidriver,
+    md: *const PciMinidriver,
     pub(crate) pdev: Pdev,
     pub(crate) handle: usize,
+    synchronized: bool,
     initialized: AtomicBool,
     removing: AtomicBool,
     streams: AtomicU32,
     stats: Stats,
+    holder: AtomicUsize,
     #[pin]
-    submit: Mutex<()>,
+    sync: SpinLockIrq<()>,
     #[pin]
-    inflight: Mutex<KVec<usize>>,
+    dispatch: Slot,
+    #[pin]
+    low: Slot,
+    #[pin]
+    transport: Transport,
     #[pin]
     irq: Mutex<Option<pci::Irq>>,
     #[pin]
@@ -156,7 +198,7 @@ unsafe impl Sync for HwDevice {}
 
 impl HwDevice {
     /// Takes `p`'s resources for `md` and starts the device.
-    pub(crate) fn probe(md: &Minidriver, p: Pdev) -> Result<Pin<KBox<Self>>> {
+    pub(crate) fn probe(md: &PciMinidriver, p: Pdev) -> Result<Pin<KBox<Self>>> {
         let enabled = pci::Enabled::new(p)?;
         let master = (md.init.bus_master_dma != 0).then(|| pci::Master::new(p));
         // SAFETY: The device is being bound to our driver: it stays bound
@@ -166,17 +208,23 @@ impl HwDevice {
         // SAFETY: The minidriver, and so its name, outlives its devices.
         let bars = unsafe { pci::Bars::new(p, &md.name) }?;
         let vector = md.ops.interrupt.and_then(|_| pci::IrqVector::new(p));
+        let synchronized = md.init.turn_off_synchronization == 0;
+        let extension_size = md.init.per_request_extension_size as usize;
         let hw = KBox::pin_init(
             try_pin_init!(Self {
                 md: ptr::from_ref(md),
                 pdev: p,
                 handle: registered.0,
+                synchronized,
                 initialized: AtomicBool::new(false),
                 removing: AtomicBool::new(false),
                 streams: AtomicU32::new(0),
                 stats: Stats::default(),
-                submit <- new_mutex!(()),
-                inflight <- new_mutex!(KVec::new()),
+                holder: AtomicUsize::new(0),
+                sync <- new_spinlock_irq!(()),
+                dispatch <- Slot::new(Priority::Dispatch, run_deferred),
+                low <- Slot::new(Priority::Low, run_deferred),
+                transport <- Transport::new(extension_size),
                 irq <- new_mutex!(None),
                 debugfs <- new_mutex!(None),
                 master,
@@ -187,13 +235,29 @@ impl HwDevice {
             }? Error),
             GFP_KERNEL,
         )?;
+        if let Some(h) = hw.registered.header() {
+            h.set_owner(ptr::from_ref::<Self>(&hw) as usize);
+        }
         // On error `hw` is dropped, which undoes whatever `start` did.
         hw.start()?;
         Ok(hw)
     }
 
+    /// The device object that owns the registration `handle`, if any.
+    ///
+    /// # Safety
+    ///
+    /// `handle` is NULL or follows [`Header::live`]'s requirements.
+    pub(crate) unsafe fn from_handle<'a>(handle: *const c_void) -> Option<&'a Self> {
+        // SAFETY: By the safety requirements.
+        let owner = unsafe { Header::live(handle) }?.owner();
+        // SAFETY: A non-zero owner is a live `HwDevice`, which clears it
+        // before it goes (type invariant of `Header`).
+        (owner != 0).then(|| unsafe { &*(owner as *const Self) })
+    }
+
     /// The minidriver.
-    pub(crate) fn minidriver(&self) -> &Minidriver {
+    pub(crate) fn minidriver(&self) -> &PciMinidriver {
         // SAFETY: Valid by the type invariant.
         unsafe { &*self.md }
     }
@@ -202,6 +266,60 @@ impl HwDevice {
     pub(crate) fn device(&self) -> &Device {
         // SAFETY: The device is bound while `self` lives.
         unsafe { Device::from_raw(self.pdev.dev()) }
+    }
+
+    /// Runs `f` synchronized with the minidriver's other entry points: under
+    /// the device's lock when the minidriver asked for synchronization (and
+    /// directly when the caller holds it already: a `High` routine called
+    /// from inside another entry point); as is otherwise.
+    pub(crate) fn synchronized<R>(&self, f: impl FnOnce() -> R) -> R {
+        if !self.synchronized {
+            return f();
+        }
+        // The holder is a task, and the lock disables interrupts: an
+        // interrupt or softirq never runs on a task that holds it, so the
+        // task found in `holder` is the current one only in its own calls.
+        let me = kernel::task::Task::current_raw() as usize;
+        if self.holder.load(Ordering::Relaxed) == me {
+            return f();
+        }
+        let _guard = self.sync.lock();
+        /// Clears `holder` before the lock is released.
+        struct Holder<'a>(&'a AtomicUsize);
+        impl Drop for Holder<'_> {
+            fn drop(&mut self) {
+                self.0.store(0, Ordering::Relaxed);
+            }
+        }
+        // INVARIANT: This task holds `sync` until `_holder` is dropped,
+        // which happens before `_guard` is.
+        self.holder.store(me, Ordering::Relaxed);
+        let _holder = Holder(&self.holder);
+        f()
+    }
+
+    /// `StreamClassCallAtNewPriority`: runs `r` now (`High`, synchronized),
+    /// soon in BH context (`Dispatch`, synchronized) or in process context
+    /// (`Low`, not synchronized). Any context. `EBUSY` when a routine of
+    /// that level is still pending, `ENODEV` once the device is going.
+    pub(crate) fn call_at_new_priority(&self, p: Priority, r: Routine) -> Result {
+        match p {
+            Priority::High => {
+                self.synchronized(|| self.run(r));
+                Ok(())
+            }
+            Priority::Dispatch => self.dispatch.queue(r),
+            Priority::Low => self.low.queue(r),
+        }
+    }
+
+    fn run(&self, r: Routine) {
+        match r {
+            // SAFETY: A C minidriver's routine with its own context, as it
+            // asked to be called.
+            Routine::C(f, ctx) => unsafe { f(ctx) },
+            Routine::Rust(f, arg) => f(ptr::from_ref::<Self>(self).cast(), arg),
+        }
     }
 
     fn port_config(&self) -> PortConfig {
@@ -218,11 +336,13 @@ impl HwDevice {
 
     fn start(self: &Pin<KBox<Self>>) -> Result {
         let mut port = self.port_config();
-        let (st, _) = self.call(
-            Command::InitializeDevice,
-            ptr::from_mut(&mut port).cast(),
-            0,
-        )?;
+        let st = self
+            .call(
+                Command::InitializeDevice,
+                ptr::from_mut(&mut port).cast(),
+                0,
+            )?
+            .status;
         if st != Status::Success {
             dev_err!(self.device(), "SRB_INITIALIZE_DEVICE failed: {st:?}\n");
             return Err(st.to_result().err().unwrap_or(EIO));
@@ -243,7 +363,7 @@ impl HwDevice {
         };
         match self
             .call(Command::GetStreamInfo, ptr::from_mut(&mut info).cast(), 0)?
-            .0
+            .status
         {
             Status::Success => self
                 .streams
@@ -256,7 +376,7 @@ impl HwDevice {
         }
         match self
             .call(Command::InitializationComplete, ptr::null_mut(), 0)?
-            .0
+            .status
         {
             Status::Success | Status::NotImplemented => {}
             st => dev_warn!(self.device(), "SRB_INITIALIZATION_COMPLETE: {st:?}\n"),
@@ -276,14 +396,8 @@ impl HwDevice {
         Ok(())
     }
 
-    /// Sends one SRB and waits for it to complete: `(status, data_used)`.
-    ///
-    /// Device SRBs are serialised unless the minidriver turned that off: the
-    /// next one is sent once this one is complete or the minidriver said it is
-    /// ready for the next.
-    fn call(&self, command: Command, data: *mut c_void, frame: u64) -> Result<(Status, u32)> {
-        let md = self.minidriver();
-        let req = Request::new(&Params {
+    fn params(&self, command: Command, data: *mut c_void, frame: u64) -> Params {
+        Params {
             command,
             hw_device_extension: self.handle as *mut c_void,
             command_data: data,
@@ -292,61 +406,13 @@ impl HwDevice {
                 Command::ReadData => READ_SRB_TIMEOUT_S,
                 _ => DEVICE_SRB_TIMEOUT_S,
             },
-            extension_size: md.init.per_request_extension_size as usize,
-        })?;
-        let addr = ptr::from_ref::<Request>(&req) as usize;
-        let serial = (md.init.turn_off_synchronization == 0).then(|| self.submit.lock());
-        {
-            let mut list = self.inflight.lock();
-            if command == Command::ReadData && self.removing.load(Ordering::Acquire) {
-                return Err(ENODEV);
-            }
-            list.push(addr, GFP_KERNEL)?;
         }
-        (md.ops.receive)(self, req.srb_ptr());
-        if req.status() != Status::Pending {
-            req.complete();
-        }
-        // One count of timeouts over both waits: the handler is called once.
-        let mut rounds = 0;
-        let mut expired = || {
-            rounds += 1;
-            self.expired(&req, rounds);
-        };
-        if serial.is_some() {
-            req.wait_ready(&mut expired);
-        }
-        drop(serial);
-        req.wait_done(&mut expired);
-        {
-            let mut list = self.inflight.lock();
-            if let Some(i) = list.iter().position(|&a| a == addr) {
-                let _ = list.remove(i);
-            }
-        }
-        // SAFETY: The request is complete: the minidriver no longer writes it.
-        let used = unsafe { ptr::read_volatile(ptr::addr_of!(req.srb.data_used)) };
-        let st = req.status();
-        req.retire();
-        Ok((st, used))
     }
 
-    /// An SRB's timeout ran out (`round` times): the minidriver's timeout
-    /// handler, else its cancel handler, is called once. The request stays
-    /// allocated until the minidriver completes it.
-    fn expired(&self, req: &Request, round: u32) {
-        let cmd = Command::from_code(req.srb.command);
-        dev_warn!(
-            self.device(),
-            "SRB {cmd:?} not complete after {} s\n",
-            round * req.srb.timeout_original
-        );
-        if round == 1 {
-            let ops = &self.minidriver().ops;
-            if let Some(f) = ops.timeout.or(ops.cancel) {
-                f(self, req.srb_ptr());
-            }
-        }
+    /// Sends one device SRB and waits until the minidriver completes it.
+    fn call(&self, command: Command, data: *mut c_void, frame: u64) -> Result<Outcome> {
+        self.transport
+            .send(self, &self.params(command, data, frame), false)
     }
 
     /// Captures `n` frames, one `SRB_READ_DATA` each; stops at the first
@@ -357,19 +423,57 @@ impl HwDevice {
                 return Err(ENODEV);
             }
             let frame = self.stats.next_frame.fetch_add(1, Ordering::Relaxed);
-            let (st, used) = self.call(Command::ReadData, ptr::null_mut(), frame)?;
-            if used > 0 {
+            let out = self.call(Command::ReadData, ptr::null_mut(), frame)?;
+            if out.data_used > 0 {
                 self.stats.frames.fetch_add(1, Ordering::Relaxed);
             }
-            self.stats.last_status.store(st as i32, Ordering::Relaxed);
-            if st != Status::Success {
+            self.stats
+                .last_status
+                .store(out.status as i32, Ordering::Relaxed);
+            if out.status != Status::Success {
                 self.stats.failed.fetch_add(1, Ordering::Relaxed);
-                dev_info!(self.device(), "capture ended at frame {frame}: {st:?}\n");
-                return st.to_result();
+                dev_info!(
+                    self.device(),
+                    "capture ended at frame {frame}: {:?}\n",
+                    out.status
+                );
+                return out.status.to_result();
             }
             self.stats.verified.fetch_add(1, Ordering::Relaxed);
         }
         Ok(())
+    }
+}
+
+impl Endpoint for HwDevice {
+    fn deliver(&self, req: &Request) {
+        let receive = self.minidriver().ops.receive;
+        self.synchronized(|| receive(self, req));
+    }
+
+    fn second(&self, req: &Request) {
+        let ops = &self.minidriver().ops;
+        let expired = self.synchronized(|| {
+            let due = req.tick();
+            if due {
+                if let Some(f) = ops.timeout.or(ops.cancel) {
+                    f(self, req);
+                }
+            }
+            due
+        });
+        if expired {
+            dev_warn!(
+                self.device(),
+                "SRB {:?} timed out after {} s\n",
+                req.command(),
+                req.timeout_original()
+            );
+        }
+    }
+
+    fn serialised(&self) -> bool {
+        self.synchronized
     }
 }
 
@@ -378,24 +482,46 @@ impl PinnedDrop for HwDevice {
     fn drop(self: Pin<&mut Self>) {
         let this: &Self = &self;
         this.removing.store(true, Ordering::Release);
+        this.transport.close();
         if let Some(cancel) = this.minidriver().ops.cancel {
-            let list = this.inflight.lock();
-            for &addr in list.iter() {
-                // SAFETY: A request stays allocated while it is on the list,
-                // which its sender leaves under this lock.
-                let req = unsafe { &*(addr as *const Request) };
-                cancel(this, req.srb_ptr());
-            }
+            this.transport
+                .for_each_inflight(|req| this.synchronized(|| cancel(this, req)));
         }
         // Waits for a capture in progress, which ends once its SRB completes.
-        drop(self.debugfs.lock().take());
-        if self.initialized.load(Ordering::Acquire) {
-            match self.call(Command::UninitializeDevice, ptr::null_mut(), 0) {
-                Ok((Status::Success | Status::NotImplemented, _)) => {}
-                r => dev_warn!(self.device(), "SRB_UNINITIALIZE_DEVICE: {r:?}\n"),
+        drop(this.debugfs.lock().take());
+        if this.initialized.load(Ordering::Acquire) {
+            let params = this.params(Command::UninitializeDevice, ptr::null_mut(), 0);
+            match this.transport.send(this, &params, true) {
+                Ok(Outcome {
+                    status: Status::Success | Status::NotImplemented,
+                    ..
+                }) => {}
+                r => dev_warn!(this.device(), "SRB_UNINITIALIZE_DEVICE: {r:?}\n"),
             }
         }
-        drop(self.irq.lock().take());
+        // The device is stopped: no routine runs from here on.
+        this.dispatch.shutdown();
+        this.low.shutdown();
+        drop(this.irq.lock().take());
+    }
+}
+
+/// Runs a deferred routine of `slot`, a `dispatch` or `low` field of a
+/// device.
+fn run_deferred(slot: &Slot, r: Routine) {
+    let level = slot.level();
+    let slot = ptr::from_ref(slot);
+    let hw = match level {
+        // SAFETY: `slot` is the `dispatch` field of a live `HwDevice`: slots
+        // only run their own device's routines, and the device shuts them
+        // down before it goes.
+        Priority::Dispatch => unsafe { &*kernel::container_of!(slot, HwDevice, dispatch) },
+        // SAFETY: As above, for the `low` field.
+        _ => unsafe { &*kernel::container_of!(slot, HwDevice, low) },
+    };
+    match level {
+        Priority::Low => hw.run(r),
+        _ => hw.synchronized(|| hw.run(r)),
     }
 }
 
@@ -407,9 +533,13 @@ impl PinnedDrop for HwDevice {
 unsafe extern "C" fn isr(_irq: c_int, dev_id: *mut c_void) -> bindings::irqreturn_t {
     // SAFETY: By the safety requirements.
     let hw = unsafe { &*dev_id.cast::<HwDevice>() };
-    match hw.minidriver().ops.interrupt {
-        Some(f) if f(hw) => bindings::irqreturn_t::IRQ_HANDLED,
-        _ => bindings::irqreturn_t::IRQ_NONE,
+    let handled = match hw.minidriver().ops.interrupt {
+        Some(f) => hw.synchronized(|| f(hw)),
+        None => false,
+    };
+    match handled {
+        true => bindings::irqreturn_t::IRQ_HANDLED,
+        false => bindings::irqreturn_t::IRQ_NONE,
     }
 }
 

@@ -18,7 +18,7 @@ use kernel::{
     prelude::*, //
 };
 
-use crate::srb::Srb;
+use crate::srb::RawSrb;
 
 /// Size of the first published layout (`STREAMCLASS_INIT_DATA_SIZE_VER0`).
 pub const INIT_DATA_SIZE_VER0: u32 = 24;
@@ -28,11 +28,11 @@ pub const INIT_DATA_SIZE_VER0: u32 = 24;
 pub const INIT_DATA_SIZE_VER1: u32 = 64;
 
 /// `streamclass_receive_packet_fn` (`HwReceivePacket`).
-pub type ReceivePacketFn = unsafe extern "C" fn(srb: *mut Srb);
+pub type ReceivePacketFn = unsafe extern "C" fn(srb: *mut RawSrb);
 /// `streamclass_interrupt_fn` (`HwInterrupt`).
 pub type InterruptFn = unsafe extern "C" fn(hw_device_extension: *mut c_void) -> bool;
 /// `streamclass_cancel_packet_fn` and `streamclass_request_timeout_fn`.
-pub type SrbFn = unsafe extern "C" fn(srb: *mut Srb);
+pub type SrbFn = unsafe extern "C" fn(srb: *mut RawSrb);
 
 /// Largest device extension, in bytes.
 pub const MAX_DEVICE_EXTENSION_SIZE: u32 = 1 << 20;

@@ -27,26 +27,27 @@ use crate::{
     init_data::InitData,
     pci::Pdev,
     registry,
-    srb::Srb, //
+    srb::Request, //
 };
 
 /// Most PCI IDs one minidriver may pass.
 pub(crate) const MAX_IDS: usize = 256;
 
 /// How the class calls a minidriver: C function pointers from its init data,
-/// or the monomorphised glue of a Rust [`crate::Minidriver`].
+/// or the monomorphised glue of a Rust [`crate::Minidriver`]. Each SRB
+/// callback gets the request, which is armed and live for the call.
 #[derive(Clone, Copy)]
 pub(crate) struct Ops {
-    pub(crate) receive: fn(&HwDevice, *mut Srb),
+    pub(crate) receive: fn(&HwDevice, &Request),
     pub(crate) interrupt: Option<fn(&HwDevice) -> bool>,
-    pub(crate) cancel: Option<fn(&HwDevice, *mut Srb)>,
-    pub(crate) timeout: Option<fn(&HwDevice, *mut Srb)>,
+    pub(crate) cancel: Option<fn(&HwDevice, &Request)>,
+    pub(crate) timeout: Option<fn(&HwDevice, &Request)>,
 }
 
-fn c_receive(hw: &HwDevice, srb: *mut Srb) {
+fn c_receive(hw: &HwDevice, req: &Request) {
     if let Some(f) = hw.minidriver().init.hw_receive_packet {
         // SAFETY: A C minidriver's callback, given a live SRB.
-        unsafe { f(srb) }
+        unsafe { f(req.srb_ptr()) }
     }
 }
 
@@ -58,17 +59,17 @@ fn c_interrupt(hw: &HwDevice) -> bool {
     }
 }
 
-fn c_cancel(hw: &HwDevice, srb: *mut Srb) {
+fn c_cancel(hw: &HwDevice, req: &Request) {
     if let Some(f) = hw.minidriver().init.hw_cancel_packet {
         // SAFETY: A C minidriver's callback, given a live SRB.
-        unsafe { f(srb) }
+        unsafe { f(req.srb_ptr()) }
     }
 }
 
-fn c_timeout(hw: &HwDevice, srb: *mut Srb) {
+fn c_timeout(hw: &HwDevice, req: &Request) {
     if let Some(f) = hw.minidriver().init.hw_request_timeout_handler {
         // SAFETY: A C minidriver's callback, given a live SRB.
-        unsafe { f(srb) }
+        unsafe { f(req.srb_ptr()) }
     }
 }
 
@@ -82,10 +83,10 @@ impl Ops {
                 .map(|_| c_interrupt as fn(&HwDevice) -> bool),
             cancel: init
                 .hw_cancel_packet
-                .map(|_| c_cancel as fn(&HwDevice, *mut Srb)),
+                .map(|_| c_cancel as fn(&HwDevice, &Request)),
             timeout: init
                 .hw_request_timeout_handler
-                .map(|_| c_timeout as fn(&HwDevice, *mut Srb)),
+                .map(|_| c_timeout as fn(&HwDevice, &Request)),
         }
     }
 }
@@ -97,7 +98,7 @@ impl Ops {
 /// `driver` is registered with the PCI core while `registered` is true;
 /// its `name` and `id_table` point into `name` and `ids`.
 #[pin_data(PinnedDrop)]
-pub(crate) struct Minidriver {
+pub(crate) struct PciMinidriver {
     #[pin]
     driver: Opaque<bindings::pci_driver>,
     pub(crate) name: CString,
@@ -110,11 +111,11 @@ pub(crate) struct Minidriver {
 
 // SAFETY: After registration the minidriver is only read, and the PCI core
 // may call its driver from any thread.
-unsafe impl Send for Minidriver {}
+unsafe impl Send for PciMinidriver {}
 // SAFETY: As above.
-unsafe impl Sync for Minidriver {}
+unsafe impl Sync for PciMinidriver {}
 
-impl Minidriver {
+impl PciMinidriver {
     /// Registers a PCI driver named `name` for `ids` (without terminator),
     /// owned by `owner`, that runs the streamclass lifecycle for each device.
     pub(crate) fn register(
@@ -170,7 +171,7 @@ impl Minidriver {
     ///
     /// # Safety
     ///
-    /// `drv` is the `driver` field of a live `Minidriver`.
+    /// `drv` is the `driver` field of a live `PciMinidriver`.
     unsafe fn from_driver<'a>(drv: *mut bindings::pci_driver) -> &'a Self {
         let off = core::mem::offset_of!(Self, driver);
         // SAFETY: By the safety requirements, `drv` is at `off` in a `Self`.
@@ -179,7 +180,7 @@ impl Minidriver {
 }
 
 #[pinned_drop]
-impl PinnedDrop for Minidriver {
+impl PinnedDrop for PciMinidriver {
     fn drop(self: Pin<&mut Self>) {
         if self.registered.load(Ordering::Acquire) {
             // SAFETY: Registered (type invariant); this removes every device
@@ -199,9 +200,9 @@ unsafe extern "C" fn probe(
     pdev: *mut bindings::pci_dev,
     _id: *const bindings::pci_device_id,
 ) -> c_int {
-    // SAFETY: `pdev` is being bound to one of our drivers, whose `Minidriver`
+    // SAFETY: `pdev` is being bound to one of our drivers, whose `PciMinidriver`
     // lives until it is unregistered, which first removes this device.
-    let md = unsafe { Minidriver::from_driver((*pdev).driver) };
+    let md = unsafe { PciMinidriver::from_driver((*pdev).driver) };
     match HwDevice::probe(md, Pdev(pdev)) {
         Ok(hw) => {
             // SAFETY: The box is given to the device's driver data until
@@ -247,7 +248,7 @@ pub(crate) unsafe extern "C" fn streamclass_module_going(owner: *mut bindings::m
         // and is live (its drop forgets it); its owner's exit has run, so this
         // is the last reference to it.
         // SAFETY: As above.
-        let md = unsafe { KBox::from_raw(md as *mut Minidriver) };
+        let md = unsafe { KBox::from_raw(md as *mut PciMinidriver) };
         drop(md);
     }
 }
@@ -261,6 +262,7 @@ mod tests {
         streamclass_unregister_minidriver,
         DEVICE_REQUEST_COMPLETE, //
     };
+    use crate::srb::RawSrb;
     use kernel::error::from_err_ptr;
 
     /// A receive-packet callback that is never called (no device matches).
@@ -268,7 +270,7 @@ mod tests {
     /// # Safety
     ///
     /// None: it does nothing.
-    unsafe extern "C" fn receive(_srb: *mut Srb) {}
+    unsafe extern "C" fn receive(_srb: *mut RawSrb) {}
 
     /// An ID no device has: the driver registers and binds nothing.
     fn ids() -> [bindings::pci_device_id; 2] {

@@ -23,6 +23,7 @@
 //! ```
 
 use core::{
+    ffi::c_void,
     marker::PhantomData,
     mem::{
         align_of,
@@ -51,12 +52,15 @@ use crate::{
     hw_device::HwDevice,
     init_data::InitData,
     minidriver::{
-        self,
-        Ops, //
+        Ops,
+        PciMinidriver, //
+    },
+    priority::{
+        Priority,
+        Routine, //
     },
     registration::EXTENSION_ALIGN,
     srb::{
-        self,
         Command,
         Request,
         Status, //
@@ -67,6 +71,13 @@ use crate::{
 ///
 /// The optional methods are called only when implemented (`#[vtable]`):
 /// without [`Minidriver::interrupt`] no IRQ is requested.
+///
+/// Unless `INIT_DATA.turn_off_synchronization` is set, the class runs these
+/// methods (and `High` and `Dispatch` priority routines) one at a time per
+/// device, under an IRQ-safe lock: they are atomic context and must not
+/// sleep; push lengthy work to [`Adapter::call_at_new_priority`] with
+/// [`Priority::Low`]. With synchronization off they run unsynchronised
+/// (the interrupt in hard-IRQ context, the rest in process context).
 #[vtable]
 pub trait Minidriver: Sized + Send + Sync + 'static {
     /// The device extension: zeroed by the class, so valid when all zero.
@@ -78,7 +89,7 @@ pub trait Minidriver: Sized + Send + Sync + 'static {
 
     /// `HwReceivePacket`: every device SRB. Complete `srb` now, or keep it
     /// (for example in an [`SrbSlot`] of the extension) and complete it later,
-    /// from any context.
+    /// from any context: it is the minidriver's until [`Srb::complete`].
     fn receive_packet(dev: &Adapter<Self>, srb: Srb);
 
     /// `HwInterrupt`, in hard-IRQ context: true when the interrupt was the
@@ -116,7 +127,7 @@ impl PciId {
 /// A registered Rust minidriver; dropping it unbinds its devices and
 /// unregisters its PCI driver.
 pub struct MinidriverRegistration<M: Minidriver> {
-    _md: Pin<KBox<minidriver::Minidriver>>,
+    _md: Pin<KBox<PciMinidriver>>,
     _p: PhantomData<M>,
 }
 
@@ -153,10 +164,10 @@ impl<M: Minidriver> MinidriverRegistration<M> {
         let ops = Ops {
             receive: receive::<M>,
             interrupt: M::HAS_INTERRUPT.then_some(interrupt::<M> as fn(&HwDevice) -> bool),
-            cancel: M::HAS_CANCEL_PACKET.then_some(cancel::<M> as fn(&HwDevice, *mut srb::Srb)),
-            timeout: M::HAS_REQUEST_TIMEOUT.then_some(timeout::<M> as fn(&HwDevice, *mut srb::Srb)),
+            cancel: M::HAS_CANCEL_PACKET.then_some(cancel::<M> as fn(&HwDevice, &Request)),
+            timeout: M::HAS_REQUEST_TIMEOUT.then_some(timeout::<M> as fn(&HwDevice, &Request)),
         };
-        let md = minidriver::Minidriver::register(name, &table, &init, ops, module.as_ptr())?;
+        let md = PciMinidriver::register(name, &table, &init, ops, module.as_ptr())?;
         Ok(Self {
             _md: md,
             _p: PhantomData,
@@ -164,30 +175,37 @@ impl<M: Minidriver> MinidriverRegistration<M> {
     }
 }
 
-fn receive<M: Minidriver>(hw: &HwDevice, srb: *mut srb::Srb) {
-    // SAFETY: The class hands each SRB it sends to the minidriver once.
-    if let Some(srb) = unsafe { Srb::from_raw(srb) } {
-        M::receive_packet(Adapter::<M>::new(hw), srb);
-    }
+fn receive<M: Minidriver>(hw: &HwDevice, req: &Request) {
+    // INVARIANT: The class delivers each armed request once, and this is
+    // the only token made at delivery.
+    let srb = Srb {
+        req: NonNull::from(req),
+        generation: req.generation(),
+    };
+    M::receive_packet(Adapter::<M>::new(hw), srb);
 }
 
 fn interrupt<M: Minidriver>(hw: &HwDevice) -> bool {
     M::interrupt(Adapter::<M>::new(hw))
 }
 
-fn view(srb: *mut srb::Srb) -> (Command, u64) {
-    // SAFETY: The class calls with a live SRB; these fields are its own.
-    unsafe { (Command::from_code((*srb).command), (*srb).frame_number) }
+fn cancel<M: Minidriver>(hw: &HwDevice, req: &Request) {
+    M::cancel_packet(Adapter::<M>::new(hw), req.command(), req.frame_number());
 }
 
-fn cancel<M: Minidriver>(hw: &HwDevice, srb: *mut srb::Srb) {
-    let (cmd, frame) = view(srb);
-    M::cancel_packet(Adapter::<M>::new(hw), cmd, frame);
+fn timeout<M: Minidriver>(hw: &HwDevice, req: &Request) {
+    M::request_timeout(Adapter::<M>::new(hw), req.command(), req.frame_number());
 }
 
-fn timeout<M: Minidriver>(hw: &HwDevice, srb: *mut srb::Srb) {
-    let (cmd, frame) = view(srb);
-    M::request_timeout(Adapter::<M>::new(hw), cmd, frame);
+/// Calls the Rust priority routine `f` (a `fn(&Adapter<M>)` as `usize`)
+/// with the device `hw`.
+fn priority_routine<M: Minidriver>(hw: *const c_void, f: usize) {
+    // SAFETY: `Adapter::call_at_new_priority` stored a `fn(&Adapter<M>)`
+    // as `usize`; function pointers and `usize` have one size.
+    let f: fn(&Adapter<M>) = unsafe { core::mem::transmute::<usize, fn(&Adapter<M>)>(f) };
+    // SAFETY: The device runs its routines while it lives, with itself.
+    let hw = unsafe { &*hw.cast::<HwDevice>() };
+    f(Adapter::<M>::new(hw))
 }
 
 /// A device of minidriver `M` (`HwDeviceExtension` and what the class knows
@@ -233,6 +251,18 @@ impl<M: Minidriver> Adapter<M> {
     /// The device, for logging.
     pub fn device(&self) -> &Device {
         self.hw.device()
+    }
+
+    /// `StreamClassCallAtNewPriority`: calls `f` with this device now
+    /// ([`Priority::High`], synchronized), soon in BH context
+    /// ([`Priority::Dispatch`], synchronized) or in process context
+    /// ([`Priority::Low`], may sleep, not synchronized: from there, call
+    /// back at `High` to touch what the other entry points touch). Any
+    /// context. `EBUSY` while a routine of that level is pending (one at a
+    /// time), `ENODEV` once the device is being removed.
+    pub fn call_at_new_priority(&self, p: Priority, f: fn(&Adapter<M>)) -> Result {
+        let r = Routine::Rust(priority_routine::<M>, f as usize);
+        self.hw.call_at_new_priority(p, r)
     }
 }
 
@@ -292,58 +322,58 @@ impl Bar<'_> {
     }
 }
 
-/// A stream request block handed to the minidriver: it must be completed
-/// exactly once, with [`Srb::complete`]; dropping it completes it with
-/// [`Status::IoDeviceError`].
+/// A stream request block handed to the minidriver: it is the minidriver's
+/// until it completes it, exactly once, with [`Srb::complete`] (the analogue
+/// of `StreamClassDeviceNotification(DeviceRequestComplete)`), whatever it
+/// did before. Dropping it completes it with [`Status::IoDeviceError`].
 ///
 /// # Invariants
 ///
-/// `req` is a live request that is not complete; this is its only token.
+/// `req` is an armed request of generation `generation` that is not
+/// complete; this is its only token.
 pub struct Srb {
     req: NonNull<Request>,
+    generation: u64,
 }
 
 // SAFETY: A request may be completed from any context.
 unsafe impl Send for Srb {}
-// SAFETY: Shared access only reads the SRB's fixed fields.
+// SAFETY: Shared access only reads the SRB through raw pointers.
 unsafe impl Sync for Srb {}
 
 impl Srb {
-    /// # Safety
-    ///
-    /// `srb` is an SRB the class sent and no token was made for it yet.
-    unsafe fn from_raw(srb: *mut srb::Srb) -> Option<Self> {
-        // SAFETY: By the safety requirements the request is live.
-        let req = unsafe { Request::from_srb(srb) }?;
-        // INVARIANT: Live, not complete, first token.
-        Some(Self {
-            req: NonNull::from(req),
-        })
-    }
-
     fn req(&self) -> &Request {
-        // SAFETY: Live by the type invariant.
+        // SAFETY: Armed, so allocated, by the type invariant.
         unsafe { self.req.as_ref() }
-    }
-
-    fn raw(&self) -> *mut srb::Srb {
-        self.req().srb_ptr()
     }
 
     /// What the SRB asks.
     pub fn command(&self) -> Command {
-        Command::from_code(self.req().srb.command)
+        self.req().command()
     }
 
     /// `SRB_READ_DATA`: the frame's number.
     pub fn frame_number(&self) -> u64 {
-        self.req().srb.frame_number
+        self.req().frame_number()
     }
 
     /// `SRB_READ_DATA`: the bytes the device captured.
     pub fn set_data_used(&mut self, bytes: u32) {
-        // SAFETY: This token is the only writer of the live SRB.
-        unsafe { ptr::write_volatile(ptr::addr_of_mut!((*self.raw()).data_used), bytes) };
+        self.req().set_data_used(bytes)
+    }
+
+    /// The zeroed per-request extension (`SRBExtension`), of
+    /// `INIT_DATA.per_request_extension_size` bytes; empty when that is 0.
+    pub fn extension(&mut self) -> &mut [u8] {
+        let p = self.req().srb_extension();
+        let len = self.req().extension_len();
+        if p.is_null() {
+            return &mut [];
+        }
+        // SAFETY: The extension is `len` bytes the request owns; the
+        // minidriver is the only one to use it while it holds the token,
+        // which this borrow holds.
+        unsafe { core::slice::from_raw_parts_mut(p.cast::<u8>(), len) }
     }
 
     /// `SRB_GET_STREAM_INFO`: the number of streams; `EINVAL` for any other
@@ -354,7 +384,7 @@ impl Srb {
         }
         // SAFETY: For this command, `command_data` is the class's
         // `struct streamclass_stream_info`, alive until completion.
-        unsafe { (*self.req().srb.command_data.cast::<u32>()) = n };
+        unsafe { ptr::write(self.req().command_data().cast::<u32>(), n) };
         Ok(())
     }
 
@@ -371,24 +401,26 @@ impl Srb {
             Status::Pending => Status::IoDeviceError,
             s => s,
         };
-        // SAFETY: This token is the only writer of the live SRB.
-        unsafe { ptr::write_volatile(ptr::addr_of_mut!((*self.raw()).status), st as i32) };
-        self.req().complete();
-        // The request may be freed from here on: no `Drop`.
+        self.finish(st);
+        // Completed: no `Drop`.
         core::mem::forget(self);
+    }
+
+    fn finish(&self, st: Status) {
+        let req = self.req();
+        if req.generation() != self.generation {
+            // Unreachable while the invariant holds: a token outlived its SRB.
+            kernel::pr_warn_once!("a stale SRB token was refused\n");
+            return;
+        }
+        req.set_status(st);
+        req.complete();
     }
 }
 
 impl Drop for Srb {
     fn drop(&mut self) {
-        // SAFETY: This token is the only writer of the live SRB.
-        unsafe {
-            ptr::write_volatile(
-                ptr::addr_of_mut!((*self.raw()).status),
-                Status::IoDeviceError as i32,
-            )
-        };
-        self.req().complete();
+        self.finish(Status::IoDeviceError);
     }
 }
 
@@ -417,8 +449,12 @@ impl SrbSlot {
     /// Takes the stored SRB out.
     pub fn take(&self) -> Option<Srb> {
         let p = self.0.swap(0, Ordering::AcqRel);
-        // INVARIANT: `put` stored a token's request and forgot the token.
-        NonNull::new(p as *mut Request).map(|req| Srb { req })
+        let req = NonNull::new(p as *mut Request)?;
+        // SAFETY: `put` stored a token's request, armed until that token
+        // (forgotten by `put`, remade here) completes it.
+        let generation = unsafe { req.as_ref() }.generation();
+        // INVARIANT: As above: the only token.
+        Some(Srb { req, generation })
     }
 }
 
@@ -455,5 +491,3 @@ impl AtomicWord {
         self.0.fetch_add(v, Ordering::AcqRel)
     }
 }
-
-use core::ffi::c_void;

@@ -26,6 +26,10 @@ use core::{
     ptr::{
         self,
         NonNull, //
+    },
+    sync::atomic::{
+        AtomicUsize,
+        Ordering, //
     }, //
 };
 use kernel::{
@@ -63,8 +67,11 @@ use crate::{
 /// - `check` holds the address of the extension that follows this header while
 ///   the registration is live, and 0 once [`release`] has begun.
 /// - `dma_cpu` is the CPU address of `buffer`, null when it is `None`.
+/// - `owner` is 0, or the address of the class's own device object (a
+///   minidriver's device) that owns the registration and outlives it.
 #[repr(C)]
 pub(crate) struct Header {
+    owner: AtomicUsize,
     debugfs: Option<Pin<KBox<debugfs::Scope<DebugInfo>>>>,
     buffer: Option<Coherent<[u8]>>,
     dma_cpu: *mut u8,
@@ -111,6 +118,19 @@ impl Header {
         // SAFETY: The check names `handle`, so by the type invariant this is the
         // header of a live registration, which is aligned.
         Some(unsafe { &*hdr })
+    }
+
+    /// The class's device object that owns this registration, or 0.
+    #[inline]
+    pub(crate) fn owner(&self) -> usize {
+        self.owner.load(Ordering::Acquire)
+    }
+
+    /// Notes (non-zero) or forgets (0) the class's device object that owns
+    /// this registration.
+    pub(crate) fn set_owner(&self, owner: usize) {
+        // INVARIANT: The caller is that object, which clears it before it goes.
+        self.owner.store(owner, Ordering::Release);
     }
 
     /// The buffer's kernel virtual address, null without a buffer.
@@ -219,6 +239,7 @@ pub(crate) fn create(
     // aligned for a `Header`, that nothing else refers to.
     unsafe {
         block.as_ptr().write(Header {
+            owner: AtomicUsize::new(0),
             debugfs,
             buffer,
             dma_cpu,

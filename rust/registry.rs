@@ -8,7 +8,10 @@
 //! memory, and so that the module can free what is left when it unloads.
 //! The registration's release function takes its entry out.
 
-use core::ffi::c_void;
+use core::{
+    ffi::c_void,
+    sync::atomic::AtomicU64, //
+};
 use kernel::{
     bindings,
     debugfs,
@@ -27,7 +30,8 @@ use crate::{
     registration::{
         self,
         HEADER_SIZE, //
-    }, //
+    },
+    srb::REFUSED_NOTIFICATIONS, //
 };
 
 /// A live registration and the device it belongs to.
@@ -50,6 +54,7 @@ pub(crate) struct Registry {
     entries: KVec<Entry>,
     minidrivers: KVec<(usize, usize)>,
     debugfs: Option<debugfs::Dir>,
+    refused: Option<Pin<KBox<debugfs::File<&'static AtomicU64>>>>,
 }
 
 kernel::sync::global_lock! {
@@ -59,6 +64,7 @@ kernel::sync::global_lock! {
         entries: KVec::new(),
         minidrivers: KVec::new(),
         debugfs: None,
+        refused: None,
     };
 }
 
@@ -95,7 +101,15 @@ pub(crate) fn at<T, E>(site: Site, r: core::result::Result<T, E>) -> core::resul
 pub(crate) fn init() {
     // SAFETY: Called once, from the module initializer, before any other use.
     unsafe { REGISTRY.init() };
-    REGISTRY.lock().debugfs = Some(debugfs::Dir::new(c"streamclass"));
+    let mut reg = REGISTRY.lock();
+    let root = debugfs::Dir::new(c"streamclass");
+    // Best effort, as all of debugfs.
+    reg.refused = KBox::pin_init(
+        root.read_only_file(c"refused_notifications", &REFUSED_NOTIFICATIONS),
+        GFP_KERNEL,
+    )
+    .ok();
+    reg.debugfs = Some(root);
 }
 
 /// Frees every registration left at module unload, then the debugfs root.
@@ -112,16 +126,18 @@ pub(crate) fn teardown() {
         }
     }
     // The (now empty) index's memory and the debugfs root go last.
-    let (entries, minidrivers, root) = {
+    let (entries, minidrivers, refused, root) = {
         let mut reg = REGISTRY.lock();
         (
             core::mem::take(&mut reg.entries),
             core::mem::take(&mut reg.minidrivers),
+            reg.refused.take(),
             reg.debugfs.take(),
         )
     };
     drop(entries);
     drop(minidrivers);
+    drop(refused);
     drop(root);
 }
 
@@ -221,9 +237,18 @@ pub(crate) fn register(dev: &Device<Bound>, init: &InitData) -> Result<usize> {
 }
 
 /// Unregisters the registration `handle`, which is checked against the
-/// registry before anything is read from it.
+/// registry before anything is read from it. A registration the class's own
+/// device object owns (a minidriver's device) is `EBUSY`: it goes with that
+/// device.
 pub(crate) fn unregister(handle: usize) -> Result {
     let (handle, dev) = find(Some(handle)).ok_or(EINVAL)?;
+    // SAFETY: `handle` was found in the index, so its registration is live
+    // until `dev` unbinds, and the caller's driver keeps it bound.
+    if unsafe { registration::Header::live(handle as *const c_void) }
+        .is_some_and(|h| h.owner() != 0)
+    {
+        return Err(EBUSY);
+    }
     // `Err` only when devres was releasing it concurrently: then it was not
     // live any more by the time we got to it.
     release(handle, &dev).map_err(|_| EINVAL)

@@ -1,15 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0
 
 //! Stream request blocks: the layout of `struct streamclass_srb`, the
-//! commands and status codes, and the life of one request: sent to the
-//! minidriver, completed on return or later through a notification (from any
-//! context), and waited for with the SRB's timeout.
+//! commands and status codes, and one reusable request: armed, handed to the
+//! minidriver, completed only through the notification (from any context,
+//! whatever the minidriver returned or set), counted down once a second
+//! while pending, and retired.
 
 use core::{
     ffi::c_void,
     ptr,
     sync::atomic::{
         AtomicBool,
+        AtomicU64,
         AtomicUsize,
         Ordering, //
     }, //
@@ -21,8 +23,12 @@ use kernel::{
 };
 
 /// `struct streamclass_srb` (`HW_STREAM_REQUEST_BLOCK`), as C lays it out.
+///
+/// The class never holds a reference to one: the minidriver writes it from
+/// any context, so a [`Request`] keeps it in an [`Opaque`] and reads and
+/// writes its fields through raw pointers.
 #[repr(C)]
-pub struct Srb {
+pub struct RawSrb {
     pub(crate) size_of_this_packet: u32,
     pub(crate) command: u32,
     pub(crate) status: i32,
@@ -35,6 +41,25 @@ pub struct Srb {
     pub(crate) timeout_counter: u32,
     pub(crate) timeout_original: u32,
 }
+
+// The C layout of `include/streamclass.h`, checked from this side.
+const _: () = {
+    use core::mem::{
+        offset_of,
+        size_of, //
+    };
+    assert!(offset_of!(RawSrb, command) == 4);
+    assert!(offset_of!(RawSrb, status) == 8);
+    assert!(offset_of!(RawSrb, stream_number) == 12);
+    assert!(offset_of!(RawSrb, hw_device_extension) == 16);
+    assert!(offset_of!(RawSrb, srb_extension) == 24);
+    assert!(offset_of!(RawSrb, command_data) == 32);
+    assert!(offset_of!(RawSrb, frame_number) == 40);
+    assert!(offset_of!(RawSrb, data_used) == 48);
+    assert!(offset_of!(RawSrb, timeout_counter) == 52);
+    assert!(offset_of!(RawSrb, timeout_original) == 56);
+    assert!(size_of::<RawSrb>() == 64);
+};
 
 /// `enum streamclass_srb_command`: strmini.h's `SRB_COMMAND` values.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -49,6 +74,9 @@ pub enum Command {
     UninitializeDevice,
     /// `SRB_INITIALIZATION_COMPLETE`.
     InitializationComplete,
+    /// `SRB_SURPRISE_REMOVAL`: the device is gone; its registers read all
+    /// ones and its DMA no longer lands.
+    SurpriseRemoval,
     /// A code this version does not send.
     Other(u32),
 }
@@ -61,6 +89,7 @@ impl Command {
             Self::InitializeDevice => 0x107,
             Self::UninitializeDevice => 0x109,
             Self::InitializationComplete => 0x10d,
+            Self::SurpriseRemoval => 0x10e,
             Self::Other(c) => c,
         }
     }
@@ -72,6 +101,7 @@ impl Command {
             Self::InitializeDevice,
             Self::UninitializeDevice,
             Self::InitializationComplete,
+            Self::SurpriseRemoval,
         ]
         .into_iter()
         .find(|c| c.code() == code)
@@ -155,6 +185,13 @@ impl Event {
         })
     }
 
+    /// Makes the completion "not done" again; no one may wait on it.
+    fn reinit(&self) {
+        // SAFETY: `c` is valid for writes; init_completion() on a
+        // completion no one waits on is `reinit_completion()` and more.
+        unsafe { bindings::init_completion(self.c.get()) };
+    }
+
     fn signal(&self) {
         // SAFETY: `c` is an initialised completion; complete() may be called
         // from any context.
@@ -170,19 +207,37 @@ impl Event {
     }
 }
 
-/// One SRB in flight: the block the minidriver sees, first, then the class's
-/// state. Pinned in a `KBox` until the sender has seen it complete.
+/// Notifications refused since load: a NULL, stale or retired SRB, one
+/// completed twice, or an unknown type (debugfs `refused_notifications`).
+pub(crate) static REFUSED_NOTIFICATIONS: AtomicU64 = AtomicU64::new(0);
+
+/// Generations of requests, across every device: a request's generation
+/// changes each time it is sent, so a token or a lookup of an earlier use
+/// cannot reach the next one.
+static NEXT_GENERATION: AtomicU64 = AtomicU64::new(1);
+
+/// One SRB: the block the minidriver sees, first, then the class's state.
+///
+/// A request is reused: the sender takes it from its device's pool (or the
+/// device's reserved uninitialize request), [`Request::arm`]s it, hands the
+/// SRB to the minidriver, waits until the minidriver completes it through
+/// the notification, then [`Request::retire`]s it and gives it back. Its
+/// memory lives as long as the pool, so a stale SRB pointer still reads a
+/// retired request, which every lookup refuses.
 ///
 /// # Invariants
 ///
-/// `check` is the request's own address from [`Request::new`] until
-/// [`Request::retire`]; `srb.srb_extension` points into `extension` or is
-/// null.
+/// - `check` is the request's own address while it is sent (armed, not
+///   retired), 0 otherwise;
+/// - `generation` is the generation of the current (or last) use;
+/// - `srb.srb_extension` points into `extension` or is null.
 #[repr(C)]
 #[pin_data]
 pub(crate) struct Request {
-    pub(crate) srb: Srb,
+    #[pin]
+    srb: Opaque<RawSrb>,
     check: AtomicUsize,
+    generation: AtomicU64,
     completed: AtomicBool,
     #[pin]
     ready: Event,
@@ -194,7 +249,8 @@ pub(crate) struct Request {
 // SAFETY: The raw pointers in `srb` are the minidriver's to use from any
 // thread; the class's fields are atomics and completions.
 unsafe impl Send for Request {}
-// SAFETY: As above; shared access only signals and reads atomics.
+// SAFETY: As above; shared access only signals, reads atomics and touches
+// the SRB through raw pointers.
 unsafe impl Sync for Request {}
 
 /// What the sender needs to know to build an SRB.
@@ -204,73 +260,125 @@ pub(crate) struct Params {
     pub(crate) command_data: *mut c_void,
     pub(crate) frame_number: u64,
     pub(crate) timeout_s: u32,
-    pub(crate) extension_size: usize,
+}
+
+/// Reads field `$f` of a request's SRB (volatile: the minidriver may write
+/// it from another context).
+macro_rules! srb_read {
+    ($req:expr, $f:ident) => {
+        // SAFETY: `srb` is a valid, initialised `RawSrb` for the request's
+        // life; the field is read through a raw pointer, with no reference.
+        unsafe { ptr::read_volatile(ptr::addr_of!((*$req.srb.get()).$f)) }
+    };
+}
+
+/// Writes field `$f` of a request's SRB.
+macro_rules! srb_write {
+    ($req:expr, $f:ident, $v:expr) => {
+        // SAFETY: As for `srb_read!`.
+        unsafe { ptr::write_volatile(ptr::addr_of_mut!((*$req.srb.get()).$f), $v) }
+    };
 }
 
 impl Request {
-    /// A request for `p`, with its zeroed per-request extension.
-    pub(crate) fn new(p: &Params) -> Result<Pin<KBox<Self>>> {
+    /// A retired request with a zeroed per-request extension of
+    /// `extension_size` bytes.
+    pub(crate) fn new(extension_size: usize) -> Result<Pin<KBox<Self>>> {
         let mut extension = KVec::new();
-        extension.resize(p.extension_size, 0u8, GFP_KERNEL)?;
-        let ext_ptr = match p.extension_size {
-            0 => ptr::null_mut(),
-            _ => extension.as_mut_ptr().cast::<c_void>(),
-        };
-        let req = KBox::pin_init(
+        extension.resize(extension_size, 0u8, GFP_KERNEL)?;
+        KBox::pin_init(
             pin_init!(Self {
-                srb: Srb {
-                    size_of_this_packet: core::mem::size_of::<Srb>() as u32,
-                    command: p.command.code(),
-                    status: Status::Pending as i32,
-                    stream_number: 0,
-                    hw_device_extension: p.hw_device_extension,
-                    srb_extension: ext_ptr,
-                    command_data: p.command_data,
-                    frame_number: p.frame_number,
-                    data_used: 0,
-                    timeout_counter: p.timeout_s,
-                    timeout_original: p.timeout_s,
-                },
+                srb <- Opaque::ffi_init(|slot: *mut RawSrb| {
+                    // SAFETY: `slot` is valid for writing a `RawSrb`, whose
+                    // fields are integers and raw pointers: all zero is valid.
+                    unsafe { slot.write(core::mem::zeroed()) };
+                }),
                 check: AtomicUsize::new(0),
-                completed: AtomicBool::new(false),
+                generation: AtomicU64::new(0),
+                completed: AtomicBool::new(true),
                 ready <- Event::new(),
                 done <- Event::new(),
                 extension,
             }),
             GFP_KERNEL,
-        )?;
-        // INVARIANT: The request is pinned: its address is final.
-        req.check
-            .store(ptr::from_ref::<Self>(&req) as usize, Ordering::Release);
-        Ok(req)
+        )
+    }
+
+    /// Arms a retired request for `p`: fills the SRB, zeroes the
+    /// per-request extension, resets the completions, and makes it live
+    /// under a new generation, which it returns.
+    pub(crate) fn arm(self: &mut Pin<KBox<Self>>, p: &Params) -> u64 {
+        // SAFETY: Nothing is moved out of the pinned request.
+        let this = unsafe { self.as_mut().get_unchecked_mut() };
+        this.extension.fill(0);
+        let ext = match this.extension.len() {
+            0 => ptr::null_mut(),
+            _ => this.extension.as_mut_ptr().cast::<c_void>(),
+        };
+        // The request is retired: no one else reads or writes it (a stale
+        // lookup sees `check` 0 and stops).
+        // SAFETY: `srb` is valid for writes.
+        unsafe {
+            this.srb.get().write(RawSrb {
+                size_of_this_packet: core::mem::size_of::<RawSrb>() as u32,
+                command: p.command.code(),
+                status: Status::Pending as i32,
+                stream_number: 0,
+                hw_device_extension: p.hw_device_extension,
+                srb_extension: ext,
+                command_data: p.command_data,
+                frame_number: p.frame_number,
+                data_used: 0,
+                timeout_counter: p.timeout_s,
+                timeout_original: p.timeout_s,
+            })
+        };
+        this.ready.reinit();
+        this.done.reinit();
+        this.completed.store(false, Ordering::Relaxed);
+        let generation = NEXT_GENERATION.fetch_add(1, Ordering::Relaxed);
+        this.generation.store(generation, Ordering::Relaxed);
+        // INVARIANT: The request is pinned, so this is its final address;
+        // it is now sent.
+        this.check
+            .store(ptr::from_ref::<Self>(this) as usize, Ordering::Release);
+        generation
     }
 
     /// The SRB the minidriver is handed.
-    pub(crate) fn srb_ptr(&self) -> *mut Srb {
-        ptr::from_ref(&self.srb).cast_mut()
+    pub(crate) fn srb_ptr(&self) -> *mut RawSrb {
+        self.srb.get()
     }
 
-    /// Returns the live request whose SRB is `srb`, or `None`.
+    /// Returns the live request whose SRB is `srb`, or `None` (NULL, or a
+    /// request that is retired).
     ///
     /// # Safety
     ///
     /// `srb` is NULL or points to readable memory at least as large as a
-    /// `Request`: an SRB whose request was freed is a use-after-free, as a
-    /// stale `PHW_STREAM_REQUEST_BLOCK` is on Windows.
-    pub(crate) unsafe fn from_srb<'a>(srb: *mut Srb) -> Option<&'a Self> {
+    /// `Request`: a pointer to a request whose pool was freed is a
+    /// use-after-free, as a stale `PHW_STREAM_REQUEST_BLOCK` is on Windows.
+    pub(crate) unsafe fn from_srb(srb: *mut RawSrb) -> Option<LiveRequest> {
         if srb.is_null() {
             return None;
         }
         let req = srb.cast::<Self>();
         // SAFETY: Readable by the safety requirements; `srb` is the first field.
         let check = unsafe { (*ptr::addr_of!((*req).check)).load(Ordering::Acquire) };
-        // SAFETY: The check names the request, so it is live (type invariant).
-        (check == req as usize).then(|| unsafe { &*req })
+        // INVARIANT: The check names the request, so it is live.
+        (check == req as usize).then_some(LiveRequest(req))
+    }
+
+    /// The generation of the current use.
+    pub(crate) fn generation(&self) -> u64 {
+        self.generation.load(Ordering::Acquire)
     }
 
     /// Lets the sender go on with the next device SRB.
     pub(crate) fn ready(&self) {
-        self.ready.signal();
+        if !self.completed.load(Ordering::Acquire) {
+            self.ready.signal();
+        }
     }
 
     /// Completes the request once; false when it was completed already.
@@ -283,39 +391,112 @@ impl Request {
         true
     }
 
+    /// True once completed.
+    pub(crate) fn is_complete(&self) -> bool {
+        self.completed.load(Ordering::Acquire)
+    }
+
+    /// What the SRB asks.
+    pub(crate) fn command(&self) -> Command {
+        Command::from_code(srb_read!(self, command))
+    }
+
     /// The status the minidriver set.
     pub(crate) fn status(&self) -> Status {
-        // SAFETY: The field is valid; the minidriver may write it from another
-        // context until it completes the request, hence the volatile read.
-        Status::from_raw(unsafe { ptr::read_volatile(ptr::addr_of!(self.srb.status)) })
+        Status::from_raw(srb_read!(self, status))
     }
 
-    /// Waits for the "ready for next" signal, calling `expired` each time the
-    /// SRB's timeout runs out.
-    pub(crate) fn wait_ready(&self, expired: impl FnMut()) {
-        wait(&self.ready, self.srb.timeout_original, expired)
+    /// Sets the status.
+    pub(crate) fn set_status(&self, st: Status) {
+        srb_write!(self, status, st as i32)
     }
 
-    /// Waits for completion, calling `expired` each time the SRB's timeout
-    /// runs out. A request is never freed before it completes.
-    pub(crate) fn wait_done(&self, expired: impl FnMut()) {
-        wait(&self.done, self.srb.timeout_original, expired)
+    /// `SRB_READ_DATA`: the frame's number.
+    pub(crate) fn frame_number(&self) -> u64 {
+        srb_read!(self, frame_number)
+    }
+
+    /// Bytes the device captured.
+    pub(crate) fn data_used(&self) -> u32 {
+        srb_read!(self, data_used)
+    }
+
+    /// Sets the bytes the device captured.
+    pub(crate) fn set_data_used(&self, bytes: u32) {
+        srb_write!(self, data_used, bytes)
+    }
+
+    /// The command data (per command; see `include/streamclass.h`).
+    pub(crate) fn command_data(&self) -> *mut c_void {
+        srb_read!(self, command_data)
+    }
+
+    /// The per-request extension, null when its size is 0.
+    pub(crate) fn srb_extension(&self) -> *mut c_void {
+        srb_read!(self, srb_extension)
+    }
+
+    /// Bytes of the per-request extension.
+    pub(crate) fn extension_len(&self) -> usize {
+        self.extension.len()
+    }
+
+    /// The timeout the class set, in seconds.
+    pub(crate) fn timeout_original(&self) -> u32 {
+        srb_read!(self, timeout_original)
+    }
+
+    /// One second passed: counts `timeout_counter` down as strmini.h does
+    /// (0 means no timeout; the minidriver may set it again). True when it
+    /// reached 0 with this tick: the timeout handler is due.
+    ///
+    /// The caller holds the device's synchronization lock when the
+    /// minidriver asked for synchronization, so the minidriver's own writes
+    /// of the counter do not race with this one.
+    pub(crate) fn tick(&self) -> bool {
+        match srb_read!(self, timeout_counter) {
+            0 => false,
+            n => {
+                srb_write!(self, timeout_counter, n - 1);
+                n == 1
+            }
+        }
+    }
+
+    /// Waits up to `ms` for the "ready for next" signal (completion implies
+    /// it); true when it came.
+    pub(crate) fn wait_ready_ms(&self, ms: u32) -> bool {
+        self.ready.wait_ms(ms)
+    }
+
+    /// Waits up to `ms` for completion; true when completed.
+    pub(crate) fn wait_done_ms(&self, ms: u32) -> bool {
+        self.done.wait_ms(ms)
     }
 
     /// Ends the request's life as an SRB: lookups fail from here on.
     pub(crate) fn retire(&self) {
-        // INVARIANT: The request is about to be freed.
+        // INVARIANT: No longer sent.
         self.check.store(0, Ordering::Release);
     }
 }
 
-fn wait(ev: &Event, timeout_s: u32, mut expired: impl FnMut()) {
-    let ms = match timeout_s {
-        0 => u32::MAX / 2,
-        s => s.saturating_mul(1000),
-    };
-    while !ev.wait_ms(ms) {
-        expired();
+/// A request found live by [`Request::from_srb`].
+///
+/// # Invariants
+///
+/// Points to a request whose memory is valid as long as its pool, which
+/// outlives every notification the minidriver may make (the caller's
+/// contract in `from_srb`).
+pub(crate) struct LiveRequest(*const Request);
+
+impl core::ops::Deref for LiveRequest {
+    type Target = Request;
+
+    fn deref(&self) -> &Request {
+        // SAFETY: Valid by the type invariant; `Request` is `Sync` and only
+        // ever shared.
+        unsafe { &*self.0 }
     }
 }
 
@@ -323,15 +504,14 @@ fn wait(ev: &Event, timeout_s: u32, mut expired: impl FnMut()) {
 mod tests {
     use super::*;
 
-    fn request() -> Result<Pin<KBox<Request>>> {
-        Request::new(&Params {
+    fn params() -> Params {
+        Params {
             command: Command::ReadData,
             hw_device_extension: ptr::null_mut(),
             command_data: ptr::null_mut(),
             frame_number: 7,
-            timeout_s: 1,
-            extension_size: 32,
-        })
+            timeout_s: 2,
+        }
     }
 
     #[test]
@@ -360,50 +540,76 @@ mod tests {
         assert_eq!(Command::InitializeDevice.code(), 0x107);
         assert_eq!(Command::from_code(0x10d), Command::InitializationComplete);
         assert_eq!(Command::from_code(0x109), Command::UninitializeDevice);
+        assert_eq!(Command::from_code(0x10e), Command::SurpriseRemoval);
         assert_eq!(Command::from_code(0x105), Command::Other(0x105));
     }
 
     #[test]
-    fn new_request_is_pending_with_zeroed_extension() -> Result {
-        let req = request()?;
-        assert_eq!(req.status(), Status::Pending);
-        assert_eq!(req.srb.frame_number, 7);
-        assert_eq!(req.srb.size_of_this_packet, 64);
-        assert!(!req.srb.srb_extension.is_null());
+    fn armed_request_is_pending_with_zeroed_extension() -> Result {
+        let mut req = Request::new(32)?;
+        req.arm(&params());
         // SAFETY: The request's extension is 32 bytes it owns.
-        let ext = unsafe { core::slice::from_raw_parts(req.srb.srb_extension.cast::<u8>(), 32) };
+        unsafe { ptr::write_bytes(req.srb_extension().cast::<u8>(), 0xa5, 32) };
+        req.complete();
+        req.retire();
+        req.arm(&params());
+        assert_eq!(req.status(), Status::Pending);
+        assert_eq!(req.frame_number(), 7);
+        assert!(!req.is_complete());
+        // SAFETY: The request's extension is 32 bytes it owns.
+        let ext = unsafe { core::slice::from_raw_parts(req.srb_extension().cast::<u8>(), 32) };
+        // reused extension not zeroed.
         assert!(ext.iter().all(|&b| b == 0));
         Ok(())
     }
 
     #[test]
     fn completes_once_and_lookups_follow_its_life() -> Result {
-        let req = request()?;
+        let mut req = Request::new(0)?;
         let srb = req.srb_ptr();
+        // SAFETY: `srb` is a retired request's SRB, in memory we own.
+        assert!(unsafe { Request::from_srb(srb) }.is_none());
+        let g1 = req.arm(&params());
         // SAFETY: `srb` is the live request's SRB.
         assert!(unsafe { Request::from_srb(srb) }.is_some());
         // SAFETY: NULL is allowed.
         assert!(unsafe { Request::from_srb(ptr::null_mut()) }.is_none());
         assert!(req.complete());
         assert!(!req.complete());
-        let mut expired = 0;
-        req.wait_done(|| expired += 1);
-        assert_eq!(expired, 0);
+        assert!(req.wait_done_ms(0));
         req.retire();
         // SAFETY: The request is still allocated; retired, it is not live.
         assert!(unsafe { Request::from_srb(srb) }.is_none());
+        let g2 = req.arm(&params());
+        // a reused request keeps its generation.
+        assert_ne!(g1, g2);
+        // a reused request starts complete.
+        assert!(!req.wait_done_ms(0));
         Ok(())
     }
 
     #[test]
-    fn timeout_calls_the_handler_until_completed() -> Result {
-        let req = request()?;
-        let mut rounds = 0;
-        req.wait_done(|| {
-            rounds += 1;
-            req.complete();
-        });
-        assert_eq!(rounds, 1);
+    fn timeout_counter_counts_down_to_one_expiry() -> Result {
+        let mut req = Request::new(0)?;
+        req.arm(&params());
+        assert!(!req.tick());
+        // the second tick of a 2 s timeout expires it.
+        assert!(req.tick());
+        // an expired counter stays at 0.
+        assert!(!req.tick());
+        // The minidriver sets it again: it expires again.
+        srb_write!(req, timeout_counter, 1);
+        assert!(req.tick());
+        let mut none = Params {
+            timeout_s: 0,
+            ..params()
+        };
+        none.frame_number = 0;
+        req.complete();
+        req.retire();
+        req.arm(&none);
+        // 0 is no timeout.
+        assert!((0..5).all(|_| !req.tick()));
         Ok(())
     }
 }

@@ -9,7 +9,14 @@
 //! checksum) is written into the first half of the DMA buffer, edu DMAs it
 //! into its 4 KiB internal buffer, then back into the second half, and the
 //! copy is verified byte for byte. Each DMA ends with edu's DMA interrupt
-//! (0x100); the SRB completes from the interrupt handler.
+//! (0x100).
+//!
+//! The sample keeps strmini.h's synchronization on, so its callbacks run
+//! under the device's lock and must not sleep: the 4 KiB fill, the verify
+//! and checksum, the logging and the wait for the DMA at stop run at
+//! [`Priority::Low`] (process context), which calls back at
+//! [`Priority::High`] to start the DMA; the interrupt handler only moves
+//! the phase on.
 //!
 //! Module parameter `fail_init`: fail `SRB_INITIALIZE_DEVICE` (for tests).
 
@@ -23,6 +30,7 @@ use streamclass::{
     Minidriver,
     MinidriverRegistration,
     PciId,
+    Priority,
     Srb,
     SrbSlot,
     Status, //
@@ -64,8 +72,10 @@ const LOGGED_FRAMES: u64 = 3;
 
 /// Phases of a frame.
 const IDLE: u64 = 0;
-const TO_DEVICE: u64 = 1;
-const FROM_DEVICE: u64 = 2;
+const FILLING: u64 = 1;
+const TO_DEVICE: u64 = 2;
+const FROM_DEVICE: u64 = 3;
+const VERIFYING: u64 = 4;
 
 /// The device extension, zeroed by the class.
 #[derive(Zeroable)]
@@ -75,6 +85,7 @@ struct EduExt {
     captured: AtomicWord,
     verified: AtomicWord,
     pending: SrbSlot,
+    stopping: SrbSlot,
 }
 
 struct EduCapture;
@@ -137,35 +148,66 @@ impl EduCapture {
         Ok(())
     }
 
-    /// Starts frame `n`: writes it and starts the DMA into the device.
+    /// Takes `SRB_READ_DATA`: the frame is drawn at low priority.
     fn start_frame(dev: &Adapter<Self>, srb: Srb) {
         let ext = dev.extension();
-        if ext.phase.compare_exchange(IDLE, TO_DEVICE).is_err() {
+        if ext.phase.compare_exchange(IDLE, FILLING).is_err() {
             srb.complete(Status::InvalidParameter);
             return;
         }
-        let mut frame = KBox::new([0u8; FRAME], GFP_KERNEL);
-        let r = (|| -> Result {
-            let frame = frame.as_mut().map_err(|_| ENOMEM)?;
-            let buf = dev.dma_buffer().ok_or(ENOMEM)?;
-            fill_frame(srb.frame_number(), frame);
-            buf.write(0, &frame[..])?;
-            frame.fill(0);
-            buf.write(FRAME, &frame[..])?;
-            Ok(())
-        })();
         ext.cancel.store(0);
-        let srb = match (r, ext.pending.put(srb)) {
-            (Ok(()), Ok(())) => None,
-            (_, Err(srb)) => Some(srb),
-            (Err(_), Ok(())) => ext.pending.take(),
-        };
-        if let Some(srb) = srb {
+        if let Err(srb) = ext.pending.put(srb) {
             ext.phase.store(IDLE);
-            srb.complete(Status::InsufficientResources);
+            srb.complete(Status::InvalidParameter);
             return;
         }
-        if Self::dma(dev, false).is_err() {
+        if dev.call_at_new_priority(Priority::Low, Self::fill).is_err() {
+            Self::finish(dev, Status::InsufficientResources);
+        }
+    }
+
+    /// Low priority: writes the pending frame into the DMA buffer, then
+    /// starts the DMA at high priority.
+    fn fill(dev: &Adapter<Self>) {
+        let ext = dev.extension();
+        let Some(srb) = ext.pending.take() else {
+            return;
+        };
+        let n = srb.frame_number();
+        let r = (|| -> Result {
+            let mut frame = KBox::new([0u8; FRAME], GFP_KERNEL)?;
+            let buf = dev.dma_buffer().ok_or(ENOMEM)?;
+            fill_frame(n, &mut frame);
+            buf.write(0, &frame[..])?;
+            frame.fill(0);
+            buf.write(FRAME, &frame[..])
+        })();
+        match (r, ext.pending.put(srb).err()) {
+            (Ok(()), None) => {
+                if dev
+                    .call_at_new_priority(Priority::High, Self::kick)
+                    .is_err()
+                {
+                    Self::finish(dev, Status::IoDeviceError);
+                }
+            }
+            (_, Some(srb)) => {
+                ext.phase.store(IDLE);
+                srb.complete(Status::IoDeviceError);
+            }
+            (Err(_), None) => Self::finish(dev, Status::InsufficientResources),
+        }
+    }
+
+    /// High priority: starts the DMA of the drawn frame into the device.
+    fn kick(dev: &Adapter<Self>) {
+        let ext = dev.extension();
+        if ext.phase.compare_exchange(FILLING, TO_DEVICE).is_err() {
+            return;
+        }
+        if ext.cancel.load() != 0 {
+            Self::finish(dev, Status::Cancelled);
+        } else if Self::dma(dev, false).is_err() {
             Self::finish(dev, Status::IoDeviceError);
         }
     }
@@ -228,7 +270,7 @@ impl EduCapture {
         }
     }
 
-    /// The DMA in flight is done.
+    /// The DMA in flight is done (interrupt handler).
     fn dma_done(dev: &Adapter<Self>) {
         let ext = dev.extension();
         if ext.cancel.load() != 0 {
@@ -243,35 +285,63 @@ impl EduCapture {
                 }
             }
             FROM_DEVICE => {
-                let Some(mut srb) = ext.pending.take() else {
-                    ext.phase.store(IDLE);
-                    return;
-                };
-                let n = srb.frame_number();
-                ext.captured.fetch_add(1);
-                srb.set_data_used(FRAME as u32);
-                let ok = Self::verify(dev, n);
-                if n < LOGGED_FRAMES || !ok {
-                    dev_info!(
-                        dev.device(),
-                        "frame {n}: {FRAME} bytes to the device and back by DMA, {}\n",
-                        if ok { "verified" } else { "MISMATCH" }
-                    );
-                }
-                ext.phase.store(IDLE);
-                if ok {
-                    ext.verified.fetch_add(1);
-                    srb.complete(Status::Success);
-                } else {
-                    srb.complete(Status::IoDeviceError);
+                ext.phase.store(VERIFYING);
+                if dev
+                    .call_at_new_priority(Priority::Low, Self::check_frame)
+                    .is_err()
+                {
+                    Self::finish(dev, Status::IoDeviceError);
                 }
             }
             _ => {}
         }
     }
 
-    /// Waits (up to 1 s) for a DMA in flight to end: the device must not
-    /// write the buffer once the class frees it.
+    /// Low priority: verifies the frame that came back and completes it.
+    fn check_frame(dev: &Adapter<Self>) {
+        let ext = dev.extension();
+        let Some(mut srb) = ext.pending.take() else {
+            ext.phase.store(IDLE);
+            return;
+        };
+        let n = srb.frame_number();
+        ext.captured.fetch_add(1);
+        srb.set_data_used(FRAME as u32);
+        let ok = Self::verify(dev, n);
+        if n < LOGGED_FRAMES || !ok {
+            dev_info!(
+                dev.device(),
+                "frame {n}: {FRAME} bytes to the device and back by DMA, {}\n",
+                if ok { "verified" } else { "MISMATCH" }
+            );
+        }
+        ext.phase.store(IDLE);
+        if ok {
+            ext.verified.fetch_add(1);
+            srb.complete(Status::Success);
+        } else {
+            srb.complete(Status::IoDeviceError);
+        }
+    }
+
+    /// Takes `SRB_UNINITIALIZE_DEVICE`: the wait for the DMA runs at low
+    /// priority, which completes it.
+    fn uninitialize(dev: &Adapter<Self>, srb: Srb) {
+        let srb = match dev.extension().stopping.put(srb) {
+            Ok(()) => match dev.call_at_new_priority(Priority::Low, Self::stop) {
+                Ok(()) => return,
+                Err(_) => dev.extension().stopping.take(),
+            },
+            Err(srb) => Some(srb),
+        };
+        if let Some(srb) = srb {
+            srb.complete(Status::IoDeviceError);
+        }
+    }
+
+    /// Low priority: waits (up to 1 s) for a DMA in flight to end, so that
+    /// the device does not write the buffer once the class frees it, and
+    /// completes `SRB_UNINITIALIZE_DEVICE`.
     fn stop(dev: &Adapter<Self>) {
         if let Ok(bar) = Self::bar(dev) {
             for _ in 0..1000 {
@@ -290,6 +360,9 @@ impl EduCapture {
             ext.captured.load(),
             ext.verified.load()
         );
+        if let Some(srb) = ext.stopping.take() {
+            srb.complete(Status::Success);
+        }
     }
 }
 
@@ -315,12 +388,9 @@ impl Minidriver for EduCapture {
                 Err(_) => Status::InvalidParameter,
             },
             Command::InitializationComplete => Status::Success,
-            Command::UninitializeDevice => {
-                Self::stop(dev);
-                Status::Success
-            }
+            Command::UninitializeDevice => return Self::uninitialize(dev, srb),
             Command::ReadData => return Self::start_frame(dev, srb),
-            Command::Other(_) => Status::NotImplemented,
+            Command::SurpriseRemoval | Command::Other(_) => Status::NotImplemented,
         };
         srb.complete(status);
     }

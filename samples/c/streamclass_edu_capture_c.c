@@ -10,6 +10,12 @@
  * half of the class's 8 KiB DMA buffer; edu DMAs it into its 4 KiB internal
  * buffer and back into the second half, each DMA ending with edu's DMA
  * interrupt, and the copy is compared byte for byte.
+ *
+ * Synchronization is on (strmini.h's default): the callbacks run under the
+ * device's lock and must not sleep. Every SRB is completed through
+ * streamclass_device_notification(); the fill, the compare and the wait at
+ * stop run at STREAMCLASS_PRIORITY_LOW, which calls back at HIGH to start
+ * the DMA.
  */
 #include <linux/delay.h>
 #include <linux/io.h>
@@ -33,7 +39,7 @@
 #define EDU_BUFFER	0x40000
 #define FRAME		4096
 
-enum phase { IDLE, TO_DEVICE, FROM_DEVICE };
+enum phase { IDLE, FILLING, TO_DEVICE, FROM_DEVICE, VERIFYING };
 
 /* The device extension, zeroed by the class. */
 struct edu_ext {
@@ -43,6 +49,7 @@ struct edu_ext {
 	atomic_t phase;
 	atomic_t cancel;
 	struct streamclass_srb *pending;	/* owned by the phase machine */
+	struct streamclass_srb *stopping;	/* SRB_UNINITIALIZE_DEVICE */
 	unsigned long captured, verified;
 };
 
@@ -61,16 +68,21 @@ static void dma(struct edu_ext *ext, bool to_ram)
 	writeq(DMA_START | DMA_IRQ | (to_ram ? DMA_TO_RAM : 0), ext->bar0 + EDU_DMA_CMD);
 }
 
+/* The only way an SRB is completed, in the call or later. */
+static void srb_complete(struct streamclass_srb *srb, int status)
+{
+	srb->status = status;
+	streamclass_device_notification(STREAMCLASS_DEVICE_REQUEST_COMPLETE,
+					srb->hw_device_extension, srb);
+}
+
 static void finish(struct edu_ext *ext, int status)
 {
-	struct streamclass_srb *srb = ext->pending;
+	struct streamclass_srb *srb = xchg(&ext->pending, NULL);
 
-	ext->pending = NULL;
 	atomic_set(&ext->phase, IDLE);
-	if (!srb)
-		return;
-	srb->status = status;
-	streamclass_device_notification(STREAMCLASS_DEVICE_REQUEST_COMPLETE, ext, srb);
+	if (srb)
+		srb_complete(srb, status);
 }
 
 static int initialize(struct edu_ext *ext, struct streamclass_port_config *cfg)
@@ -94,23 +106,78 @@ static int initialize(struct edu_ext *ext, struct streamclass_port_config *cfg)
 	return STREAMCLASS_STATUS_SUCCESS;
 }
 
-static void start_frame(struct edu_ext *ext, struct streamclass_srb *srb)
+/* HIGH priority: start the DMA of the drawn frame into the device. */
+static void kick(void *context)
 {
+	struct edu_ext *ext = context;
+
+	if (atomic_cmpxchg(&ext->phase, FILLING, TO_DEVICE) != FILLING)
+		return;
+	if (atomic_read(&ext->cancel))
+		finish(ext, STREAMCLASS_STATUS_CANCELLED);
+	else
+		dma(ext, false);
+}
+
+/* LOW priority: draw the pending frame, then start it at HIGH priority. */
+static void fill(void *context)
+{
+	struct edu_ext *ext = context;
+	struct streamclass_srb *srb = READ_ONCE(ext->pending);
 	size_t i;
 
-	if (atomic_cmpxchg(&ext->phase, IDLE, TO_DEVICE) != IDLE) {
-		srb->status = STREAMCLASS_STATUS_INVALID_PARAMETER;
+	if (!srb)
 		return;
-	}
 	for (i = 0; i < FRAME; i++)
 		ext->buf[i] = pattern(srb->frame_number, i);
 	memcpy(ext->buf, &srb->frame_number, sizeof(srb->frame_number));
 	memset(ext->buf + FRAME, 0, FRAME);
+	if (streamclass_call_at_new_priority(ext, STREAMCLASS_PRIORITY_HIGH, kick, ext))
+		finish(ext, STREAMCLASS_STATUS_IO_DEVICE_ERROR);
+}
+
+static void start_frame(struct edu_ext *ext, struct streamclass_srb *srb)
+{
+	if (atomic_cmpxchg(&ext->phase, IDLE, FILLING) != IDLE) {
+		srb_complete(srb, STREAMCLASS_STATUS_INVALID_PARAMETER);
+		return;
+	}
 	atomic_set(&ext->cancel, 0);
 	ext->pending = srb;
-	srb->status = STREAMCLASS_STATUS_PENDING;
-	/* The interrupt may complete the SRB before we return. */
-	dma(ext, false);
+	if (streamclass_call_at_new_priority(ext, STREAMCLASS_PRIORITY_LOW, fill, ext))
+		finish(ext, STREAMCLASS_STATUS_INSUFFICIENT_RESOURCES);
+}
+
+/* LOW priority: compare the frame that came back, and complete it. */
+static void check_frame(void *context)
+{
+	struct edu_ext *ext = context;
+	struct streamclass_srb *srb = READ_ONCE(ext->pending);
+
+	if (!srb)
+		return;
+	ext->captured++;
+	srb->data_used = FRAME;
+	if (memcmp(ext->buf, ext->buf + FRAME, FRAME)) {
+		finish(ext, STREAMCLASS_STATUS_IO_DEVICE_ERROR);
+		return;
+	}
+	ext->verified++;
+	finish(ext, STREAMCLASS_STATUS_SUCCESS);
+}
+
+/* LOW priority: wait for a DMA in flight, then complete the uninitialize. */
+static void stop(void *context)
+{
+	struct edu_ext *ext = context;
+	int i;
+
+	/* The device must not write the buffer once the class frees it. */
+	for (i = 0; i < 1000 && (readl(ext->bar0 + EDU_DMA_CMD) & DMA_START); i++)
+		usleep_range(1000, 2000);
+	pr_info("streamclass_edu_capture_c: stopped: %lu frames captured by device DMA, %lu verified\n",
+		ext->captured, ext->verified);
+	srb_complete(xchg(&ext->stopping, NULL), STREAMCLASS_STATUS_SUCCESS);
 }
 
 static void edu_receive_packet(struct streamclass_srb *srb)
@@ -119,38 +186,31 @@ static void edu_receive_packet(struct streamclass_srb *srb)
 
 	switch (srb->command) {
 	case STREAMCLASS_SRB_INITIALIZE_DEVICE:
-		srb->status = initialize(ext, srb->command_data.config_info);
+		srb_complete(srb, initialize(ext, srb->command_data.config_info));
 		break;
 	case STREAMCLASS_SRB_GET_STREAM_INFO:
 		srb->command_data.stream_info->number_of_streams = 1;
-		srb->status = STREAMCLASS_STATUS_SUCCESS;
+		srb_complete(srb, STREAMCLASS_STATUS_SUCCESS);
 		break;
 	case STREAMCLASS_SRB_INITIALIZATION_COMPLETE:
-		srb->status = STREAMCLASS_STATUS_SUCCESS;
+		srb_complete(srb, STREAMCLASS_STATUS_SUCCESS);
 		break;
-	case STREAMCLASS_SRB_UNINITIALIZE_DEVICE: {
-		int i;
-
-		/* The device must not write the buffer once the class frees it. */
-		for (i = 0; i < 1000 && (readl(ext->bar0 + EDU_DMA_CMD) & DMA_START); i++)
-			usleep_range(1000, 2000);
-		pr_info("streamclass_edu_capture_c: stopped: %lu frames captured by device DMA, %lu verified\n",
-			ext->captured, ext->verified);
-		srb->status = STREAMCLASS_STATUS_SUCCESS;
+	case STREAMCLASS_SRB_UNINITIALIZE_DEVICE:
+		ext->stopping = srb;
+		if (streamclass_call_at_new_priority(ext, STREAMCLASS_PRIORITY_LOW, stop, ext))
+			srb_complete(xchg(&ext->stopping, NULL), STREAMCLASS_STATUS_IO_DEVICE_ERROR);
 		break;
-	}
 	case STREAMCLASS_SRB_READ_DATA:
 		start_frame(ext, srb);
 		break;
 	default:
-		srb->status = STREAMCLASS_STATUS_NOT_IMPLEMENTED;
+		srb_complete(srb, STREAMCLASS_STATUS_NOT_IMPLEMENTED);
 	}
 }
 
 static bool edu_interrupt(void *hw_device_extension)
 {
 	struct edu_ext *ext = hw_device_extension;
-	struct streamclass_srb *srb;
 	u32 status;
 
 	if (!ext->bar0)
@@ -171,17 +231,9 @@ static bool edu_interrupt(void *hw_device_extension)
 		dma(ext, true);
 		break;
 	case FROM_DEVICE:
-		srb = ext->pending;
-		if (!srb)
-			break;
-		ext->captured++;
-		srb->data_used = FRAME;
-		if (memcmp(ext->buf, ext->buf + FRAME, FRAME)) {
+		atomic_set(&ext->phase, VERIFYING);
+		if (streamclass_call_at_new_priority(ext, STREAMCLASS_PRIORITY_LOW, check_frame, ext))
 			finish(ext, STREAMCLASS_STATUS_IO_DEVICE_ERROR);
-			break;
-		}
-		ext->verified++;
-		finish(ext, STREAMCLASS_STATUS_SUCCESS);
 		break;
 	}
 	return true;

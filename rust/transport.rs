@@ -1,0 +1,185 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! Request transport of one device: the pool of reusable requests, sending
+//! one SRB and waiting for the minidriver's notification, the
+//! once-a-second timeout tick, and cancelling what is in flight at removal.
+//!
+//! The transport knows nothing of the minidriver: the device hands it an
+//! [`Endpoint`], which delivers an SRB and handles a second of waiting,
+//! under the device's synchronization when the minidriver asked for it.
+
+use core::sync::atomic::{
+    AtomicBool,
+    Ordering, //
+};
+use kernel::{
+    new_mutex,
+    prelude::*,
+    sync::Mutex, //
+};
+
+use crate::srb::{
+    Params,
+    Request,
+    Status, //
+};
+
+/// A retired request is reused only once this many others wait in the
+/// pool, so that a stale notification (a minidriver completing an SRB it
+/// already completed) finds a retired request and is refused, instead of
+/// completing the next SRB sent.
+const POOL_REUSE_AFTER: usize = 8;
+
+/// Most retired requests kept; beyond, the oldest is freed.
+const POOL_MAX: usize = 32;
+
+/// What the transport needs of the device it serves.
+pub(crate) trait Endpoint {
+    /// Hands the armed SRB of `req` to the minidriver.
+    fn deliver(&self, req: &Request);
+    /// A second passed while `req` was pending: count its timeout down and
+    /// call the minidriver's timeout handler when it expires.
+    fn second(&self, req: &Request);
+    /// Device SRBs are serialised: the next is sent once this one is
+    /// complete or the minidriver said it is ready for the next.
+    fn serialised(&self) -> bool;
+}
+
+/// What a completed SRB said.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Outcome {
+    pub(crate) status: Status,
+    pub(crate) data_used: u32,
+}
+
+/// The requests of one device.
+///
+/// # Invariants
+///
+/// Every request on `inflight` is armed and owned by a sender that removes
+/// it from the list, under the lock, before it retires it.
+#[pin_data]
+pub(crate) struct Transport {
+    extension_size: usize,
+    closed: AtomicBool,
+    #[pin]
+    pool: Mutex<KVec<Pin<KBox<Request>>>>,
+    #[pin]
+    reserved: Mutex<Option<Pin<KBox<Request>>>>,
+    #[pin]
+    submit: Mutex<()>,
+    #[pin]
+    inflight: Mutex<KVec<usize>>,
+}
+
+impl Transport {
+    /// A transport whose requests carry `extension_size` bytes of per-request
+    /// extension, with `POOL_REUSE_AFTER` requests and the reserved one
+    /// (for `SRB_UNINITIALIZE_DEVICE`, so that teardown needs no memory)
+    /// allocated now.
+    pub(crate) fn new(extension_size: usize) -> impl PinInit<Self, Error> {
+        let size = extension_size;
+        try_pin_init!(Self {
+            extension_size,
+            closed: AtomicBool::new(false),
+            pool <- new_mutex!(Self::fill(size)?),
+            reserved <- new_mutex!(Some(Request::new(size)?)),
+            submit <- new_mutex!(()),
+            inflight <- new_mutex!(KVec::new()),
+        }? Error)
+    }
+
+    fn fill(extension_size: usize) -> Result<KVec<Pin<KBox<Request>>>> {
+        let mut pool = KVec::with_capacity(POOL_MAX, GFP_KERNEL)?;
+        for _ in 0..POOL_REUSE_AFTER {
+            pool.push(Request::new(extension_size)?, GFP_KERNEL)?;
+        }
+        Ok(pool)
+    }
+
+    /// Refuses every later [`Transport::send`] but the reserved request's.
+    pub(crate) fn close(&self) {
+        self.closed.store(true, Ordering::Release);
+    }
+
+    /// True once closed.
+    pub(crate) fn is_closed(&self) -> bool {
+        self.closed.load(Ordering::Acquire)
+    }
+
+    fn take(&self) -> Result<Pin<KBox<Request>>> {
+        {
+            let mut pool = self.pool.lock();
+            if pool.len() >= POOL_REUSE_AFTER {
+                return pool.remove(0).map_err(|_| EINVAL);
+            }
+        }
+        Request::new(self.extension_size)
+    }
+
+    fn give_back(&self, req: Pin<KBox<Request>>) {
+        let mut pool = self.pool.lock();
+        if pool.len() >= POOL_MAX {
+            let _ = pool.remove(0);
+        }
+        // Only fails without memory: the request is then freed.
+        let _ = pool.push(req, GFP_KERNEL);
+    }
+
+    /// Sends one SRB and waits until the minidriver completes it through
+    /// the notification: whatever it returned or set before, the request
+    /// stays its until then. `reserved` uses the reserved request (once).
+    ///
+    /// Process context; sleeps.
+    pub(crate) fn send(
+        &self,
+        ep: &impl Endpoint,
+        params: &Params,
+        reserved: bool,
+    ) -> Result<Outcome> {
+        let mut req = match reserved {
+            true => self.reserved.lock().take().ok_or(EBUSY)?,
+            false if self.is_closed() => return Err(ENODEV),
+            false => self.take()?,
+        };
+        let serial = ep.serialised().then(|| self.submit.lock());
+        req.arm(params);
+        let addr = core::ptr::from_ref::<Request>(&req) as usize;
+        if let Err(e) = self.inflight.lock().push(addr, GFP_KERNEL) {
+            req.retire();
+            self.give_back(req);
+            return Err(e.into());
+        }
+        ep.deliver(&req);
+        if serial.is_some() {
+            while !req.wait_ready_ms(1000) {
+                ep.second(&req);
+            }
+        }
+        drop(serial);
+        while !req.wait_done_ms(1000) {
+            ep.second(&req);
+        }
+        {
+            let mut list = self.inflight.lock();
+            list.retain(|a| *a != addr);
+        }
+        let outcome = Outcome {
+            status: req.status(),
+            data_used: req.data_used(),
+        };
+        req.retire();
+        self.give_back(req);
+        Ok(outcome)
+    }
+
+    /// Calls `f` with each request in flight (none retires meanwhile).
+    pub(crate) fn for_each_inflight(&self, mut f: impl FnMut(&Request)) {
+        let list = self.inflight.lock();
+        for &addr in list.iter() {
+            // SAFETY: A request stays armed and allocated while it is on the
+            // list (type invariant), which its sender leaves under this lock.
+            f(unsafe { &*(addr as *const Request) });
+        }
+    }
+}
