@@ -1,11 +1,12 @@
 #!/bin/bash
 # `make check`: provision, build the test kernel and our modules, boot one VM
-# per scenario of tests/scenarios (core, then minidriver capture; each without
-# and with the Intel IOMMU), JOBS of them at a time, and judge the console
-# logs together (scripts/verdict.awk).
-# Env: KDIR to use an existing Rust-enabled kernel build; SCENARIOS to pick;
-#   JOBS boots at once (default: one per 2 cores, at least 2... see
-#   Documentation/testing.rst), SMP CPUs per guest (default: cores / JOBS).
+# per scenario of tests/scenarios (core, SRB engine, minidriver capture; core
+# and capture each without and with the Intel IOMMU), JOBS of them at a time,
+# and judge the console logs together (scripts/verdict.awk).
+# Env: KDIR to use an existing Rust-enabled kernel build; SCENARIOS to pick
+#   (e.g. SCENARIOS=capture:iommu); JOBS boots at once (default: the number of
+#   cores), SMP CPUs per guest (default: cores / JOBS, at least 1). Why these
+#   defaults: Documentation/testing.rst, "Boots in parallel".
 set -eu
 . "$(dirname "$0")/lib.sh"
 
@@ -13,7 +14,7 @@ prepare test
 
 mods=$(our_modules)
 # Longest first, so that the short boots fill the gaps.
-scenarios=${SCENARIOS:-capture capture:iommu base base:iommu}
+scenarios=${SCENARIOS:-capture capture:iommu srb base base:iommu}
 count=$(echo "$scenarios" | wc -w)
 cores=$(nproc)
 jobs=${JOBS:-$cores}

@@ -1,0 +1,112 @@
+# In-guest scenario of the SRB engine (sourced by /init): the test minidriver
+# tests/srb/streamclass_srb_test.ko on one edu device, loaded once per mode
+# (see its header), each mode a rule of strmini.h: completion only by the
+# notification, stale notifications refused, TimeoutCounter, READY_FOR_NEXT,
+# synchronization with the interrupt, a probe failing after
+# SRB_INITIALIZE_DEVICE, and an IRQ-less minidriver.
+
+mod=streamclass_srb_test
+drv=/sys/bus/pci/drivers/$mod
+dbg=/sys/kernel/debug/streamclass
+par=/sys/module/$mod/parameters
+edu=$(for d in /sys/bus/pci/devices/*; do
+	[ "$(cat "$d/vendor"):$(cat "$d/device")" = 0x1234:0x11e8 ] && echo "${d##*/}"
+done | head -n 1)
+cap=$dbg/$mod/$edu
+
+# with MODE [ARGS...]: load the test minidriver in MODE; it must bind edu.
+# A check that failed before its rmmod left it loaded: unload it first, so
+# one failure does not fail the checks after it.
+with() {
+	m=$1
+	shift
+	rmmod $mod 2>/dev/null
+	insmod "$MODDIR/$mod.ko" mode="$m" "$@" && test -e "$drv/$edu"
+}
+# stat KEY: a line of the device's capture statistics.
+stat() { sed -n "s/^$1 //p" "$cap/stats"; }
+# param NAME: what the minidriver counted.
+param() { cat "$par/$1"; }
+refused() { cat "$dbg/refused_notifications"; }
+# captures N: capture N frames, all successful and all with data.
+captures() {
+	echo "$1" >"$cap/capture" || return 1
+	test "$(stat frames)" = "$1" && test "$(stat verified)" = "$1" || { cat "$cap/stats"; return 1; }
+}
+
+ktap_suite streamclass_srb_engine 16
+check "insmod streamclass" insmod "$MODDIR/streamclass.ko"
+
+# Completion only by the notification, whatever the status said before.
+early_bound() { with early && ! grep -q $mod /proc/interrupts; }
+check "early status: bound, IRQ-less (no interrupt requested)" early_bound
+check "early status: 5 frames complete only at the notification, with data" captures 5
+check "the class's own handle cannot be unregistered through the C ABI (-EBUSY)" \
+	test "$(param unregister_errno)" = -16
+atomic() { test "$(param receives)" -gt 0 && test "$(param atomic_receives)" = "$(param receives)"; }
+check "early status: callbacks are atomic with synchronization on" atomic
+check "rmmod" rmmod $mod
+
+# A second notification of a completed SRB is refused, never matched to the next.
+stale() {
+	with stale || return 1
+	before=$(refused)
+	captures 10 || return 1
+	test $(($(refused) - before)) -eq 9 || { echo "refused: $before -> $(refused)"; return 1; }
+	rmmod $mod
+}
+check "stale: 10 frames each complete with their own status; 9 stale notifications refused" stale
+
+# TimeoutCounter: counted down once a second; the handler called at 0.
+expires() {
+	with timeout || return 1
+	! echo 1 >"$cap/capture" 2>/tmp/err || return 1
+	grep -qi 'timed out' /tmp/err || { cat /tmp/err; return 1; }
+	test "$(param timeouts)" = 1 && rmmod $mod
+}
+check "timeout: a pending frame ends with -ETIMEDOUT through the handler, called once" expires
+resets() {
+	with reset && ! echo 1 >"$cap/capture" 2>/dev/null && test "$(param timeouts)" = 2 && rmmod $mod
+}
+check "reset: the handler set the counter again, so it is called twice" resets
+notimeout() {
+	with notimeout && echo 1 >"$cap/capture" && test "$(param timeouts)" = 0 && rmmod $mod
+}
+check "timeout 0: no handler call while the frame takes 2.5 s" notimeout
+
+# READY_FOR_NEXT_DEVICE_REQUEST: the next SRB comes while one is pending.
+ready() {
+	with ready || return 1
+	(echo 1 >"$cap/capture") &
+	p=$!
+	sleep 1
+	echo 1 >"$cap/capture" && wait $p && test "$(param timeouts)" = 0 && rmmod $mod
+}
+check "ready for next: a held frame completes when the next one arrives" ready
+
+# Synchronization: no entry point overlaps another or the interrupt handler.
+sync_on() {
+	with overlap && echo 20 >"$cap/capture" || return 1
+	echo "interrupts $(param interrupts), overlaps $(param overlaps)"
+	test "$(param interrupts)" -ge 20 && test "$(param overlaps)" = 0 &&
+		grep -q $mod /proc/interrupts && atomic && rmmod $mod
+}
+check "sync on: 20 frames raise edu's interrupt; no callback overlaps the ISR" sync_on
+sync_off() {
+	with overlap sync=0 && echo 20 >"$cap/capture" || return 1
+	test "$(param interrupts)" -ge 20 && test "$(param atomic_receives)" = 0 || return 1
+	say "overlaps seen without synchronization: $(param overlaps)"
+	rmmod $mod
+}
+check "sync off: callbacks run in process context, unsynchronised" sync_off
+
+# A probe that fails after SRB_INITIALIZE_DEVICE leaves nothing behind.
+fail_info() {
+	rmmod $mod 2>/dev/null
+	insmod "$MODDIR/$mod.ko" mode=fail_info && ! test -e "$drv/$edu"
+}
+check "probe failing at SRB_GET_STREAM_INFO binds nothing" fail_info
+left() { ! test -e "$dbg/$edu" && ! grep -q $mod /proc/iomem /proc/interrupts && rmmod $mod; }
+check "... and leaves no registration, BAR region or IRQ" left
+check "unload streamclass" rmmod streamclass
+ktap_end

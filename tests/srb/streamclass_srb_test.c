@@ -1,0 +1,270 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * A test minidriver for the SRB engine (tests/scenarios/srb): it binds QEMU's
+ * edu device (1234:11e8) through include/streamclass.h and answers
+ * SRB_READ_DATA (sent through the class's debugfs "capture" file) the way
+ * its "mode" parameter says, each mode one rule of strmini.h that a porter
+ * relies on. What it saw is in its read-only parameters, under
+ * /sys/module/streamclass_srb_test/parameters/.
+ *
+ * mode=early      status SUCCESS at once, completed later (LOW priority):
+ *                 the class must wait for the notification.
+ * mode=stale      each frame completed at once, then the previous frame's
+ *                 SRB notified again: the class must refuse it.
+ * mode=timeout    timeout_counter 1, never completed: the timeout handler
+ *                 is called once and completes it with STATUS_TIMEOUT.
+ * mode=reset      as timeout, but the handler sets the counter again once:
+ *                 it is called twice.
+ * mode=notimeout  timeout_counter 0, completed after 2.5 s: no handler call.
+ * mode=ready      a frame is held with READY_FOR_NEXT_DEVICE_REQUEST until
+ *                 the next one arrives; then both complete.
+ * mode=overlap    the frame raises edu's interrupt and stays in the callback
+ *                 for 2 ms; the handler counts overlaps with the callback.
+ * mode=fail_info  SRB_GET_STREAM_INFO fails: probe fails after
+ *                 SRB_INITIALIZE_DEVICE.
+ * sync=0          turn_off_synchronization.
+ * Every mode also tries streamclass_unregister_device() on its own extension
+ * (the class owns it: -EBUSY, nothing freed) into unregister_errno.
+ * Only mode=overlap has an interrupt handler: the others are IRQ-less.
+ */
+#include <linux/atomic.h>
+#include <linux/delay.h>
+#include <linux/io.h>
+#include <linux/irqflags.h>
+#include <linux/module.h>
+#include <linux/pci.h>
+#include <linux/string.h>
+#include <streamclass.h>
+
+#define EDU_IRQ_STATUS	0x24
+#define EDU_IRQ_RAISE	0x60
+#define EDU_IRQ_ACK	0x64
+#define FRAME_BYTES	64
+
+static char *mode = "early";
+module_param(mode, charp, 0444);
+MODULE_PARM_DESC(mode, "early, stale, timeout, reset, notimeout, ready, overlap, fail_info");
+static bool sync = true;
+module_param(sync, bool, 0444);
+MODULE_PARM_DESC(sync, "false: turn_off_synchronization");
+
+/* What the minidriver saw, for the scenario. */
+static int receives, atomic_receives, timeouts, overlaps, interrupts, unregister_errno;
+module_param(receives, int, 0444);
+module_param(atomic_receives, int, 0444);
+module_param(timeouts, int, 0444);
+module_param(overlaps, int, 0444);
+module_param(interrupts, int, 0444);
+module_param(unregister_errno, int, 0444);
+
+struct test_ext {
+	void __iomem *bar0;
+	struct streamclass_srb *held;	/* mode ready, timeout, early, notimeout */
+	struct streamclass_srb *last;	/* mode stale: the previous frame's SRB */
+	atomic_t inside;		/* entry points running */
+	int handler_calls;		/* of the held SRB */
+};
+
+static void srb_done(struct streamclass_srb *srb, int status)
+{
+	srb->status = status;
+	streamclass_device_notification(STREAMCLASS_DEVICE_REQUEST_COMPLETE,
+					srb->hw_device_extension, srb);
+}
+
+static bool is(const char *m)
+{
+	return !strcmp(mode, m);
+}
+
+static void enter(struct test_ext *ext)
+{
+	if (atomic_inc_return(&ext->inside) > 1)
+		overlaps++;
+}
+
+static void leave(struct test_ext *ext)
+{
+	atomic_dec(&ext->inside);
+}
+
+/* LOW priority: complete the held frame, late. */
+static void late(void *context)
+{
+	struct test_ext *ext = context;
+	struct streamclass_srb *srb = xchg(&ext->held, NULL);
+
+	if (!srb)
+		return;
+	msleep(is("notimeout") ? 2500 : 20);
+	srb->data_used = FRAME_BYTES;
+	srb_done(srb, STREAMCLASS_STATUS_SUCCESS);
+}
+
+/* LOW priority (it sleeps): the class owns this registration, so it must
+ * refuse to unregister it, and free nothing. */
+static void try_unregister(void *context)
+{
+	unregister_errno = streamclass_unregister_device(context);
+}
+
+static void read_data(struct test_ext *ext, struct streamclass_srb *srb)
+{
+	struct streamclass_srb *held;
+
+	if (is("early") || is("notimeout")) {
+		/* A Windows habit: a final status before the work is done. */
+		srb->status = STREAMCLASS_STATUS_SUCCESS;
+		if (is("notimeout"))
+			srb->timeout_counter = 0;
+		ext->held = srb;
+		if (streamclass_call_at_new_priority(ext, STREAMCLASS_PRIORITY_LOW, late, ext))
+			srb_done(xchg(&ext->held, NULL), STREAMCLASS_STATUS_IO_DEVICE_ERROR);
+	} else if (is("stale")) {
+		srb->data_used = FRAME_BYTES;
+		srb_done(srb, STREAMCLASS_STATUS_SUCCESS);
+		/* A second notification of the previous frame, whose SRB the
+		 * class retired: refused, it must not complete this one. */
+		if (ext->last)
+			srb_done(ext->last, STREAMCLASS_STATUS_IO_DEVICE_ERROR);
+		ext->last = srb;
+	} else if (is("timeout") || is("reset")) {
+		srb->timeout_counter = 1;
+		ext->handler_calls = 0;
+		ext->held = srb;
+	} else if (is("ready")) {
+		held = xchg(&ext->held, NULL);
+		if (held) {
+			held->data_used = FRAME_BYTES;
+			srb_done(held, STREAMCLASS_STATUS_SUCCESS);
+			srb->data_used = FRAME_BYTES;
+			srb_done(srb, STREAMCLASS_STATUS_SUCCESS);
+		} else {
+			ext->held = srb;
+			streamclass_device_notification(STREAMCLASS_READY_FOR_NEXT_DEVICE_REQUEST,
+							ext, srb);
+		}
+	} else if (is("overlap")) {
+		writel(1, ext->bar0 + EDU_IRQ_RAISE);
+		udelay(2000);
+		srb->data_used = FRAME_BYTES;
+		srb_done(srb, STREAMCLASS_STATUS_SUCCESS);
+	} else {
+		srb_done(srb, STREAMCLASS_STATUS_NOT_IMPLEMENTED);
+	}
+}
+
+static void test_receive_packet(struct streamclass_srb *srb)
+{
+	struct test_ext *ext = srb->hw_device_extension;
+	struct streamclass_port_config *cfg;
+
+	enter(ext);
+	receives++;
+	if (irqs_disabled())
+		atomic_receives++;
+	switch (srb->command) {
+	case STREAMCLASS_SRB_INITIALIZE_DEVICE:
+		cfg = srb->command_data.config_info;
+		ext->bar0 = cfg->access_ranges[0].start;
+		srb_done(srb, ext->bar0 ? STREAMCLASS_STATUS_SUCCESS :
+					  STREAMCLASS_STATUS_NO_SUCH_DEVICE);
+		break;
+	case STREAMCLASS_SRB_GET_STREAM_INFO:
+		srb->command_data.stream_info->number_of_streams = 1;
+		srb_done(srb, is("fail_info") ? STREAMCLASS_STATUS_IO_DEVICE_ERROR :
+						STREAMCLASS_STATUS_SUCCESS);
+		break;
+	case STREAMCLASS_SRB_READ_DATA:
+		read_data(ext, srb);
+		break;
+	case STREAMCLASS_SRB_INITIALIZATION_COMPLETE:
+		streamclass_call_at_new_priority(ext, STREAMCLASS_PRIORITY_LOW, try_unregister, ext);
+		srb_done(srb, STREAMCLASS_STATUS_SUCCESS);
+		break;
+	default:
+		srb_done(srb, STREAMCLASS_STATUS_SUCCESS);
+	}
+	leave(ext);
+}
+
+static void test_timeout(struct streamclass_srb *srb)
+{
+	struct test_ext *ext = srb->hw_device_extension;
+
+	enter(ext);
+	timeouts++;
+	if (is("reset") && ++ext->handler_calls == 1) {
+		srb->timeout_counter = 1;
+	} else if (xchg(&ext->held, NULL) == srb) {
+		srb_done(srb, STREAMCLASS_STATUS_TIMEOUT);
+	}
+	leave(ext);
+}
+
+static void test_cancel(struct streamclass_srb *srb)
+{
+	struct test_ext *ext = srb->hw_device_extension;
+
+	enter(ext);
+	if (xchg(&ext->held, NULL) == srb)
+		srb_done(srb, STREAMCLASS_STATUS_CANCELLED);
+	leave(ext);
+}
+
+static bool test_interrupt(void *hw_device_extension)
+{
+	struct test_ext *ext = hw_device_extension;
+	u32 status;
+
+	if (!ext->bar0)
+		return false;
+	status = readl(ext->bar0 + EDU_IRQ_STATUS);
+	if (!status)
+		return false;
+	enter(ext);
+	writel(status, ext->bar0 + EDU_IRQ_ACK);
+	interrupts++;
+	udelay(50);
+	leave(ext);
+	return true;
+}
+
+static const struct pci_device_id test_ids[] = {
+	{ PCI_DEVICE(0x1234, 0x11e8) },
+	{}
+};
+
+static struct streamclass_init_data test_init = {
+	.size = sizeof(struct streamclass_init_data),
+	.device_extension_size = sizeof(struct test_ext),
+	.dma_address_bits = 28,
+	.hw_receive_packet = test_receive_packet,
+	.hw_cancel_packet = test_cancel,
+	.hw_request_timeout_handler = test_timeout,
+};
+
+static struct streamclass_minidriver *md;
+
+static int __init srb_test_init(void)
+{
+	test_init.turn_off_synchronization = !sync;
+	if (is("overlap")) {
+		test_init.hw_interrupt = test_interrupt;
+		/* edu's MSI is a write by the device. */
+		test_init.bus_master_dma = true;
+	}
+	md = streamclass_register_minidriver("streamclass_srb_test", test_ids, &test_init);
+	return PTR_ERR_OR_ZERO(md);
+}
+
+static void __exit srb_test_exit(void)
+{
+	streamclass_unregister_minidriver(md);
+}
+
+module_init(srb_test_init);
+module_exit(srb_test_exit);
+MODULE_DESCRIPTION("streamclass test: the SRB engine's strmini.h rules, on QEMU's edu");
+MODULE_LICENSE("GPL");
+MODULE_IMPORT_NS("STREAMCLASS");
