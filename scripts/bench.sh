@@ -8,7 +8,7 @@ set -eu
 KDIR=
 prepare bench
 # shellcheck disable=SC2046
-log=$(VM_TIMEOUT=600 SMP=1 "$TOP/scripts/run-vm.sh" bench "$TOP/tests/scenarios/bench" $(our_modules))
+log=$(VM_STALL=${VM_STALL:-600} SMP=1 "$TOP/scripts/run-vm.sh" bench "$TOP/tests/scenarios/bench" $(our_modules))
 grep -q 'streamclass-init: done' "$log" || die "the bench boot did not finish: $log"
 sed -n 's/^\[ *[0-9.]*\] //; s/^streamclass_bench: //; /^bench /p' "$log"
 echo "(the whole console: $log; the modules are now built for the bench kernel:"
