@@ -341,6 +341,11 @@ dma_addr_t streamclass_get_physical_address(void *hw_device_extension, struct st
  * the IRQ, SRB_GET_STREAM_INFO, SRB_INITIALIZATION_COMPLETE; on removal
  * pending SRBs are cancelled, SRB_UNINITIALIZE_DEVICE is sent, and then
  * the IRQ, bus mastering, buffer, extension, BARs and device are released.
+ * Probe and removal wait for an SRB at most two of its timeout periods
+ * (30 s without one): then the class abandons it (the SRB itself stays
+ * valid, for a late notification, until this minidriver unregisters; the
+ * extension, buffer and BARs do not). At reboot and kexec the class turns
+ * the device's bus mastering off.
  *
  * Context: process context, may sleep.
  * Return: the minidriver, or an ERR_PTR(): -EINVAL (NULL or empty argument,

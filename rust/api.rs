@@ -3,12 +3,14 @@
 //! The safe Rust API for Rust minidrivers.
 //!
 //! ```ignore
-//! let mut init = streamclass::InitData::new();
-//! init.dma_buffer_size = 8192;
-//! init.dma_address_bits = 28;
+//! let config = streamclass::Config {
+//!     dma_buffer_size: 8192,
+//!     dma_address_bits: 28,
+//!     ..streamclass::Config::new()
+//! };
 //! // In probe: the registration is freed when it is dropped, or when the
 //! // device unbinds, whichever comes first.
-//! let reg = streamclass::Registration::<MyExtension>::new(dev, &init)?;
+//! let reg = streamclass::Registration::<MyExtension>::new(dev, &config)?;
 //! let buf = reg.access(dev)?.dma_buffer().ok_or(ENOMEM)?;
 //! program_device(buf.dma_address());
 //! ```
@@ -33,7 +35,7 @@ use kernel::{
 };
 
 use crate::{
-    init_data::InitData,
+    init_data::Config,
     registration::{
         Header,
         EXTENSION_ALIGN, //
@@ -65,15 +67,22 @@ unsafe impl<T: Zeroable + Send + Sync + 'static> Send for Registration<T> {}
 unsafe impl<T: Zeroable + Send + Sync + 'static> Sync for Registration<T> {}
 
 impl<T: Zeroable + Send + Sync + 'static> Registration<T> {
-    /// Registers `dev` with `init`, whose `device_extension_size` is set to
-    /// the size of `T`. Errors are those of `streamclass_register_device()`.
-    pub fn new(dev: &Device<Bound>, init: &InitData) -> Result<Devres<Self>> {
+    /// Registers `dev` with `config` and an extension of the size of `T`.
+    /// Errors are those of `streamclass_register_device()`.
+    /// `T` must not need `Drop` (refused at compile time): the class frees
+    /// the extension, at unbind at the latest, without dropping it.
+    pub fn new(dev: &Device<Bound>, config: &Config) -> Result<Devres<Self>> {
+        const {
+            assert!(
+                !core::mem::needs_drop::<T>(),
+                "the class frees the extension without dropping it: an extension must not need Drop"
+            )
+        };
         if align_of::<T>() > EXTENSION_ALIGN {
             return Err(EINVAL);
         }
-        let mut init = *init;
-        init.size = InitData::new().size;
-        init.device_extension_size = u32::try_from(size_of::<T>()).map_err(|_| E2BIG)?;
+        let ext = u32::try_from(size_of::<T>()).map_err(|_| E2BIG)?;
+        let init = config.to_init_data(ext);
         let handle = registry::register(dev, &init)?;
         let ext = NonNull::new(handle as *mut T).ok_or(EINVAL)?;
         // INVARIANT: `handle` is a live registration with a zeroed extension of
@@ -94,24 +103,35 @@ impl<T: Zeroable + Send + Sync + 'static> Registration<T> {
 
     /// The common DMA buffer, or `None` when `dma_buffer_size` was 0.
     pub fn dma_buffer(&self) -> Option<DmaBuffer<'_>> {
-        dma_buffer_of(self.ext.as_ptr() as usize)
+        // SAFETY: `self` keeps the registration live (type invariant).
+        unsafe { dma_buffer_of(self, self.ext.as_ptr() as usize) }
     }
 }
 
 /// The DMA buffer of the live registration `handle`, borrowed for as long as
-/// the caller borrows what keeps the registration alive.
-pub(crate) fn dma_buffer_of<'a>(handle: usize) -> Option<DmaBuffer<'a>> {
-    // SAFETY: Callers pass the handle of a registration they keep live, so the
+/// `owner` is.
+///
+/// # Safety
+///
+/// `owner` keeps the registration `handle` live while it is borrowed.
+pub(crate) unsafe fn dma_buffer_of<O: ?Sized>(_owner: &O, handle: usize) -> Option<DmaBuffer<'_>> {
+    // SAFETY: The registration is live by the safety requirements, so the
     // header in front of it is readable.
-    let hdr = unsafe { Header::live(handle as *const c_void) }?;
-    let cpu = NonNull::new(hdr.dma_cpu())?;
-    let (dma, len) = hdr.dma_address_of(cpu.as_ptr().cast())?;
-    Some(DmaBuffer {
-        cpu,
-        len,
-        dma,
-        _p: PhantomData,
-    })
+    unsafe {
+        Header::with_live(handle as *const c_void, |hdr| {
+            let cpu = NonNull::new(hdr.dma_cpu())?;
+            let (dma, len) = hdr.dma_address_of(cpu.as_ptr().cast())?;
+            // INVARIANT: The buffer lives as long as the registration,
+            // which `owner` keeps live for `'_`.
+            Some(DmaBuffer {
+                cpu,
+                len,
+                dma,
+                _p: PhantomData,
+            })
+        })
+    }
+    .flatten()
 }
 
 impl<T: Zeroable + Send + Sync + 'static> Drop for Registration<T> {

@@ -2,7 +2,8 @@
 
 //! streamclass: the Windows Stream class minidriver model on Linux.
 //!
-//! A minidriver describes itself with [`InitData`] (the analogue of
+//! A minidriver describes itself with [`Config`] in Rust or
+//! `struct streamclass_init_data` ([`InitData`]) in C (the analogue of
 //! `HW_INITIALIZATION_DATA`) and registers each of its devices from its probe.
 //! The class driver sets the device's DMA mask, allocates the zeroed device
 //! extension and one coherent DMA buffer, and hands them back: the extension
@@ -47,7 +48,10 @@ pub use api::{
     DmaBuffer,
     Registration, //
 };
-pub use init_data::InitData;
+pub use init_data::{
+    Config,
+    InitData, //
+};
 pub use minidriver_api::{
     Adapter,
     AtomicWord,

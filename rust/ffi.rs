@@ -78,12 +78,15 @@ pub(crate) unsafe extern "C" fn streamclass_register_device(
     dev: *mut bindings::device,
     init: *const InitData,
 ) -> *mut c_void {
-    // SAFETY: Forwarded from this function's safety requirements.
-    let result = unsafe { registry::bound_device(dev) }.and_then(|dev| {
-        // SAFETY: Forwarded from this function's safety requirements.
-        let init = unsafe { InitData::from_raw(init) }?;
-        registry::register(dev, &init)
-    });
+    // SAFETY: Forwarded from this function's safety requirements, for
+    // `dev` and for `init` (read inside the closure, which is part of
+    // this block).
+    let result = unsafe {
+        registry::with_bound_device(dev, |dev| {
+            let init = InitData::from_raw(init)?;
+            registry::register(dev, &init)
+        })
+    };
     match result {
         Ok(handle) => handle as *mut c_void,
         Err(e) => e.to_ptr(),
@@ -104,13 +107,13 @@ pub(crate) extern "C" fn streamclass_unregister_device(handle: *mut c_void) -> c
 ///
 /// # Safety
 ///
-/// `handle` is NULL or readable memory follows `Header::live`'s requirements:
-/// a freed handle is a use-after-free.
+/// `handle` is NULL or follows [`Header::with_live`]'s requirements: a freed
+/// handle is a use-after-free.
 #[no_mangle]
 pub(crate) unsafe extern "C" fn streamclass_get_dma_buffer(handle: *mut c_void) -> *mut c_void {
     // SAFETY: Forwarded from this function's safety requirements.
-    match unsafe { Header::live(handle) } {
-        Some(hdr) => hdr.dma_cpu().cast(),
+    match unsafe { Header::with_live(handle, |hdr| hdr.dma_cpu()) } {
+        Some(cpu) => cpu.cast(),
         None => {
             warn_bad_handle(c"get_dma_buffer", handle);
             core::ptr::null_mut()
@@ -132,12 +135,12 @@ pub(crate) unsafe extern "C" fn streamclass_get_physical_address(
     length: *mut u32,
 ) -> DmaAddress {
     // SAFETY: Forwarded from this function's safety requirements.
-    let found = match unsafe { Header::live(handle) } {
+    let found = match unsafe { Header::with_live(handle, |hdr| hdr.dma_address_of(va)) } {
         None => {
             warn_bad_handle(c"get_physical_address", handle);
             None
         }
-        Some(hdr) if kind == BufferType::DmaBuffer as u32 => hdr.dma_address_of(va),
+        Some(found) if kind == BufferType::DmaBuffer as u32 => found,
         // The per-request kinds come with SRBs; until then they resolve nothing.
         Some(_) => None,
     };
@@ -263,7 +266,7 @@ pub(crate) const DEVICE_REQUEST_COMPLETE: u32 = 1;
 ///
 /// # Safety
 ///
-/// `hw_device_extension` is NULL or follows [`Header::live`]'s requirements;
+/// `hw_device_extension` is NULL or follows [`Header::with_live`]'s requirements;
 /// `routine` may be called with `context` from the context the priority
 /// names until the device is removed.
 #[no_mangle]
@@ -273,16 +276,21 @@ pub(crate) unsafe extern "C" fn streamclass_call_at_new_priority(
     routine: Option<unsafe extern "C" fn(*mut c_void)>,
     context: *mut c_void,
 ) -> c_int {
-    // SAFETY: Forwarded from this function's safety requirements.
-    let Some(hw) = (unsafe { HwDevice::from_handle(hw_device_extension) }) else {
-        warn_bad_handle(c"call_at_new_priority", hw_device_extension);
-        return EINVAL.to_errno();
-    };
     let (Some(p), Some(f)) = (Priority::from_raw(priority), routine) else {
         return EINVAL.to_errno();
     };
-    match hw.call_at_new_priority(p, Routine::C(f, context)) {
-        Ok(()) => 0,
-        Err(e) => e.to_errno(),
+    // SAFETY: Forwarded from this function's safety requirements.
+    let called = unsafe {
+        HwDevice::with_handle(hw_device_extension, |hw| {
+            hw.call_at_new_priority(p, Routine::C(f, context))
+        })
+    };
+    match called {
+        Some(Ok(())) => 0,
+        Some(Err(e)) => e.to_errno(),
+        None => {
+            warn_bad_handle(c"call_at_new_priority", hw_device_extension);
+            EINVAL.to_errno()
+        }
     }
 }

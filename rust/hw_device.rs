@@ -102,18 +102,17 @@ struct StreamInfo {
 struct Registered(usize);
 
 impl Registered {
-    fn header(&self) -> Option<&Header> {
+    /// Notes (non-zero) or forgets (0) the device that owns it.
+    fn set_owner(&self, owner: usize) {
         // SAFETY: The registration is live while `self` is: only `drop`
         // unregisters it, and the device stays bound until then.
-        unsafe { Header::live(self.0 as *const c_void) }
+        unsafe { Header::with_live(self.0 as *const c_void, |h| h.set_owner(owner)) };
     }
 }
 
 impl Drop for Registered {
     fn drop(&mut self) {
-        if let Some(h) = self.header() {
-            h.set_owner(0);
-        }
+        self.set_owner(0);
         let _ = registry::unregister(self.0);
     }
 }
@@ -203,8 +202,10 @@ impl HwDevice {
         let master = (md.init.bus_master_dma != 0).then(|| pci::Master::new(p));
         // SAFETY: The device is being bound to our driver: it stays bound
         // until remove, which drops the registration first.
-        let dev = unsafe { registry::bound_device(p.dev()) }?;
-        let registered = Registered(registry::register(dev, &md.init)?);
+        let handle = unsafe {
+            registry::with_bound_device(p.dev(), |dev| registry::register(dev, &md.init))
+        }?;
+        let registered = Registered(handle);
         // SAFETY: The minidriver, and so its name, outlives its devices.
         let bars = unsafe { pci::Bars::new(p, &md.name) }?;
         let vector = md.ops.interrupt.and_then(|_| pci::IrqVector::new(p));
@@ -224,7 +225,7 @@ impl HwDevice {
                 sync <- new_spinlock_irq!(()),
                 dispatch <- Slot::new(Priority::Dispatch, run_deferred),
                 low <- Slot::new(Priority::Low, run_deferred),
-                transport <- Transport::new(extension_size),
+                transport <- Transport::new(extension_size, DEVICE_SRB_TIMEOUT_S),
                 irq <- new_mutex!(None),
                 debugfs <- new_mutex!(None),
                 master,
@@ -235,25 +236,42 @@ impl HwDevice {
             }? Error),
             GFP_KERNEL,
         )?;
-        if let Some(h) = hw.registered.header() {
-            h.set_owner(ptr::from_ref::<Self>(&hw) as usize);
-        }
+        hw.registered.set_owner(ptr::from_ref::<Self>(&hw) as usize);
         // On error `hw` is dropped, which undoes whatever `start` did.
         hw.start()?;
         Ok(hw)
     }
 
-    /// The device object that owns the registration `handle`, if any.
+    /// Stops the device for a reboot or kexec: new SRBs are refused and bus
+    /// mastering goes off, so the device's DMA (and its MSI) stop. Its
+    /// state stays, for a `remove` that may follow.
+    pub(crate) fn shutdown(&self) {
+        self.removing.store(true, Ordering::Release);
+        self.transport.close();
+        // SAFETY: The device is bound while `self` lives; turning bus
+        // mastering off twice (here and when `master` drops) is harmless.
+        unsafe { bindings::pci_clear_master(self.pdev.0) };
+        dev_info!(self.device(), "shutdown: SRBs refused, bus mastering off\n");
+    }
+
+    /// Calls `f` with the device object that owns the registration
+    /// `handle`, if any, and returns what it returned.
     ///
     /// # Safety
     ///
-    /// `handle` is NULL or follows [`Header::live`]'s requirements.
-    pub(crate) unsafe fn from_handle<'a>(handle: *const c_void) -> Option<&'a Self> {
+    /// `handle` is NULL or follows [`Header::with_live`]'s requirements,
+    /// and the device stays bound until `f` returns (the caller is one of
+    /// its minidriver's entry points or routines).
+    pub(crate) unsafe fn with_handle<R>(
+        handle: *const c_void,
+        f: impl FnOnce(&Self) -> R,
+    ) -> Option<R> {
         // SAFETY: By the safety requirements.
-        let owner = unsafe { Header::live(handle) }?.owner();
+        let owner = unsafe { Header::with_live(handle, |h| h.owner()) }?;
         // SAFETY: A non-zero owner is a live `HwDevice`, which clears it
-        // before it goes (type invariant of `Header`).
-        (owner != 0).then(|| unsafe { &*(owner as *const Self) })
+        // before it goes (type invariant of `Header`), and the device stays
+        // bound for the call by the safety requirements.
+        (owner != 0).then(|| f(unsafe { &*(owner as *const Self) }))
     }
 
     /// The minidriver.
@@ -393,6 +411,7 @@ impl HwDevice {
             // Debugfs is best effort: the device works without it.
             *self.debugfs.lock() = scope.ok();
         }
+        self.transport.started();
         Ok(())
     }
 
@@ -474,6 +493,21 @@ impl Endpoint for HwDevice {
 
     fn serialised(&self) -> bool {
         self.synchronized
+    }
+
+    fn abandon(&self, req: Pin<KBox<Request>>) {
+        dev_err!(
+            self.device(),
+            "SRB {:?} not completed {} s into {}: abandoned; it stays valid until {} unregisters\n",
+            req.command(),
+            crate::transport::removal_bound_s(req.timeout_original(), DEVICE_SRB_TIMEOUT_S),
+            match self.removing.load(Ordering::Acquire) {
+                true => "removal",
+                false => "probe",
+            },
+            self.minidriver().name.to_str().unwrap_or("?")
+        );
+        self.minidriver().abandon(req);
     }
 }
 

@@ -44,12 +44,75 @@ pub const MAX_PER_REQUEST_EXTENSION_SIZE: u32 = 1 << 16;
 /// largest order (4 MiB on x86-64 with 4 KiB pages).
 pub const MAX_DMA_BUFFER_SIZE: u32 = 4 << 20;
 
+/// A Rust minidriver's configuration: the data of `HW_INITIALIZATION_DATA`
+/// (its callbacks are the methods of [`crate::Minidriver`], its extension
+/// size that of its extension type). Converted to the C layout,
+/// [`InitData`], when it registers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Config {
+    /// Bytes of the zeroed per-request extension (`PerRequestExtensionSize`).
+    pub per_request_extension_size: u32,
+    /// Bytes of the common DMA buffer, 0 for none (`DmaBufferSize`).
+    pub dma_buffer_size: u32,
+    /// 0 or a power of two, at most `PAGE_SIZE` (`BufferAlignment`).
+    pub buffer_alignment: u32,
+    /// The device is a bus master (`BusMasterDMA`); also needed for an MSI.
+    pub bus_master_dma: bool,
+    /// The device's DMA addressing limit in bits, 24 to 64; 0 for 64
+    /// (`Dma24BitAddresses` is 24 here).
+    pub dma_address_bits: u8,
+    /// `TurnOffSynchronization`.
+    pub turn_off_synchronization: bool,
+}
+
+impl Config {
+    /// No per-request extension, no buffer, 64-bit DMA, synchronized.
+    pub const fn new() -> Self {
+        Self {
+            per_request_extension_size: 0,
+            dma_buffer_size: 0,
+            buffer_alignment: 0,
+            bus_master_dma: false,
+            dma_address_bits: 0,
+            turn_off_synchronization: false,
+        }
+    }
+
+    /// The C layout of this configuration for an extension of
+    /// `device_extension_size` bytes, without callbacks.
+    pub(crate) const fn to_init_data(self, device_extension_size: u32) -> InitData {
+        let mut init = InitData::new();
+        init.device_extension_size = device_extension_size;
+        init.per_request_extension_size = self.per_request_extension_size;
+        init.dma_buffer_size = self.dma_buffer_size;
+        init.buffer_alignment = self.buffer_alignment;
+        init.bus_master_dma = self.bus_master_dma as u8;
+        init.dma_address_bits = self.dma_address_bits;
+        init.turn_off_synchronization = self.turn_off_synchronization as u8;
+        init
+    }
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// The current layout, all zero but `size` (never a `size` of 0).
+impl Default for InitData {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 /// `struct streamclass_init_data`, as C lays it out.
 ///
 /// The booleans are bytes here: a caller may pass any byte value, and a Rust
-/// `bool` other than 0 or 1 would be undefined behaviour.
+/// `bool` other than 0 or 1 would be undefined behaviour. Rust minidrivers
+/// describe themselves with [`Config`] instead, which the class converts.
 #[repr(C)]
-#[derive(Clone, Copy, Default)]
+#[derive(Clone, Copy)]
 pub struct InitData {
     /// `sizeof(struct streamclass_init_data)` the caller was built with.
     pub size: u32,
@@ -122,7 +185,7 @@ impl InitData {
         }
         let ours = core::mem::size_of::<Self>();
         let theirs = size as usize;
-        let mut data = Self::default();
+        let mut data = Self::new();
         // `data` is `ours` bytes long; its integer fields are valid for any
         // bytes, and each callback is NULL (`None`) or, by the caller's
         // contract, a function of the documented signature.
@@ -314,5 +377,33 @@ mod tests {
             init.dma_address_bits = bits;
             assert_eq!(check(&init), want);
         }
+    }
+
+    #[test]
+    fn config_converts_to_the_c_layout() {
+        let config = Config {
+            per_request_extension_size: 16,
+            dma_buffer_size: 8192,
+            buffer_alignment: 64,
+            bus_master_dma: true,
+            dma_address_bits: 28,
+            turn_off_synchronization: true,
+        };
+        let init = config.to_init_data(40);
+        assert_eq!(init.size, INIT_DATA_SIZE_VER1);
+        assert_eq!(init.device_extension_size, 40);
+        assert_eq!(init.per_request_extension_size, 16);
+        assert_eq!(init.dma_buffer_size, 8192);
+        assert_eq!(init.buffer_alignment, 64);
+        assert_eq!(init.bus_master_dma, 1);
+        assert_eq!(init.dma_24bit_addresses, 0);
+        assert_eq!(init.address_bits(), 28);
+        assert_eq!(init.turn_off_synchronization, 1);
+        assert!(init.hw_receive_packet.is_none() && init.hw_interrupt.is_none());
+        assert_eq!(check(&init), 0);
+        let init = Config::new().to_init_data(0);
+        assert_eq!(init.address_bits(), 64);
+        assert_eq!(init.bus_master_dma + init.turn_off_synchronization, 0);
+        assert_eq!(check(&init), 0);
     }
 }

@@ -17,8 +17,10 @@ use kernel::{
     bindings,
     debugfs,
     error::to_result,
+    new_mutex,
     prelude::*,
     str::CString,
+    sync::Mutex,
     types::Opaque, //
 };
 
@@ -97,6 +99,9 @@ impl Ops {
 ///
 /// `driver` is registered with the PCI core while `registered` is true;
 /// its `name` and `id_table` point into `name` and `ids`.
+///
+/// Fields drop after the PCI driver is unregistered, so the abandoned
+/// requests outlive every device of the minidriver.
 #[pin_data(PinnedDrop)]
 pub(crate) struct PciMinidriver {
     #[pin]
@@ -107,6 +112,10 @@ pub(crate) struct PciMinidriver {
     pub(crate) ops: Ops,
     pub(crate) debugfs: Option<debugfs::Dir>,
     registered: AtomicBool,
+    /// Requests a removed device gave up on: the minidriver did not
+    /// complete them within the removal bound, and may still notify them.
+    #[pin]
+    abandoned: Mutex<KVec<Pin<KBox<Request>>>>,
 }
 
 // SAFETY: After registration the minidriver is only read, and the PCI core
@@ -145,6 +154,7 @@ impl PciMinidriver {
                 ops,
                 debugfs,
                 registered: AtomicBool::new(false),
+                abandoned <- new_mutex!(KVec::new()),
             }),
             GFP_KERNEL,
         )?;
@@ -157,6 +167,7 @@ impl PciMinidriver {
             (*drv).id_table = md.ids.as_ptr();
             (*drv).probe = Some(probe);
             (*drv).remove = Some(remove);
+            (*drv).shutdown = Some(shutdown);
         }
         // SAFETY: `drv` is a filled `pci_driver` that lives, pinned, until
         // `PinnedDrop` unregisters it; `owner` is the minidriver's module.
@@ -165,6 +176,22 @@ impl PciMinidriver {
         md.registered.store(true, Ordering::Release);
         registry::note_minidriver(ptr::from_ref::<Self>(&md) as usize, owner as usize);
         Ok(md)
+    }
+
+    /// Keeps `req`, which a removed device gave up on, until the minidriver
+    /// unregisters: its SRB stays valid memory for a late notification.
+    pub(crate) fn abandon(&self, req: Pin<KBox<Request>>) {
+        let mut list = self.abandoned.lock();
+        // Without memory to note it, leak it rather than free memory the
+        // minidriver may still write.
+        match list.reserve(1, GFP_KERNEL) {
+            Ok(()) => {
+                if let Err(e) = list.push_within_capacity(req) {
+                    core::mem::forget(e.0);
+                }
+            }
+            Err(_) => core::mem::forget(req),
+        }
     }
 
     /// The minidriver whose `pci_driver` is `drv`.
@@ -187,6 +214,16 @@ impl PinnedDrop for PciMinidriver {
             // first, so no probe or remove runs once it returns.
             unsafe { bindings::pci_unregister_driver(self.driver.get()) };
             registry::forget_minidriver(ptr::from_ref::<Self>(&self) as usize);
+        }
+        // Its module is going: no late notification can come any more.
+        let abandoned = self.abandoned.lock();
+        if !abandoned.is_empty() {
+            let late = abandoned.iter().filter(|r| r.is_complete()).count();
+            pr_info!(
+                "{}: freeing {} abandoned SRB(s), {late} completed late\n",
+                self.name.to_str().unwrap_or("?"),
+                abandoned.len()
+            );
         }
     }
 }
@@ -233,6 +270,23 @@ unsafe extern "C" fn remove(pdev: *mut bindings::pci_dev) {
     drop(hw);
 }
 
+/// The `shutdown` of every minidriver's `pci_driver` (reboot, power-off,
+/// kexec): the device stops its DMA, and no new SRB is sent. Nothing is
+/// freed: the system is going down, or `remove` follows.
+///
+/// # Safety
+///
+/// Called by the PCI core for a device `probe` bound.
+unsafe extern "C" fn shutdown(pdev: *mut bindings::pci_dev) {
+    // SAFETY: `pdev` is valid; probe stored a `KBox<HwDevice>` in its data.
+    let raw = unsafe { bindings::dev_get_drvdata(Pdev(pdev).dev()) }.cast::<HwDevice>();
+    // SAFETY: Set by `probe`; `remove`, which frees it, does not run
+    // concurrently with `shutdown` (both under the device lock).
+    if let Some(hw) = unsafe { raw.as_ref() } {
+        hw.shutdown();
+    }
+}
+
 /// Called by the C shim's module notifier when module `owner` is going away,
 /// after its exit function ran: unregisters any minidriver it left
 /// registered, while its callbacks are still in memory.
@@ -262,7 +316,10 @@ mod tests {
         streamclass_unregister_minidriver,
         DEVICE_REQUEST_COMPLETE, //
     };
-    use crate::srb::RawSrb;
+    use crate::srb::{
+        RawSrb,
+        REFUSED_NOTIFICATIONS, //
+    };
     use kernel::error::from_err_ptr;
 
     /// A receive-packet callback that is never called (no device matches).
@@ -359,15 +416,51 @@ mod tests {
 
     #[test]
     fn unregister_and_notify_ignore_bad_pointers() {
+        let ids = ids();
+        // SAFETY: Valid arguments.
+        let md = unsafe {
+            register_c(
+                c"sc_kunit_md".as_char_ptr(),
+                ids.as_ptr(),
+                &init(),
+                core::ptr::null_mut(),
+            )
+        };
+        assert!(from_err_ptr(md).is_ok());
         // SAFETY: NULL and ERR_PTR() are documented no-ops.
         unsafe {
             streamclass_unregister_minidriver(core::ptr::null_mut());
             streamclass_unregister_minidriver(ENOMEM.to_ptr());
+        }
+        // Nothing was unregistered: the name is still taken.
+        assert_eq!(
+            errno(c"sc_kunit_md", ids.as_ptr(), &init()),
+            EBUSY.to_errno()
+        );
+        // SAFETY: Registered above.
+        unsafe { streamclass_unregister_minidriver(md) };
+
+        // A NULL SRB, and one the class never sent (a request not armed),
+        // are refused and counted, and complete nothing.
+        let before = REFUSED_NOTIFICATIONS.load(Ordering::Relaxed);
+        let idle = Request::new(0);
+        assert!(idle.is_ok());
+        let idle_srb = idle.as_ref().map_or(core::ptr::null_mut(), |r| r.srb_ptr());
+        let was_complete = idle.as_ref().is_ok_and(|r| r.is_complete());
+        // SAFETY: NULL is refused; `idle_srb` is a live request's SRB.
+        unsafe {
             streamclass_device_notification(
                 DEVICE_REQUEST_COMPLETE,
                 core::ptr::null_mut(),
                 core::ptr::null_mut(),
             );
+            streamclass_device_notification(
+                DEVICE_REQUEST_COMPLETE,
+                core::ptr::null_mut(),
+                idle_srb,
+            );
         }
+        assert_eq!(REFUSED_NOTIFICATIONS.load(Ordering::Relaxed) - before, 2);
+        assert_eq!(idle.is_ok_and(|r| r.is_complete()), was_complete);
     }
 }

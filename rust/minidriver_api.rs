@@ -12,7 +12,7 @@
 //! #[vtable]
 //! impl streamclass::Minidriver for Capture {
 //!     type Extension = Ext;
-//!     const INIT_DATA: InitData = ...;
+//!     const CONFIG: Config = Config { dma_buffer_size: 8192, ..Config::new() };
 //!     fn receive_packet(dev: &Adapter<Self>, srb: Srb) {
 //!         match srb.command() {
 //!             Command::InitializeDevice => srb.complete(Status::Success),
@@ -50,7 +50,7 @@ use kernel::{
 use crate::{
     api::DmaBuffer,
     hw_device::HwDevice,
-    init_data::InitData,
+    init_data::Config,
     minidriver::{
         Ops,
         PciMinidriver, //
@@ -72,7 +72,7 @@ use crate::{
 /// The optional methods are called only when implemented (`#[vtable]`):
 /// without [`Minidriver::interrupt`] no IRQ is requested.
 ///
-/// Unless `INIT_DATA.turn_off_synchronization` is set, the class runs these
+/// Unless `CONFIG.turn_off_synchronization` is set, the class runs these
 /// methods (and `High` and `Dispatch` priority routines) one at a time per
 /// device, under an IRQ-safe lock: they are atomic context and must not
 /// sleep; push lengthy work to [`Adapter::call_at_new_priority`] with
@@ -80,12 +80,13 @@ use crate::{
 /// (the interrupt in hard-IRQ context, the rest in process context).
 #[vtable]
 pub trait Minidriver: Sized + Send + Sync + 'static {
-    /// The device extension: zeroed by the class, so valid when all zero.
+    /// The device extension: zeroed by the class, so valid when all zero,
+    /// and freed without being dropped: a type that needs `Drop` is refused
+    /// at compile time.
     type Extension: Zeroable + Send + Sync + 'static;
 
-    /// The initialization data; the class sets `size`,
-    /// `device_extension_size` and ignores the C callback fields.
-    const INIT_DATA: InitData;
+    /// The configuration (sizes and flags of `HW_INITIALIZATION_DATA`).
+    const CONFIG: Config;
 
     /// `HwReceivePacket`: every device SRB. Complete `srb` now, or keep it
     /// (for example in an [`SrbSlot`] of the extension) and complete it later,
@@ -135,16 +136,17 @@ impl<M: Minidriver> MinidriverRegistration<M> {
     /// Registers `M` as the PCI driver `name` for `ids`, owned by `module`
     /// (`StreamClassRegisterMinidriver`).
     pub fn new(name: &CStr, ids: &[PciId], module: &'static ThisModule) -> Result<Self> {
+        const {
+            assert!(
+                !core::mem::needs_drop::<M::Extension>(),
+                "the class frees the extension without dropping it: an extension must not need Drop"
+            )
+        };
         if align_of::<M::Extension>() > EXTENSION_ALIGN {
             return Err(EINVAL);
         }
-        let mut init = M::INIT_DATA;
-        init.size = InitData::new().size;
-        init.device_extension_size = u32::try_from(size_of::<M::Extension>()).map_err(|_| E2BIG)?;
-        init.hw_receive_packet = None;
-        init.hw_interrupt = None;
-        init.hw_cancel_packet = None;
-        init.hw_request_timeout_handler = None;
+        let ext = u32::try_from(size_of::<M::Extension>()).map_err(|_| E2BIG)?;
+        let init = M::CONFIG.to_init_data(ext);
         let mut table = KVec::with_capacity(ids.len(), GFP_KERNEL)?;
         for id in ids {
             table.push(
@@ -234,23 +236,47 @@ impl<M: Minidriver> Adapter<M> {
 
     /// The common DMA buffer (`StreamClassGetDmaBuffer`).
     pub fn dma_buffer(&self) -> Option<DmaBuffer<'_>> {
-        crate::api::dma_buffer_of(self.hw.handle)
+        // SAFETY: The device owns its registration while it lives, and the
+        // adapter borrows the device.
+        unsafe { crate::api::dma_buffer_of(self, self.hw.handle) }
     }
 
-    /// BAR `index` when it is a memory BAR the class mapped.
+    /// BAR `index` when it is a memory BAR the class mapped (and its size
+    /// a multiple of 4, as `kernel::io::Region` needs).
     pub fn access_range(&self, index: usize) -> Option<Bar<'_>> {
         let r = self.hw.bars.ranges.get(index)?;
-        let base = NonNull::new(r.start)?;
-        Some(Bar {
-            base: base.cast(),
-            len: usize::try_from(r.length).ok()?,
-            _p: PhantomData,
-        })
+        if r.start.is_null() {
+            return None;
+        }
+        let len = usize::try_from(r.length).ok()?;
+        let raw =
+            kernel::io::MmioRaw::<kernel::io::Region>::new_region(r.start as usize, len).ok()?;
+        // SAFETY: The class mapped the BAR at probe and unmaps it only
+        // after the device is stopped, so the mapping is valid while the
+        // adapter (a callback's borrow of the device) is.
+        Some(unsafe { kernel::io::Mmio::from_raw(raw) })
     }
 
     /// The device, for logging.
     pub fn device(&self) -> &Device {
         self.hw.device()
+    }
+
+    /// The bound PCI device, for `kernel::pci` (config space, IDs) and for
+    /// the minidriver's own DMA allocations (`pci_device().as_ref()` is the
+    /// `&Device<Bound>` they take). Bound for as long as the adapter is
+    /// borrowed: an adapter exists only while its device is bound.
+    pub fn pci_device(&self) -> &kernel::pci::Device<kernel::device::Bound> {
+        // SAFETY: `pdev` is the device's `struct pci_dev`, bound to the
+        // minidriver while the `HwDevice` (and so this adapter) lives;
+        // `kernel::pci::Device` is a transparent wrapper of it.
+        unsafe {
+            &*self
+                .hw
+                .pdev
+                .0
+                .cast::<kernel::pci::Device<kernel::device::Bound>>()
+        }
     }
 
     /// `StreamClassCallAtNewPriority`: calls `f` with this device now
@@ -266,61 +292,11 @@ impl<M: Minidriver> Adapter<M> {
     }
 }
 
-/// A memory BAR, mapped by the class; accesses are bounds- and
-/// alignment-checked.
-///
-/// # Invariants
-///
-/// `base` is a mapping of `len` bytes of MMIO that lives for `'a`.
-pub struct Bar<'a> {
-    base: NonNull<u8>,
-    len: usize,
-    _p: PhantomData<&'a ()>,
-}
-
-impl Bar<'_> {
-    /// Length in bytes.
-    pub fn len(&self) -> usize {
-        self.len
-    }
-
-    /// Always false: an empty BAR has no `Bar`.
-    pub fn is_empty(&self) -> bool {
-        self.len == 0
-    }
-
-    fn at(&self, offset: usize, size: usize) -> Result<*mut c_void> {
-        match offset.checked_add(size) {
-            Some(end) if end <= self.len && offset % size == 0 => {
-                Ok(self.base.as_ptr().wrapping_add(offset).cast())
-            }
-            _ => Err(EINVAL),
-        }
-    }
-
-    /// Reads the 32-bit register at `offset`.
-    pub fn try_read32(&self, offset: usize) -> Result<u32> {
-        let p = self.at(offset, 4)?;
-        // SAFETY: `p` is an aligned register inside the live mapping.
-        Ok(unsafe { bindings::readl(p) })
-    }
-
-    /// Writes the 32-bit register at `offset`.
-    pub fn try_write32(&self, value: u32, offset: usize) -> Result {
-        let p = self.at(offset, 4)?;
-        // SAFETY: `p` is an aligned register inside the live mapping.
-        unsafe { bindings::writel(value, p) };
-        Ok(())
-    }
-
-    /// Writes the 64-bit register at `offset`.
-    pub fn try_write64(&self, value: u64, offset: usize) -> Result {
-        let p = self.at(offset, 8)?;
-        // SAFETY: `p` is an aligned register inside the live mapping.
-        unsafe { bindings::writeq(value, p) };
-        Ok(())
-    }
-}
+/// A memory BAR of the device, mapped by the class: the kernel's own MMIO
+/// view ([`kernel::io::Mmio`] over a [`kernel::io::Region`]), so its
+/// accessors are those of [`kernel::io::Io`] (`try_read32`,
+/// `try_write64`, ...: bounds and alignment checked).
+pub type Bar<'a> = kernel::io::Mmio<'a, kernel::io::Region>;
 
 /// A stream request block handed to the minidriver: it is the minidriver's
 /// until it completes it, exactly once, with [`Srb::complete`] (the analogue
@@ -363,7 +339,7 @@ impl Srb {
     }
 
     /// The zeroed per-request extension (`SRBExtension`), of
-    /// `INIT_DATA.per_request_extension_size` bytes; empty when that is 0.
+    /// `CONFIG.per_request_extension_size` bytes; empty when that is 0.
     pub fn extension(&mut self) -> &mut [u8] {
         let p = self.req().srb_extension();
         let len = self.req().extension_len();

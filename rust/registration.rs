@@ -65,7 +65,8 @@ use crate::{
 /// # Invariants
 ///
 /// - `check` holds the address of the extension that follows this header while
-///   the registration is live, and 0 once [`release`] has begun.
+///   the registration is live, and 0 once [`release`] has begun (stored with
+///   `Release`, read with `Acquire`, from any context).
 /// - `dma_cpu` is the CPU address of `buffer`, null when it is `None`.
 /// - `owner` is 0, or the address of the class's own device object (a
 ///   minidriver's device) that owns the registration and outlives it.
@@ -75,7 +76,7 @@ pub(crate) struct Header {
     debugfs: Option<Pin<KBox<debugfs::Scope<DebugInfo>>>>,
     buffer: Option<Coherent<[u8]>>,
     dma_cpu: *mut u8,
-    check: usize,
+    check: AtomicUsize,
 }
 
 /// Bytes of bookkeeping in front of each extension (the devres node aside).
@@ -88,36 +89,47 @@ pub(crate) const EXTENSION_ALIGN: usize = align_of::<Header>();
 const _: () = assert!(HEADER_SIZE % EXTENSION_ALIGN == 0 && EXTENSION_ALIGN == 8);
 
 impl Header {
-    /// Returns the live header of `handle`, or `None` when `handle` is not the
-    /// extension of a live registration (NULL, or its header's check does not
-    /// name it).
+    /// Calls `f` with the live header of `handle` and returns what it
+    /// returned, or `None` when `handle` is not the extension of a live
+    /// registration (NULL, misaligned, or its header's check does not name
+    /// it). The header is borrowed for the call only.
     ///
-    /// This is the hot path of `get_dma_buffer`: one compare against NULL and
-    /// the header size, one load and one compare, with no lock and no search.
+    /// This is the hot path of `get_dma_buffer`: a few compares, one
+    /// acquire load and one compare, with no lock and no search.
+    ///
+    /// A registration freed and another made at the same address pass the
+    /// check: a handle is the extension's address, which the minidriver
+    /// dereferences, so it carries no generation. Such a stale handle is
+    /// not detected; it names the new registration.
     ///
     /// # Safety
     ///
-    /// `handle` is NULL, or the `HEADER_SIZE` bytes in front of it are readable
-    /// memory that no one writes concurrently. A handle whose registration was
-    /// freed, or is being freed, is a use-after-free, as a stale
-    /// `HwDeviceExtension` is on Windows.
+    /// `handle` is NULL, or the `HEADER_SIZE` bytes in front of it are
+    /// readable memory for the duration of the call. A handle whose
+    /// registration was freed, or is being freed, is a use-after-free, as a
+    /// stale `HwDeviceExtension` is on Windows.
     #[inline]
-    pub(crate) unsafe fn live<'a>(handle: *const c_void) -> Option<&'a Header> {
+    pub(crate) unsafe fn with_live<R>(
+        handle: *const c_void,
+        f: impl FnOnce(&Header) -> R,
+    ) -> Option<R> {
         let h = handle as usize;
-        if h < HEADER_SIZE {
+        if h < HEADER_SIZE || h % EXTENSION_ALIGN != 0 {
             return None;
         }
         let hdr = (h - HEADER_SIZE) as *const Header;
-        // Read unaligned through a raw pointer: no reference to a possibly
-        // bogus, misaligned `Header` is made before the check.
-        // SAFETY: The bytes are readable by the safety requirements.
-        let check = unsafe { ptr::addr_of!((*hdr).check).read_unaligned() };
-        if check != h {
+        // No reference to a possibly bogus `Header` is made before the check;
+        // the check field itself is aligned, as `handle` is.
+        // SAFETY: The bytes are readable by the safety requirements and
+        // aligned (checked above); the field is only ever accessed
+        // atomically, and an `AtomicUsize` is valid for any bytes.
+        let check = unsafe { &*ptr::addr_of!((*hdr).check) };
+        if check.load(Ordering::Acquire) != h {
             return None;
         }
         // SAFETY: The check names `handle`, so by the type invariant this is the
-        // header of a live registration, which is aligned.
-        Some(unsafe { &*hdr })
+        // header of a live registration, readable for the call.
+        Some(f(unsafe { &*hdr }))
     }
 
     /// The class's device object that owns this registration, or 0.
@@ -243,7 +255,7 @@ pub(crate) fn create(
             debugfs,
             buffer,
             dma_cpu,
-            check: handle,
+            check: AtomicUsize::new(handle),
         })
     };
     // From here on devres owns the allocation, and `release` frees it.
@@ -266,7 +278,7 @@ pub(crate) unsafe extern "C" fn release(_dev: *mut bindings::device, res: *mut c
     // SAFETY: `res` is a header written by `create`, which devres hands to this
     // function once; nothing uses it afterwards.
     unsafe {
-        (*hdr).check = 0;
+        (*hdr).check.store(0, Ordering::Release);
         ptr::drop_in_place(hdr);
     }
     registry::forget(hdr.wrapping_add(1) as usize);

@@ -55,6 +55,19 @@ pub(crate) struct Registry {
     minidrivers: KVec<(usize, usize)>,
     debugfs: Option<debugfs::Dir>,
     refused: Option<Pin<KBox<debugfs::File<&'static AtomicU64>>>>,
+    index_bytes: Option<Pin<KBox<debugfs::File<&'static AtomicU64>>>>,
+}
+
+/// Bytes the index of registrations holds now (its capacity), shown in
+/// debugfs as `streamclass/index_bytes` for the benchmark's bookkeeping.
+static INDEX_BYTES: AtomicU64 = AtomicU64::new(0);
+
+impl Registry {
+    /// Notes the index's size after it changed.
+    fn note_index(&self) {
+        let bytes = self.entries.capacity() * core::mem::size_of::<Entry>();
+        INDEX_BYTES.store(bytes as u64, core::sync::atomic::Ordering::Relaxed);
+    }
 }
 
 kernel::sync::global_lock! {
@@ -65,6 +78,7 @@ kernel::sync::global_lock! {
         minidrivers: KVec::new(),
         debugfs: None,
         refused: None,
+        index_bytes: None,
     };
 }
 
@@ -109,6 +123,11 @@ pub(crate) fn init() {
         GFP_KERNEL,
     )
     .ok();
+    reg.index_bytes = KBox::pin_init(
+        root.read_only_file(c"index_bytes", &INDEX_BYTES),
+        GFP_KERNEL,
+    )
+    .ok();
     reg.debugfs = Some(root);
 }
 
@@ -126,18 +145,20 @@ pub(crate) fn teardown() {
         }
     }
     // The (now empty) index's memory and the debugfs root go last.
-    let (entries, minidrivers, refused, root) = {
+    let (entries, minidrivers, refused, index_bytes, root) = {
         let mut reg = REGISTRY.lock();
         (
             core::mem::take(&mut reg.entries),
             core::mem::take(&mut reg.minidrivers),
             reg.refused.take(),
+            reg.index_bytes.take(),
             reg.debugfs.take(),
         )
     };
     drop(entries);
     drop(minidrivers);
     drop(refused);
+    drop(index_bytes);
     drop(root);
 }
 
@@ -233,6 +254,7 @@ pub(crate) fn register(dev: &Device<Bound>, init: &InitData) -> Result<usize> {
     // registration would only be missing from the index (devres still frees
     // it at unbind), never leaked.
     let _ = reg.entries.insert_within_capacity(pos, entry);
+    reg.note_index();
     Ok(handle)
 }
 
@@ -244,8 +266,8 @@ pub(crate) fn unregister(handle: usize) -> Result {
     let (handle, dev) = find(Some(handle)).ok_or(EINVAL)?;
     // SAFETY: `handle` was found in the index, so its registration is live
     // until `dev` unbinds, and the caller's driver keeps it bound.
-    if unsafe { registration::Header::live(handle as *const c_void) }
-        .is_some_and(|h| h.owner() != 0)
+    if unsafe { registration::Header::with_live(handle as *const c_void, |h| h.owner()) }
+        .is_some_and(|owner| owner != 0)
     {
         return Err(EBUSY);
     }
@@ -260,6 +282,7 @@ pub(crate) fn forget(handle: usize) {
     if let Ok(i) = reg.entries.binary_search_by_key(&handle, |e| e.handle) {
         let _ = reg.entries.remove(i);
     }
+    reg.note_index();
 }
 
 /// Frees the index's memory when it is empty, so that the next registration
@@ -270,6 +293,7 @@ pub(crate) fn free_empty_index() {
     if reg.entries.is_empty() {
         reg.entries = KVec::new();
     }
+    reg.note_index();
 }
 
 /// Reserves room to note one more minidriver.
@@ -325,17 +349,21 @@ pub(crate) fn raw<Ctx: kernel::device::DeviceContext>(dev: &Device<Ctx>) -> *mut
     core::ptr::from_ref(dev).cast_mut().cast()
 }
 
-/// Checks that `dev` is a device bound to a driver, and returns it as one.
+/// Checks that `dev` is a device bound to a driver, and calls `f` with it as
+/// one, for the call only.
 ///
 /// This is the one place a raw `struct device` from a caller becomes the
 /// `&Device<Bound>` that DMA allocations need.
 ///
 /// # Safety
 ///
-/// `dev` is NULL or a valid `struct device` that stays bound to its driver for
-/// the lifetime `'a` (the caller registers from its probe; every allocation
-/// made for it is freed at the latest by devres at unbind).
-pub(crate) unsafe fn bound_device<'a>(dev: *mut bindings::device) -> Result<&'a Device<Bound>> {
+/// `dev` is NULL or a valid `struct device` that stays bound to its driver
+/// while `f` runs (the caller registers from its probe; every allocation made
+/// for it is freed at the latest by devres at unbind).
+pub(crate) unsafe fn with_bound_device<R>(
+    dev: *mut bindings::device,
+    f: impl FnOnce(&Device<Bound>) -> Result<R>,
+) -> Result<R> {
     if dev.is_null() {
         return Err(EINVAL);
     }
@@ -343,6 +371,7 @@ pub(crate) unsafe fn bound_device<'a>(dev: *mut bindings::device) -> Result<&'a 
     if unsafe { (*dev).driver }.is_null() {
         return Err(EINVAL);
     }
-    // SAFETY: `dev` is valid and bound for `'a` by the safety requirements.
-    Ok(unsafe { Device::<kernel::device::Normal>::from_raw(dev).as_bound() })
+    // SAFETY: `dev` is valid and bound while `f` runs by the safety
+    // requirements; the reference does not outlive the call.
+    f(unsafe { Device::<kernel::device::Normal>::from_raw(dev).as_bound() })
 }

@@ -43,6 +43,20 @@ pub(crate) trait Endpoint {
     /// Device SRBs are serialised: the next is sent once this one is
     /// complete or the minidriver said it is ready for the next.
     fn serialised(&self) -> bool;
+    /// The device is going and the minidriver did not complete `req`
+    /// within the removal bound: keep its memory valid (the minidriver
+    /// may still notify it) until the minidriver's module goes.
+    fn abandon(&self, req: Pin<KBox<Request>>);
+}
+
+/// Seconds a closing transport waits for an SRB before it abandons it: two
+/// of the SRB's timeout periods, or of `fallback_s` for an SRB sent
+/// without a timeout.
+pub(crate) fn removal_bound_s(timeout_s: u32, fallback_s: u32) -> u32 {
+    2 * match timeout_s {
+        0 => fallback_s,
+        t => t,
+    }
 }
 
 /// What a completed SRB said.
@@ -61,7 +75,11 @@ pub(crate) struct Outcome {
 #[pin_data]
 pub(crate) struct Transport {
     extension_size: usize,
+    /// Removal bound of an SRB sent without a timeout.
+    fallback_timeout_s: u32,
     closed: AtomicBool,
+    /// Waits are bounded: while the device starts, and once it is closed.
+    bounded: AtomicBool,
     #[pin]
     pool: Mutex<KVec<Pin<KBox<Request>>>>,
     #[pin]
@@ -76,12 +94,16 @@ impl Transport {
     /// A transport whose requests carry `extension_size` bytes of per-request
     /// extension, with `POOL_REUSE_AFTER` requests and the reserved one
     /// (for `SRB_UNINITIALIZE_DEVICE`, so that teardown needs no memory)
-    /// allocated now.
-    pub(crate) fn new(extension_size: usize) -> impl PinInit<Self, Error> {
+    /// allocated now. Once closed, an SRB is waited for at most
+    /// [`removal_bound_s`] (with `fallback_timeout_s` for an SRB without a
+    /// timeout).
+    pub(crate) fn new(extension_size: usize, fallback_timeout_s: u32) -> impl PinInit<Self, Error> {
         let size = extension_size;
         try_pin_init!(Self {
             extension_size,
+            fallback_timeout_s,
             closed: AtomicBool::new(false),
+            bounded: AtomicBool::new(true),
             pool <- new_mutex!(Self::fill(size)?),
             reserved <- new_mutex!(Some(Request::new(size)?)),
             submit <- new_mutex!(()),
@@ -97,9 +119,18 @@ impl Transport {
         Ok(pool)
     }
 
-    /// Refuses every later [`Transport::send`] but the reserved request's.
+    /// Refuses every later [`Transport::send`] but the reserved request's,
+    /// and bounds the waits of those in flight.
     pub(crate) fn close(&self) {
+        self.bounded.store(true, Ordering::Release);
         self.closed.store(true, Ordering::Release);
+    }
+
+    /// The device started: from now until it closes, an SRB is waited for
+    /// as long as the minidriver takes. Until then (the probe) waits are
+    /// bounded as after close: a probe never hangs on a minidriver either.
+    pub(crate) fn started(&self) {
+        self.bounded.store(false, Ordering::Release);
     }
 
     /// True once closed.
@@ -130,6 +161,12 @@ impl Transport {
     /// the notification: whatever it returned or set before, the request
     /// stays its until then. `reserved` uses the reserved request (once).
     ///
+    /// Before [`Transport::started`] (the probe) and once the transport is
+    /// closed (the device is going), the wait is bounded: an SRB still not
+    /// complete [`removal_bound_s`] seconds later is handed to
+    /// [`Endpoint::abandon`] and the send fails with `ETIMEDOUT`, so probe
+    /// and removal always end.
+    ///
     /// Process context; sleeps.
     pub(crate) fn send(
         &self,
@@ -151,18 +188,32 @@ impl Transport {
             return Err(e.into());
         }
         ep.deliver(&req);
+        let bound = removal_bound_s(req.timeout_original(), self.fallback_timeout_s);
+        let mut bounded_s = 0;
+        let mut waited = |req: &Request| {
+            ep.second(req);
+            if self.bounded.load(Ordering::Acquire) {
+                bounded_s += 1;
+            }
+            bounded_s < bound
+        };
+        let mut in_time = true;
         if serial.is_some() {
-            while !req.wait_ready_ms(1000) {
-                ep.second(&req);
+            while in_time && !req.wait_ready_ms(1000) {
+                in_time = waited(&req);
             }
         }
         drop(serial);
-        while !req.wait_done_ms(1000) {
-            ep.second(&req);
+        while in_time && !req.wait_done_ms(1000) {
+            in_time = waited(&req);
         }
         {
             let mut list = self.inflight.lock();
             list.retain(|a| *a != addr);
+        }
+        if !in_time {
+            ep.abandon(req);
+            return Err(ETIMEDOUT);
         }
         let outcome = Outcome {
             status: req.status(),

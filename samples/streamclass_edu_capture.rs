@@ -20,13 +20,16 @@
 //!
 //! Module parameter `fail_init`: fail `SRB_INITIALIZE_DEVICE` (for tests).
 
-use kernel::prelude::*;
+use kernel::{
+    io::Io,
+    prelude::*, //
+};
 use streamclass::{
     Adapter,
     AtomicWord,
     Bar,
     Command,
-    InitData,
+    Config,
     Minidriver,
     MinidriverRegistration,
     PciId,
@@ -137,11 +140,14 @@ impl EduCapture {
             return Err(EIO);
         }
         let buf = dev.dma_buffer().ok_or(ENOMEM)?;
+        let pdev = dev.pci_device();
         dev_info!(
             dev.device(),
-            "edu {}.{} found; DMA buffer {} bytes at bus address {:#x}\n",
+            "edu {}.{} (PCI device {:04x}, revision {}) found; DMA buffer {} bytes at bus address {:#x}\n",
             ident >> 24,
             (ident >> 16) & 0xff,
+            pdev.device_id(),
+            pdev.revision_id(),
             buf.len(),
             buf.dma_address()
         );
@@ -369,12 +375,11 @@ impl EduCapture {
 #[vtable]
 impl Minidriver for EduCapture {
     type Extension = EduExt;
-    const INIT_DATA: InitData = {
-        let mut init = InitData::new();
-        init.dma_buffer_size = 2 * FRAME as u32;
-        init.bus_master_dma = 1;
-        init.dma_address_bits = 28;
-        init
+    const CONFIG: Config = Config {
+        dma_buffer_size: 2 * FRAME as u32,
+        bus_master_dma: true,
+        dma_address_bits: 28,
+        ..Config::new()
     };
 
     fn receive_packet(dev: &Adapter<Self>, mut srb: Srb) {
