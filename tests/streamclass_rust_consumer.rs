@@ -56,9 +56,11 @@ mod tests {
     fn register_use_and_drop() -> Result {
         let f = faux_with_mask(c"sc-rust-consumer")?;
         let dev: &Device<Bound> = f.as_ref().as_ref();
-        let mut init = streamclass::InitData::new();
-        init.dma_buffer_size = 8192;
-        init.dma_address_bits = 28;
+        let init = streamclass::Config {
+            dma_buffer_size: 8192,
+            dma_address_bits: 28,
+            ..streamclass::Config::new()
+        };
         let reg = streamclass::Registration::<Extension>::new(dev, &init)?;
         let r = reg.access(dev)?;
         assert_eq!(r.extension().frames, 0);
@@ -91,8 +93,10 @@ mod tests {
     fn unbind_revokes() -> Result {
         let f = faux_with_mask(c"sc-rust-unbind")?;
         let dev: &Device<Bound> = f.as_ref().as_ref();
-        let mut init = streamclass::InitData::new();
-        init.dma_buffer_size = 4096;
+        let init = streamclass::Config {
+            dma_buffer_size: 4096,
+            ..streamclass::Config::new()
+        };
         let reg = streamclass::Registration::<Extension>::new(dev, &init)?;
         assert!(reg.try_access().is_some());
         drop(f);

@@ -22,6 +22,9 @@
  *                 for 2 ms; the handler counts overlaps with the callback.
  * mode=fail_info  SRB_GET_STREAM_INFO fails: probe fails after
  *                 SRB_INITIALIZE_DEVICE.
+ * mode=never      a frame is never completed, whatever the cancel and timeout
+ *                 calls say: removal must still end, within its bound, and
+ *                 the SRB stay valid memory: it is completed at module exit.
  * sync=0          turn_off_synchronization.
  * Every mode also tries streamclass_unregister_device() on its own extension
  * (the class owns it: -EBUSY, nothing freed) into unregister_errno.
@@ -43,7 +46,7 @@
 
 static char *mode = "early";
 module_param(mode, charp, 0444);
-MODULE_PARM_DESC(mode, "early, stale, timeout, reset, notimeout, ready, overlap, fail_info");
+MODULE_PARM_DESC(mode, "early, stale, timeout, reset, notimeout, ready, overlap, fail_info, never");
 static bool sync = true;
 module_param(sync, bool, 0444);
 MODULE_PARM_DESC(sync, "false: turn_off_synchronization");
@@ -56,6 +59,9 @@ module_param(timeouts, int, 0444);
 module_param(overlaps, int, 0444);
 module_param(interrupts, int, 0444);
 module_param(unregister_errno, int, 0444);
+
+/* mode never: the frame never completed, completed at module exit. */
+static struct streamclass_srb *never_srb;
 
 struct test_ext {
 	void __iomem *bar0;
@@ -144,6 +150,8 @@ static void read_data(struct test_ext *ext, struct streamclass_srb *srb)
 			streamclass_device_notification(STREAMCLASS_READY_FOR_NEXT_DEVICE_REQUEST,
 							ext, srb);
 		}
+	} else if (is("never")) {
+		WRITE_ONCE(never_srb, srb);
 	} else if (is("overlap")) {
 		writel(1, ext->bar0 + EDU_IRQ_RAISE);
 		udelay(2000);
@@ -260,6 +268,11 @@ static int __init srb_test_init(void)
 
 static void __exit srb_test_exit(void)
 {
+	struct streamclass_srb *srb = xchg(&never_srb, NULL);
+
+	/* Late, after removal gave up on it: the class kept it valid. */
+	if (srb)
+		srb_done(srb, STREAMCLASS_STATUS_CANCELLED);
 	streamclass_unregister_minidriver(md);
 }
 
