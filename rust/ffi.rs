@@ -78,9 +78,8 @@ pub(crate) unsafe extern "C" fn streamclass_register_device(
     dev: *mut bindings::device,
     init: *const InitData,
 ) -> *mut c_void {
-    // SAFETY: Forwarded from this function's safety requirements, for
-    // `dev` and for `init` (read inside the closure, which is part of
-    // this block).
+    // SAFETY: Forwarded from this function's safety requirements, for `dev`
+    // and for `init` (read in the closure, which is part of this block).
     let result = unsafe {
         registry::with_bound_device(dev, |dev| {
             let init = InitData::from_raw(init)?;

@@ -268,9 +268,8 @@ impl HwDevice {
     ) -> Option<R> {
         // SAFETY: By the safety requirements.
         let owner = unsafe { Header::with_live(handle, |h| h.owner()) }?;
-        // SAFETY: A non-zero owner is a live `HwDevice`, which clears it
-        // before it goes (type invariant of `Header`), and the device stays
-        // bound for the call by the safety requirements.
+        // SAFETY: A non-zero owner is a live `HwDevice` (type invariant of
+        // `Header`), bound for the call by the safety requirements.
         (owner != 0).then(|| f(unsafe { &*(owner as *const Self) }))
     }
 
@@ -546,9 +545,8 @@ fn run_deferred(slot: &Slot, r: Routine) {
     let level = slot.level();
     let slot = ptr::from_ref(slot);
     let hw = match level {
-        // SAFETY: `slot` is the `dispatch` field of a live `HwDevice`: slots
-        // only run their own device's routines, and the device shuts them
-        // down before it goes.
+        // SAFETY: `slot` is the `dispatch` field of a live `HwDevice`: a slot runs
+        // its own device's routines, and the device shuts it down before it goes.
         Priority::Dispatch => unsafe { &*kernel::container_of!(slot, HwDevice, dispatch) },
         // SAFETY: As above, for the `low` field.
         _ => unsafe { &*kernel::container_of!(slot, HwDevice, low) },

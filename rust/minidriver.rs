@@ -393,18 +393,23 @@ mod tests {
         assert_eq!(errno(c"sc_kunit_md", ids.as_ptr(), &big), E2BIG.to_errno());
     }
 
-    #[test]
-    fn a_taken_name_is_ebusy() {
-        let ids = ids();
-        // SAFETY: Valid arguments.
-        let md = unsafe {
+    /// Registers `sc_kunit_md` for `ids`; the caller unregisters it.
+    fn register_test_md(ids: &[bindings::pci_device_id; 2]) -> *mut c_void {
+        // SAFETY: Valid arguments; the owner is this module.
+        unsafe {
             register_c(
                 c"sc_kunit_md".as_char_ptr(),
                 ids.as_ptr(),
                 &init(),
                 core::ptr::null_mut(),
             )
-        };
+        }
+    }
+
+    #[test]
+    fn a_taken_name_is_ebusy() {
+        let ids = ids();
+        let md = register_test_md(&ids);
         assert!(from_err_ptr(md).is_ok());
         assert_eq!(
             errno(c"sc_kunit_md", ids.as_ptr(), &init()),
@@ -417,15 +422,7 @@ mod tests {
     #[test]
     fn unregister_and_notify_ignore_bad_pointers() {
         let ids = ids();
-        // SAFETY: Valid arguments.
-        let md = unsafe {
-            register_c(
-                c"sc_kunit_md".as_char_ptr(),
-                ids.as_ptr(),
-                &init(),
-                core::ptr::null_mut(),
-            )
-        };
+        let md = register_test_md(&ids);
         assert!(from_err_ptr(md).is_ok());
         // SAFETY: NULL and ERR_PTR() are documented no-ops.
         unsafe {

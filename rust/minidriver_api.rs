@@ -251,9 +251,8 @@ impl<M: Minidriver> Adapter<M> {
         let len = usize::try_from(r.length).ok()?;
         let raw =
             kernel::io::MmioRaw::<kernel::io::Region>::new_region(r.start as usize, len).ok()?;
-        // SAFETY: The class mapped the BAR at probe and unmaps it only
-        // after the device is stopped, so the mapping is valid while the
-        // adapter (a callback's borrow of the device) is.
+        // SAFETY: The class unmaps the BAR only after the device is stopped,
+        // so the mapping is valid while the adapter (a device borrow) is.
         Some(unsafe { kernel::io::Mmio::from_raw(raw) })
     }
 
@@ -267,9 +266,8 @@ impl<M: Minidriver> Adapter<M> {
     /// `&Device<Bound>` they take). Bound for as long as the adapter is
     /// borrowed: an adapter exists only while its device is bound.
     pub fn pci_device(&self) -> &kernel::pci::Device<kernel::device::Bound> {
-        // SAFETY: `pdev` is the device's `struct pci_dev`, bound to the
-        // minidriver while the `HwDevice` (and so this adapter) lives;
-        // `kernel::pci::Device` is a transparent wrapper of it.
+        // SAFETY: `pdev` is bound while the `HwDevice` (so this adapter) lives;
+        // `kernel::pci::Device` is a transparent wrapper of `struct pci_dev`.
         unsafe {
             &*self
                 .hw
@@ -346,9 +344,8 @@ impl Srb {
         if p.is_null() {
             return &mut [];
         }
-        // SAFETY: The extension is `len` bytes the request owns; the
-        // minidriver is the only one to use it while it holds the token,
-        // which this borrow holds.
+        // SAFETY: `len` bytes the request owns, used only by the holder of the
+        // token, which this borrow holds.
         unsafe { core::slice::from_raw_parts_mut(p.cast::<u8>(), len) }
     }
 

@@ -120,9 +120,8 @@ impl Header {
         let hdr = (h - HEADER_SIZE) as *const Header;
         // No reference to a possibly bogus `Header` is made before the check;
         // the check field itself is aligned, as `handle` is.
-        // SAFETY: The bytes are readable by the safety requirements and
-        // aligned (checked above); the field is only ever accessed
-        // atomically, and an `AtomicUsize` is valid for any bytes.
+        // SAFETY: Readable (safety requirements), aligned (checked above), only
+        // ever accessed atomically, and an `AtomicUsize` is valid for any bytes.
         let check = unsafe { &*ptr::addr_of!((*hdr).check) };
         if check.load(Ordering::Acquire) != h {
             return None;
