@@ -115,9 +115,11 @@ enum streamclass_buffer_type {
  * @STREAMCLASS_SRB_UNINITIALIZE_DEVICE: stop the device (no DMA, no
  *     interrupts) before the class frees its resources.
  * @STREAMCLASS_SRB_INITIALIZATION_COMPLETE: the class finished its start.
- * @STREAMCLASS_SRB_SURPRISE_REMOVAL: the device is gone (hot-unplug): its
- *     registers read all ones and DMA no longer lands; complete what is
- *     pending. SRB_UNINITIALIZE_DEVICE follows.
+ * @STREAMCLASS_SRB_SURPRISE_REMOVAL: the device is gone (hot-unplugged,
+ *     marked disconnected, or its config space reads all ones), found at
+ *     removal: its registers read all ones and DMA no longer lands; do not
+ *     wait for the hardware. Sent after the pending SRBs were cancelled and
+ *     completed, before SRB_UNINITIALIZE_DEVICE.
  */
 enum streamclass_srb_command {
 	STREAMCLASS_SRB_READ_DATA = 0x0,

@@ -427,6 +427,19 @@ impl HwDevice {
         }
     }
 
+    /// Sends a removal SRB on a request reserved at probe; a failure is
+    /// only logged, removal goes on.
+    fn removal_srb(&self, command: Command) {
+        let params = self.params(command, ptr::null_mut(), 0);
+        match self.transport.send(self, &params, true) {
+            Ok(Outcome {
+                status: Status::Success | Status::NotImplemented,
+                ..
+            }) => {}
+            r => dev_warn!(self.device(), "SRB {command:?}: {r:?}\n"),
+        }
+    }
+
     /// Sends one device SRB and waits until the minidriver completes it.
     fn call(&self, command: Command, data: *mut c_void, frame: u64) -> Result<Outcome> {
         self.transport
@@ -516,21 +529,22 @@ impl PinnedDrop for HwDevice {
         let this: &Self = &self;
         this.removing.store(true, Ordering::Release);
         this.transport.close();
+        // Checked first, before any callback: whether the hardware is gone.
+        let gone = this.initialized.load(Ordering::Acquire) && this.pdev.is_gone();
+        if gone {
+            dev_warn!(this.device(), "the device is gone: surprise removal\n");
+        }
         if let Some(cancel) = this.minidriver().ops.cancel {
             this.transport
                 .for_each_inflight(|req| this.synchronized(|| cancel(this, req)));
         }
         // Waits for a capture in progress, which ends once its SRB completes.
         drop(this.debugfs.lock().take());
+        if gone {
+            this.removal_srb(Command::SurpriseRemoval);
+        }
         if this.initialized.load(Ordering::Acquire) {
-            let params = this.params(Command::UninitializeDevice, ptr::null_mut(), 0);
-            match this.transport.send(this, &params, true) {
-                Ok(Outcome {
-                    status: Status::Success | Status::NotImplemented,
-                    ..
-                }) => {}
-                r => dev_warn!(this.device(), "SRB_UNINITIALIZE_DEVICE: {r:?}\n"),
-            }
+            this.removal_srb(Command::UninitializeDevice);
         }
         // The device is stopped: no routine runs from here on.
         this.dispatch.shutdown();

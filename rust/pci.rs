@@ -6,7 +6,10 @@
 //! `Drop` gives it back, so a device's resources are released by dropping
 //! them, in the order of the fields that hold them.
 
-use core::ffi::c_void;
+use core::ffi::{
+    c_int,
+    c_void, //
+};
 use kernel::{
     bindings,
     error::to_result,
@@ -40,11 +43,26 @@ unsafe impl Send for Pdev {}
 // SAFETY: As above.
 unsafe impl Sync for Pdev {}
 
+extern "C" {
+    /// 0, or `-ENODEV` when the device no longer answers (C shim, so that
+    /// error injection can take a device away in the tests). `pdev` is a
+    /// `struct pci_dev *` (opaque here: bindgen's type is not FFI-safe).
+    fn streamclass_device_present(pdev: *mut c_void) -> c_int;
+}
+
 impl Pdev {
     /// The embedded `struct device`.
     pub(crate) fn dev(self) -> *mut bindings::device {
         // SAFETY: Valid by the type invariant.
         unsafe { core::ptr::addr_of_mut!((*self.0).dev) }
+    }
+
+    /// True when the device is gone: hot-unplugged, marked disconnected,
+    /// or its config space reads all ones. Process context (it reads config
+    /// space).
+    pub(crate) fn is_gone(self) -> bool {
+        // SAFETY: Valid by the type invariant.
+        unsafe { streamclass_device_present(self.0.cast()) != 0 }
     }
 }
 

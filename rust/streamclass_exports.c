@@ -7,9 +7,11 @@
  * the header's layout is the one Rust reads.
  */
 #include <linux/build_bug.h>
+#include <linux/error-injection.h>
 #include <linux/export.h>
 #include <linux/module.h>
 #include <linux/notifier.h>
+#include <linux/pci.h>
 #include <linux/printk.h>
 #include <linux/stddef.h>
 #include <streamclass.h>
@@ -47,6 +49,22 @@ void streamclass_warn_bad_handle(const char *func, const void *handle)
 	pr_warn_ratelimited("streamclass: %s: %p is not live\n",
 			    func, handle);
 }
+
+/*
+ * Whether a minidriver's device still answers at removal: 0, or -ENODEV when
+ * it is gone (hot-unplugged, or marked disconnected by AER/DPC/pciehp, or its
+ * config space reads all ones): then the class sends SRB_SURPRISE_REMOVAL.
+ * Error injection may make it fail (fail_function), which is how the tests
+ * take a device away.
+ */
+noinline int streamclass_device_present(struct pci_dev *pdev);
+noinline int streamclass_device_present(struct pci_dev *pdev)
+{
+	if (pci_dev_is_disconnected(pdev) || !pci_device_is_present(pdev))
+		return -ENODEV;
+	return 0;
+}
+ALLOW_ERROR_INJECTION(streamclass_device_present, ERRNO);
 
 /*
  * A minidriver whose module unloads without unregistering is unregistered by

@@ -30,6 +30,10 @@ use crate::srb::{
 /// completing the next SRB sent.
 const POOL_REUSE_AFTER: usize = 8;
 
+/// Requests allocated at probe for removal, which then needs no memory:
+/// `SRB_SURPRISE_REMOVAL` and `SRB_UNINITIALIZE_DEVICE`.
+const RESERVED: usize = 2;
+
 /// Most retired requests kept; beyond, the oldest is freed.
 const POOL_MAX: usize = 32;
 
@@ -83,7 +87,7 @@ pub(crate) struct Transport {
     #[pin]
     pool: Mutex<KVec<Pin<KBox<Request>>>>,
     #[pin]
-    reserved: Mutex<Option<Pin<KBox<Request>>>>,
+    reserved: Mutex<KVec<Pin<KBox<Request>>>>,
     #[pin]
     submit: Mutex<()>,
     #[pin]
@@ -92,9 +96,8 @@ pub(crate) struct Transport {
 
 impl Transport {
     /// A transport whose requests carry `extension_size` bytes of per-request
-    /// extension, with `POOL_REUSE_AFTER` requests and the reserved one
-    /// (for `SRB_UNINITIALIZE_DEVICE`, so that teardown needs no memory)
-    /// allocated now. Once closed, an SRB is waited for at most
+    /// extension, with `POOL_REUSE_AFTER` requests and the `RESERVED` ones
+    /// (for removal's SRBs, so that teardown needs no memory) allocated now. Once closed, an SRB is waited for at most
     /// [`removal_bound_s`] (with `fallback_timeout_s` for an SRB without a
     /// timeout).
     pub(crate) fn new(extension_size: usize, fallback_timeout_s: u32) -> impl PinInit<Self, Error> {
@@ -104,22 +107,22 @@ impl Transport {
             fallback_timeout_s,
             closed: AtomicBool::new(false),
             bounded: AtomicBool::new(true),
-            pool <- new_mutex!(Self::fill(size)?),
-            reserved <- new_mutex!(Some(Request::new(size)?)),
+            pool <- new_mutex!(Self::fill(size, POOL_REUSE_AFTER)?),
+            reserved <- new_mutex!(Self::fill(size, RESERVED)?),
             submit <- new_mutex!(()),
             inflight <- new_mutex!(KVec::new()),
         }? Error)
     }
 
-    fn fill(extension_size: usize) -> Result<KVec<Pin<KBox<Request>>>> {
+    fn fill(extension_size: usize, n: usize) -> Result<KVec<Pin<KBox<Request>>>> {
         let mut pool = KVec::with_capacity(POOL_MAX, GFP_KERNEL)?;
-        for _ in 0..POOL_REUSE_AFTER {
+        for _ in 0..n {
             pool.push(Request::new(extension_size)?, GFP_KERNEL)?;
         }
         Ok(pool)
     }
 
-    /// Refuses every later [`Transport::send`] but the reserved request's,
+    /// Refuses every later [`Transport::send`] but the reserved requests',
     /// and bounds the waits of those in flight.
     pub(crate) fn close(&self) {
         self.bounded.store(true, Ordering::Release);
@@ -159,7 +162,8 @@ impl Transport {
 
     /// Sends one SRB and waits until the minidriver completes it through
     /// the notification: whatever it returned or set before, the request
-    /// stays its until then. `reserved` uses the reserved request (once).
+    /// stays its until then. `reserved` uses one of the `RESERVED` requests
+    /// (each once).
     ///
     /// Before [`Transport::started`] (the probe) and once the transport is
     /// closed (the device is going), the wait is bounded: an SRB still not
@@ -175,7 +179,7 @@ impl Transport {
         reserved: bool,
     ) -> Result<Outcome> {
         let mut req = match reserved {
-            true => self.reserved.lock().take().ok_or(EBUSY)?,
+            true => self.reserved.lock().pop().ok_or(EBUSY)?,
             false if self.is_closed() => return Err(ENODEV),
             false => self.take()?,
         };

@@ -34,7 +34,7 @@ captures() {
 	test "$(stat frames)" = "$1" && test "$(stat verified)" = "$1" || { cat "$cap/stats"; return 1; }
 }
 
-ktap_suite streamclass_srb_engine 19
+ktap_suite streamclass_srb_engine 22
 check "insmod streamclass" insmod "$MODDIR/streamclass.ko"
 
 # Completion only by the notification, whatever the status said before.
@@ -122,6 +122,40 @@ late() {
 check "... its late notification at module exit is accepted; the SRB freed with the module" late
 rebinds() { with early && captures 3 && rmmod $mod; }
 check "... and edu binds and captures again" rebinds
+
+# Surprise removal: error injection makes the class's presence check say
+# edu is gone (fail_function on streamclass_device_present, -ENODEV).
+ff=/sys/kernel/debug/fail_function
+gone() {
+	echo streamclass_device_present >$ff/inject &&
+		printf %#x -19 >$ff/streamclass_device_present/retval &&
+		echo 100 >$ff/probability && echo 1 >$ff/interval &&
+		echo -1 >$ff/times && echo 0 >$ff/verbose
+}
+present() { echo >$ff/inject; }
+surprise() {
+	with early || return 1
+	(echo 1000 >"$cap/capture" 2>/tmp/err; echo $? >/tmp/rc) &
+	p=$!
+	sleep 1
+	gone
+	g=$?
+	echo "$edu" >"$drv/unbind"
+	r=$?
+	present
+	wait $p
+	test $g = 0 && test $r = 0 && test "$(cat /tmp/rc)" != 0 || return 1
+	echo "surprise_removals $(param surprise_removals), before uninit $(param surprise_before_uninit)"
+	test "$(param surprise_removals)" = 1 && test "$(param surprise_before_uninit)" = 1 &&
+		dmesg | grep -q "$mod $edu: the device is gone: surprise removal"
+}
+check "surprise removal: a gone device gets SRB_SURPRISE_REMOVAL, then SRB_UNINITIALIZE_DEVICE" surprise
+present_again() {
+	echo "$edu" >"$drv/bind" && captures 3 && rmmod $mod &&
+		test "$(dmesg | grep -c 'the device is gone')" = 1
+}
+check "... present again, edu binds, captures, and unbinds without one" present_again
+check "... nothing left behind" sh -c "! test -e $dbg/$edu && ! grep -q $mod /proc/iomem /proc/interrupts"
 
 # A probe that fails after SRB_INITIALIZE_DEVICE leaves nothing behind.
 fail_info() {
