@@ -290,6 +290,14 @@ void *streamclass_register_device(struct device *dev, const struct streamclass_i
  * unregister or a bogus pointer is -EINVAL. Stop the device's DMA first.
  * Using the handle afterwards is a use-after-free, as on Windows.
  *
+ * Interrupts: free any IRQ whose handler uses the extension (or the buffer)
+ * before this call. A driver that requested it with devm_request_irq() after
+ * registering must not unregister in its remove(): devres frees in reverse
+ * order at unbind, so the IRQ goes first and the registration after it; an
+ * explicit unregister in remove() would free the extension while the IRQ
+ * still lives. Either request it with request_irq() and free_irq() it before
+ * unregistering, or leave both to devres.
+ *
  * Context: process context, may sleep.
  * Return: 0, -EINVAL for a handle that is not a live registration, or
  * -EBUSY for the handle of a minidriver's device, which streamclass owns

@@ -11,7 +11,9 @@
 //! // In probe: the registration is freed when it is dropped, or when the
 //! // device unbinds, whichever comes first.
 //! let reg = streamclass::Registration::<MyExtension>::new(dev, &config)?;
-//! let buf = reg.access(dev)?.dma_buffer().ok_or(ENOMEM)?;
+//! let reg = reg.access(dev)?;
+//! let buf = reg.dma_buffer().ok_or(ENOMEM)?; // a kernel::dma::Coherent<[u8]>
+//! io_project!(buf, [try: 0..4]).copy_from_slice(b"head");
 //! program_device(buf.dma_address());
 //! ```
 
@@ -22,7 +24,10 @@ use core::{
         align_of,
         size_of, //
     },
-    ptr::NonNull, //
+    ptr::{
+        self,
+        NonNull, //
+    },
 };
 use kernel::{
     device::{
@@ -30,7 +35,10 @@ use kernel::{
         Device, //
     },
     devres::Devres,
-    dma::DmaAddress,
+    dma::{
+        Coherent,
+        DmaAddress, //
+    },
     prelude::*, //
 };
 
@@ -101,10 +109,20 @@ impl<T: Zeroable + Send + Sync + 'static> Registration<T> {
         unsafe { self.ext.as_ref() }
     }
 
-    /// The common DMA buffer, or `None` when `dma_buffer_size` was 0.
-    pub fn dma_buffer(&self) -> Option<DmaBuffer<'_>> {
+    /// The common DMA buffer (`StreamClassGetDmaBuffer`): the kernel's own
+    /// [`Coherent`], so its accessors are those of [`kernel::io::Io`]
+    /// (`io_project!`, `io_read!`, `copy_from_slice`...). `None` when
+    /// `dma_buffer_size` was 0.
+    pub fn dma_buffer(&self) -> Option<&Coherent<[u8]>> {
         // SAFETY: `self` keeps the registration live (type invariant).
         unsafe { dma_buffer_of(self, self.ext.as_ptr() as usize) }
+    }
+
+    /// `StreamClassGetPhysicalAddress` for the DMA buffer: the bus address of
+    /// byte `offset` and the bytes from there to the end, or `None` past the
+    /// end (or without a buffer).
+    pub fn dma_address_at(&self, offset: usize) -> Option<(DmaAddress, usize)> {
+        dma_address_at(self.dma_buffer()?, offset)
     }
 }
 
@@ -114,24 +132,27 @@ impl<T: Zeroable + Send + Sync + 'static> Registration<T> {
 /// # Safety
 ///
 /// `owner` keeps the registration `handle` live while it is borrowed.
-pub(crate) unsafe fn dma_buffer_of<O: ?Sized>(_owner: &O, handle: usize) -> Option<DmaBuffer<'_>> {
-    // SAFETY: The registration is live by the safety requirements, so the
-    // header in front of it is readable.
-    unsafe {
-        Header::with_live(handle as *const c_void, |hdr| {
-            let cpu = NonNull::new(hdr.dma_cpu())?;
-            let (dma, len) = hdr.dma_address_of(cpu.as_ptr().cast())?;
-            // INVARIANT: The buffer lives as long as the registration,
-            // which `owner` keeps live for `'_`.
-            Some(DmaBuffer {
-                cpu,
-                len,
-                dma,
-                _p: PhantomData,
-            })
-        })
-    }
-    .flatten()
+pub(crate) unsafe fn dma_buffer_of<O: ?Sized>(
+    _owner: &O,
+    handle: usize,
+) -> Option<&Coherent<[u8]>> {
+    let handle = handle as *const c_void;
+    // SAFETY: The registration is live by the safety requirements.
+    let buf = unsafe { Header::with_live(handle, |h| h.buffer().map(ptr::from_ref)) };
+    // SAFETY: The buffer lives as long as the registration, which `owner`
+    // keeps live while it is borrowed (safety requirements).
+    buf.flatten().map(|b| unsafe { &*b })
+}
+
+/// The bus address of byte `offset` of `buf` and the bytes from there to its
+/// end, or `None` past the end.
+pub(crate) fn dma_address_at(buf: &Coherent<[u8]>, offset: usize) -> Option<(DmaAddress, usize)> {
+    (offset < buf.size()).then(|| {
+        (
+            buf.dma_address() + offset as DmaAddress,
+            buf.size() - offset,
+        )
+    })
 }
 
 impl<T: Zeroable + Send + Sync + 'static> Drop for Registration<T> {
@@ -139,103 +160,5 @@ impl<T: Zeroable + Send + Sync + 'static> Drop for Registration<T> {
         // A registration is unregistered once, here; the class driver may have
         // freed it at unbind already, in which case there is nothing to do.
         let _ = registry::unregister(self.ext.as_ptr() as usize);
-    }
-}
-
-/// The common DMA buffer of a [`Registration`]: zeroed, page-aligned, below
-/// the device's DMA mask.
-pub struct DmaBuffer<'a> {
-    cpu: NonNull<u8>,
-    len: usize,
-    dma: DmaAddress,
-    _p: PhantomData<&'a ()>,
-}
-
-impl DmaBuffer<'_> {
-    /// Length in bytes.
-    pub fn len(&self) -> usize {
-        self.len
-    }
-
-    /// Always false: a registration without a buffer has no `DmaBuffer`.
-    pub fn is_empty(&self) -> bool {
-        self.len == 0
-    }
-
-    /// The bus address of the first byte, to program into the device.
-    pub fn dma_address(&self) -> DmaAddress {
-        self.dma
-    }
-
-    /// The bus address of byte `offset` and the bytes from there to the end
-    /// (`StreamClassGetPhysicalAddress`), or `None` past the end.
-    pub fn dma_address_at(&self, offset: usize) -> Option<(DmaAddress, usize)> {
-        (offset < self.len).then(|| (self.dma + offset as DmaAddress, self.len - offset))
-    }
-
-    /// The kernel virtual address of the first byte.
-    pub fn as_ptr(&self) -> *mut u8 {
-        self.cpu.as_ptr()
-    }
-
-    /// Copies `src` into the buffer at `offset`; `EINVAL` past the end.
-    pub fn write(&self, offset: usize, src: &[u8]) -> Result {
-        self.range(offset, src.len())?;
-        // SAFETY: The range is inside the live buffer; raw copies make no
-        // reference to memory the device may write.
-        unsafe {
-            core::ptr::copy_nonoverlapping(src.as_ptr(), self.cpu.as_ptr().add(offset), src.len())
-        };
-        Ok(())
-    }
-
-    /// Copies bytes from the buffer at `offset` into `dst`; `EINVAL` past the
-    /// end.
-    pub fn read(&self, offset: usize, dst: &mut [u8]) -> Result {
-        self.range(offset, dst.len())?;
-        // SAFETY: As for `write`.
-        unsafe {
-            core::ptr::copy_nonoverlapping(
-                self.cpu.as_ptr().add(offset),
-                dst.as_mut_ptr(),
-                dst.len(),
-            )
-        };
-        Ok(())
-    }
-
-    fn range(&self, offset: usize, len: usize) -> Result {
-        match offset.checked_add(len) {
-            Some(end) if end <= self.len => Ok(()),
-            _ => Err(EINVAL),
-        }
-    }
-
-    /// The buffer as a slice.
-    ///
-    /// # Safety
-    ///
-    /// Neither the device nor another thread writes to the buffer while the
-    /// slice lives.
-    pub unsafe fn as_slice(&self) -> &[u8] {
-        // SAFETY: `cpu` points to `len` bytes of the live buffer; no concurrent
-        // writes by the safety requirements.
-        unsafe { core::slice::from_raw_parts(self.cpu.as_ptr(), self.len) }
-    }
-
-    /// The buffer as a mutable slice.
-    ///
-    /// # Safety
-    ///
-    /// Neither the device nor another thread reads or writes the buffer while
-    /// the slice lives.
-    #[expect(
-        clippy::mut_from_ref,
-        reason = "unsafe to use API, as Coherent::as_mut"
-    )]
-    pub unsafe fn as_mut_slice(&self) -> &mut [u8] {
-        // SAFETY: `cpu` points to `len` bytes of the live buffer; exclusive by
-        // the safety requirements.
-        unsafe { core::slice::from_raw_parts_mut(self.cpu.as_ptr(), self.len) }
     }
 }

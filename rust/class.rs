@@ -44,10 +44,7 @@ mod registry;
 pub mod srb;
 mod transport;
 
-pub use api::{
-    DmaBuffer,
-    Registration, //
-};
+pub use api::Registration;
 pub use init_data::{
     Config,
     InitData, //

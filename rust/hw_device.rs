@@ -52,6 +52,7 @@ use crate::{
         self,
         AccessRange,
         Pdev,
+        ProbeStep,
         MAX_ACCESS_RANGES, //
     },
     priority::{
@@ -198,19 +199,27 @@ unsafe impl Sync for HwDevice {}
 impl HwDevice {
     /// Takes `p`'s resources for `md` and starts the device.
     pub(crate) fn probe(md: &PciMinidriver, p: Pdev) -> Result<Pin<KBox<Self>>> {
+        ProbeStep::Enable.fault_point()?;
         let enabled = pci::Enabled::new(p)?;
         let master = (md.init.bus_master_dma != 0).then(|| pci::Master::new(p));
+        ProbeStep::Register.fault_point()?;
         // SAFETY: The device is being bound to our driver: it stays bound
         // until remove, which drops the registration first.
         let handle = unsafe {
             registry::with_bound_device(p.dev(), |dev| registry::register(dev, &md.init))
         }?;
         let registered = Registered(handle);
+        ProbeStep::Bars.fault_point()?;
         // SAFETY: The minidriver, and so its name, outlives its devices.
         let bars = unsafe { pci::Bars::new(p, &md.name) }?;
-        let vector = md.ops.interrupt.and_then(|_| pci::IrqVector::new(p));
+        let vector = md
+            .ops
+            .interrupt
+            .filter(|_| ProbeStep::Vectors.fault_point().is_ok())
+            .and_then(|_| pci::IrqVector::new(p));
         let synchronized = md.init.turn_off_synchronization == 0;
         let extension_size = md.init.per_request_extension_size as usize;
+        ProbeStep::Requests.fault_point()?;
         let hw = KBox::pin_init(
             try_pin_init!(Self {
                 md: ptr::from_ref(md),
@@ -353,6 +362,7 @@ impl HwDevice {
 
     fn start(self: &Pin<KBox<Self>>) -> Result {
         let mut port = self.port_config();
+        ProbeStep::Initialize.fault_point()?;
         let st = self
             .call(
                 Command::InitializeDevice,
@@ -366,6 +376,7 @@ impl HwDevice {
         }
         self.initialized.store(true, Ordering::Release);
         if let Some(v) = &self.vector {
+            ProbeStep::Irq.fault_point()?;
             let dev_id = ptr::from_ref::<Self>(self).cast_mut().cast();
             // SAFETY: `self` is pinned and outlives the IRQ, which its drop
             // frees before anything else; the name lives in the minidriver.
@@ -398,7 +409,8 @@ impl HwDevice {
             Status::Success | Status::NotImplemented => {}
             st => dev_warn!(self.device(), "SRB_INITIALIZATION_COMPLETE: {st:?}\n"),
         }
-        if let Some(dir) = &self.minidriver().debugfs {
+        let debugfs = self.minidriver().debugfs.as_ref();
+        if let Some(dir) = debugfs.filter(|_| ProbeStep::Debugfs.fault_point().is_ok()) {
             let data = DevRef(ptr::from_ref::<Self>(self));
             let scope = KBox::pin_init(
                 dir.scope(data, self.device().name(), |d, dir| {

@@ -42,13 +42,16 @@ use core::{
 use kernel::{
     bindings,
     device::Device,
+    dma::{
+        Coherent,
+        DmaAddress, //
+    },
     error::VTABLE_DEFAULT_ERROR,
     prelude::*,
     ThisModule, //
 };
 
 use crate::{
-    api::DmaBuffer,
     hw_device::HwDevice,
     init_data::Config,
     minidriver::{
@@ -234,11 +237,18 @@ impl<M: Minidriver> Adapter<M> {
         unsafe { &*ext }
     }
 
-    /// The common DMA buffer (`StreamClassGetDmaBuffer`).
-    pub fn dma_buffer(&self) -> Option<DmaBuffer<'_>> {
+    /// The common DMA buffer (`StreamClassGetDmaBuffer`), the kernel's own
+    /// [`Coherent`] (see [`crate::Registration::dma_buffer`]).
+    pub fn dma_buffer(&self) -> Option<&Coherent<[u8]>> {
         // SAFETY: The device owns its registration while it lives, and the
         // adapter borrows the device.
         unsafe { crate::api::dma_buffer_of(self, self.hw.handle) }
+    }
+
+    /// `StreamClassGetPhysicalAddress` for the DMA buffer: the bus address of
+    /// byte `offset` and the bytes from there to the end, or `None`.
+    pub fn dma_address_at(&self, offset: usize) -> Option<(DmaAddress, usize)> {
+        crate::api::dma_address_at(self.dma_buffer()?, offset)
     }
 
     /// BAR `index` when it is a memory BAR the class mapped (and its size

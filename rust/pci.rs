@@ -48,6 +48,38 @@ extern "C" {
     /// error injection can take a device away in the tests). `pdev` is a
     /// `struct pci_dev *` (opaque here: bindgen's type is not FFI-safe).
     fn streamclass_device_present(pdev: *mut c_void) -> c_int;
+    /// 0, or the errno error injection asks for (C shim).
+    fn streamclass_probe_fault(step: u32) -> c_int;
+}
+
+/// The steps of a probe, each with a fault point before it.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum ProbeStep {
+    /// `pci_enable_device()`.
+    Enable = 1,
+    /// DMA mask, extension, DMA buffer (the registration).
+    Register,
+    /// Requesting and mapping the BARs.
+    Bars,
+    /// The MSI/INTx vector (without one the device runs IRQ-less).
+    Vectors,
+    /// The device object and its requests.
+    Requests,
+    /// `SRB_INITIALIZE_DEVICE`.
+    Initialize,
+    /// `request_irq()`.
+    Irq,
+    /// The debugfs entries (best effort: the device runs without them).
+    Debugfs,
+}
+
+impl ProbeStep {
+    /// The fault point before this step: `Ok` unless error injection
+    /// (`fail_function` on `streamclass_probe_fault`) makes it fail.
+    pub(crate) fn fault_point(self) -> Result {
+        // SAFETY: A C function of no precondition.
+        to_result(unsafe { streamclass_probe_fault(self as u32) })
+    }
 }
 
 impl Pdev {

@@ -150,6 +150,12 @@ impl Header {
         self.dma_cpu
     }
 
+    /// The common DMA buffer, if there is one.
+    #[inline]
+    pub(crate) fn buffer(&self) -> Option<&Coherent<[u8]>> {
+        self.buffer.as_ref()
+    }
+
     /// The bus address of `va` and the bytes from `va` to the end of the
     /// buffer, or `None` when `va` is outside the buffer.
     #[inline]

@@ -67,6 +67,20 @@ noinline int streamclass_device_present(struct pci_dev *pdev)
 ALLOW_ERROR_INJECTION(streamclass_device_present, ERRNO);
 
 /*
+ * A fault point before each step of a minidriver device's probe (enable,
+ * registration, BARs, IRQ vectors, requests, SRB_INITIALIZE_DEVICE, the IRQ,
+ * debugfs): 0. Error injection (fail_function, with "space" to pick the
+ * step) makes a step fail as if it had, which is how the tests check that
+ * every failing step unbinds cleanly. A call that returns 0 costs nothing.
+ */
+noinline int streamclass_probe_fault(unsigned int step);
+noinline int streamclass_probe_fault(unsigned int step)
+{
+	return 0;
+}
+ALLOW_ERROR_INJECTION(streamclass_probe_fault, ERRNO);
+
+/*
  * A minidriver whose module unloads without unregistering is unregistered by
  * the class once the module's exit has run (MODULE_STATE_GOING), while its
  * callbacks are still in memory.

@@ -21,7 +21,10 @@
 //! Module parameter `fail_init`: fail `SRB_INITIALIZE_DEVICE` (for tests).
 
 use kernel::{
-    io::Io,
+    io::{
+        io_project,
+        Io, //
+    },
     prelude::*, //
 };
 use streamclass::{
@@ -184,9 +187,10 @@ impl EduCapture {
             let mut frame = KBox::new([0u8; FRAME], GFP_KERNEL)?;
             let buf = dev.dma_buffer().ok_or(ENOMEM)?;
             fill_frame(n, &mut frame);
-            buf.write(0, &frame[..])?;
+            io_project!(buf, [try: 0..FRAME]).copy_from_slice(&frame[..]);
             frame.fill(0);
-            buf.write(FRAME, &frame[..])
+            io_project!(buf, [try: FRAME..2 * FRAME]).copy_from_slice(&frame[..]);
+            Ok(())
         })();
         match (r, ext.pending.put(srb).err()) {
             (Ok(()), None) => {
@@ -221,8 +225,7 @@ impl EduCapture {
     /// Programs one DMA of a frame: into the device, or back to RAM.
     fn dma(dev: &Adapter<Self>, to_ram: bool) -> Result {
         let bar = Self::bar(dev)?;
-        let buf = dev.dma_buffer().ok_or(ENOMEM)?;
-        let (ram, _) = buf
+        let (ram, _) = dev
             .dma_address_at(if to_ram { FRAME } else { 0 })
             .ok_or(EINVAL)?;
         let (src, dst, cmd) = match to_ram {
@@ -240,31 +243,32 @@ impl EduCapture {
         let Some(buf) = dev.dma_buffer() else {
             return false;
         };
-        let mut sent = [0u8; 64];
-        let mut got = [0u8; 64];
-        let mut sum = 0u32;
-        for off in (0..FRAME).step_by(64) {
-            if buf.read(off, &mut sent).is_err() || buf.read(FRAME + off, &mut got).is_err() {
-                return false;
+        let check = || -> Result<bool> {
+            let mut sent = [0u8; 64];
+            let mut got = [0u8; 64];
+            let mut sum = 0u32;
+            for off in (0..FRAME).step_by(64) {
+                io_project!(buf, [try: off..off + 64]).copy_to_slice(&mut sent);
+                io_project!(buf, [try: FRAME + off..FRAME + off + 64]).copy_to_slice(&mut got);
+                if sent != got {
+                    return Ok(false);
+                }
+                let body = if off + 64 == FRAME {
+                    &got[..60]
+                } else {
+                    &got[..]
+                };
+                sum = body
+                    .iter()
+                    .fold(sum, |s, &x| s.rotate_left(5) ^ u32::from(x));
             }
-            if sent != got {
-                return false;
-            }
-            let body = if off + 64 == FRAME {
-                &got[..60]
-            } else {
-                &got[..]
-            };
-            sum = body
-                .iter()
-                .fold(sum, |s, &x| s.rotate_left(5) ^ u32::from(x));
-        }
-        let mut head = [0u8; 8];
-        let mut tail = [0u8; 4];
-        buf.read(FRAME, &mut head).is_ok()
-            && buf.read(2 * FRAME - 4, &mut tail).is_ok()
-            && u64::from_le_bytes(head) == n
-            && u32::from_le_bytes(tail) == sum
+            let mut head = [0u8; 8];
+            let mut tail = [0u8; 4];
+            io_project!(buf, [try: FRAME..FRAME + 8]).copy_to_slice(&mut head);
+            io_project!(buf, [try: 2 * FRAME - 4..2 * FRAME]).copy_to_slice(&mut tail);
+            Ok(u64::from_le_bytes(head) == n && u32::from_le_bytes(tail) == sum)
+        };
+        check().unwrap_or(false)
     }
 
     /// Ends the pending frame with `status`.

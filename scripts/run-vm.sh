@@ -7,7 +7,11 @@
 #   needs; modules land in /lib/modules/streamclass in the guest.
 # Env: KDIR (kernel build dir, required), IOMMU=1 (intel-iommu + intel_iommu=on),
 #   EDU=N edu devices (default 1), EDU_OPTS (e.g. ,dma_mask=0xffffff), MEM (default 1G),
-#   QEMU_ACCEL (default tcg), SMP (default 2).
+#   QEMU_ACCEL (default tcg), SMP (default 2), HOTPLUG=1 (each edu behind its
+#   own hotplug-capable PCIe root port; ids edu0, edu1..., buses rp0...).
+# Monitor: with HOTPLUG=1 the guest may print `streamclass-monitor: device_del ID`
+#   or `streamclass-monitor: device_add edu,bus=rpN,id=ID` (ktap.sh's monitor);
+#   the watchdog below passes each such line once to QEMU's monitor.
 # Bounds: QEMU is killed when the console stays silent for VM_STALL seconds
 #   (default 120) or the boot passes VM_MAX seconds (default 1200); the line
 #   it then appends names the limit and the last check that started.
@@ -57,9 +61,24 @@ fi
 edus=
 i=0
 while [ "$i" -lt "${EDU:-1}" ]; do
-	edus="$edus -device edu${EDU_OPTS:-}"
+	if [ "${HOTPLUG:-0}" = 1 ]; then
+		edus="$edus -device pcie-root-port,id=rp$i,chassis=$((i + 1)),slot=$((i + 1))"
+		edus="$edus -device edu,bus=rp$i,id=edu$i${EDU_OPTS:-}"
+	else
+		edus="$edus -device edu${EDU_OPTS:-}"
+	fi
 	i=$((i + 1))
 done
+# Hotplug: QEMU's q35 signals root-port hotplug through ACPI, which Linux's
+# acpiphp (CONFIG_HOTPLUG_PCI_ACPI) handles. The monitor is a pair of FIFOs.
+monitor="-monitor none" mon=
+if [ "${HOTPLUG:-0}" = 1 ]; then
+	mon=$root/monitor
+	mkfifo "$mon.in" "$mon.out"
+	monitor="-monitor pipe:$mon"
+	cat "$mon.out" >"$TOP/build/logs/$name.monitor.log" &
+	drain=$!
+fi
 
 # QEMU exits 0 even after a panic: the verdict comes from the console log.
 stall=${VM_STALL:-120} max=${VM_MAX:-1200}
@@ -69,8 +88,23 @@ qemu-system-x86_64 -accel "${QEMU_ACCEL:-tcg}" \
 	-M "$machine" -m "${MEM:-1G}" -smp "${SMP:-2}" $iommu_dev $edus \
 	-kernel "$kernel" -initrd "$root.cpio.gz" \
 	-append "console=ttyS0 printk.devkmsg=on panic=-1 oops=panic $append ${VM_APPEND:-}" \
-	-nodefaults -display none -monitor none -serial "file:$log" -no-reboot </dev/null &
+	-nodefaults -display none $monitor -serial "file:$log" -no-reboot </dev/null &
 qemu=$!
+
+# pass_monitor_requests: send the guest's monitor requests not sent yet
+# (device_del and device_add only) to QEMU's monitor, in order.
+sent=0
+pass_monitor_requests() {
+	reqs=$(tr -d '\r' <"$log" | sed -n 's/^\[ *[0-9.]*\] streamclass-monitor: //p')
+	[ -n "$reqs" ] || return 0
+	echo "$reqs" | tail -n +$((sent + 1)) | while IFS= read -r cmd; do
+		case $cmd in
+		device_del\ * | device_add\ *) echo "$cmd" >"$mon.in" ;;
+		*) echo "streamclass-host: monitor request refused: $cmd" >>"$log" ;;
+		esac
+	done
+	sent=$(echo "$reqs" | wc -l)
+}
 
 # The watchdog: poll the console's size; a boot that prints nothing new for
 # $stall seconds has hung, one that runs past $max is killed all the same.
@@ -82,6 +116,7 @@ while kill -0 "$qemu" 2>/dev/null; do
 	size=$(stat -c %s "$log")
 	if [ "$size" != "$seen" ]; then
 		seen=$size last=$now
+		[ -z "$mon" ] || pass_monitor_requests
 	elif [ $((now - last)) -ge "$stall" ]; then
 		why="no console output for $((now - last)) s (VM_STALL=$stall)"
 	fi
@@ -95,6 +130,7 @@ while kill -0 "$qemu" 2>/dev/null; do
 done
 status=0
 wait "$qemu" || status=$?
+[ -z "$mon" ] || kill "$drain" 2>/dev/null || :
 end=$(date +%s)
 if [ -n "$why" ]; then
 	started=$(tr -d '\r' <"$log" | sed -n 's/^.*streamclass-init: started: //p' | tail -n 1)

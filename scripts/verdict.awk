@@ -13,7 +13,7 @@ function flush_suite() {
 		return
 	missing = plan - seen
 	if (missing > 0) {
-		problem(FILENAME ": suite " suite " ran " seen " of " plan " cases")
+		problem(file ": suite " suite " ran " seen " of " plan " cases")
 		sfail += missing
 	}
 	row = sprintf("%-8s %-44s %3d passed, %d failed, %d skipped", \
@@ -24,7 +24,7 @@ function flush_suite() {
 	} else {
 		builtin = builtin "\n  " row
 		if (sfail)
-			problem(FILENAME ": built-in suite " suite " failed")
+			problem(file ": built-in suite " suite " failed")
 	}
 	suite = ""
 }
@@ -40,9 +40,12 @@ function report(msg) {
 	reports++
 }
 
+# A log ends where the next begins: judge it under its own name (`file`,
+# not file, which names the next log by then).
 FNR == 1 {
 	if (NR != 1) endfile()
-	lname = FILENAME; sub(/.*\//, "", lname); sub(/\.log$/, "", lname)
+	file = FILENAME
+	lname = file; sub(/.*\//, "", lname); sub(/\.log$/, "", lname)
 	marker = 0; suite = ""; nlines = 0; user = 0
 }
 
@@ -64,7 +67,7 @@ suite != "" && line ~ /^    (not )?ok [0-9]+ / {
 	seen++
 	if (line ~ /^    not ok/) {
 		sfail++
-		problem(FILENAME ": " suite ": " substr(line, 5))
+		problem(file ": " suite ": " substr(line, 5))
 	} else if (line ~ /# SKIP/)
 		sskip++
 	else
@@ -74,7 +77,7 @@ suite != "" && line ~ /^    (not )?ok [0-9]+ / {
 suite != "" && line ~ /^(not )?ok [0-9]+ / {
 	if (line ~ /^not ok/ && sfail == 0) {
 		sfail++
-		problem(FILENAME ": suite " suite " failed: " line)
+		problem(file ": suite " suite " failed: " line)
 	}
 	flush_suite()
 	next
@@ -83,9 +86,9 @@ suite != "" && line ~ /^(not )?ok [0-9]+ / {
 line ~ /^streamclass-init: modules in / { user = 1 }
 line ~ /^streamclass-init: done$/ { marker = 1 }
 line ~ /^streamclass-init: dma-api errors: / && line !~ /errors: 0$/ {
-	report(FILENAME ": DMA-API debug " substr(line, 19))
+	report(file ": DMA-API debug " substr(line, 19))
 }
-line ~ /^streamclass-host: qemu (exited|killed)/ { report(FILENAME ": " substr(line, 19)) }
+line ~ /^streamclass-host: qemu (exited|killed)/ { report(file ": " substr(line, 19)) }
 line ~ /^streamclass-host: boot wall time / {
 	times = times sprintf("\n  %-16s %s", lname, substr(line, 34))
 }
@@ -93,19 +96,22 @@ line ~ /^streamclass-host: boot wall time / {
 # Kernel reports. Each turns the run red; each kind counts as one failure per
 # log (a leak of 40 objects is one failure), and its first lines are listed.
 function kernel_report(kind) {
-	key = FILENAME SUBSEP kind
+	key = file SUBSEP kind
 	if (!(key in kinds)) {
 		kinds[key] = 0
 		reports++
 	}
 	if (kinds[key]++ < 3)
-		problem(FILENAME ": " kind ": " line)
+		problem(file ": " kind ": " line)
 }
 line ~ /(^|[^A-Za-z])(UBSAN|KASAN|KFENCE):/ { kernel_report("sanitizer"); next }
 line ~ /possible (recursive|circular) locking|inconsistent lock state|lock held when returning|INFO: (task .* blocked|possible|trying to register)/ {
 	kernel_report("lockdep"); next
 }
 line ~ /DMA-API: .*(driver|exceeded|failed|leak)/ { kernel_report("DMA-API debug"); next }
+# DMA-API debug turns itself off when its own bookkeeping cannot allocate:
+# the rest of the boot would go unchecked.
+line ~ /DMA-API: .*(dma-debug disabled|disabling)/ { kernel_report("DMA-API debug off"); next }
 line ~ /(^|[^A-Za-z])(BUG|WARNING|Oops):|^Kernel panic|general protection fault/ {
 	kernel_report("oops/BUG/WARN"); next
 }
@@ -116,7 +122,7 @@ line ~ /unreferenced object 0x|kmemleak: [0-9]+ new suspected|streamclass-init: 
 function endfile() {
 	flush_suite()
 	if (!marker)
-		report(FILENAME ": no final marker (crash, hang or timeout): see the log")
+		report(file ": no final marker (crash, hang or timeout): see the log")
 }
 
 END {

@@ -10,6 +10,10 @@ use kernel::{
         Device, //
     },
     faux,
+    io::{
+        io_project,
+        Io, //
+    },
     prelude::*, //
 };
 
@@ -67,16 +71,20 @@ mod tests {
         let buf = r.dma_buffer().ok_or(ENOMEM)?;
         assert_eq!(buf.len(), 8192);
         assert!(buf.dma_address() + 8192 <= 1 << 28);
-        assert_eq!(
-            buf.dma_address_at(100),
-            Some((buf.dma_address() + 100, 8092))
-        );
-        // SAFETY: No device uses the buffer and nothing else touches it.
-        let s = unsafe { buf.as_mut_slice() };
-        assert!(s.iter().all(|&b| b == 0));
-        s.fill(0x5a);
-        // SAFETY: As above.
-        assert!(unsafe { buf.as_slice() }.iter().all(|&b| b == 0x5a));
+        assert_eq!(r.dma_address_at(100), Some((buf.dma_address() + 100, 8092)));
+        // The buffer is the kernel's Coherent: its accessors are kernel::io's.
+        let mut head = [0xffu8; 16];
+        io_project!(buf, [try: 0..16]).copy_to_slice(&mut head);
+        assert!(head.iter().all(|&b| b == 0));
+        io_project!(buf, [try: 8000..8016]).copy_from_slice(&[0x5a; 16]);
+        let mut tail = [0u8; 16];
+        io_project!(buf, [try: 8000..8016]).copy_to_slice(&mut tail);
+        assert_eq!(tail, [0x5a; 16]);
+        assert!((|| -> Result {
+            io_project!(buf, [try: 8190..8200]).copy_to_slice(&mut tail[..10]);
+            Ok(())
+        })()
+        .is_err());
         // A second registration of the same device is refused.
         assert_eq!(
             streamclass::Registration::<Extension>::new(dev, &init).err(),

@@ -17,6 +17,11 @@ say() { ktap "streamclass-init: $*"; }
 # names the last one when it kills a hung boot).
 started() { say "started: $*"; }
 
+# monitor COMMAND: ask the host to pass COMMAND (device_del or device_add)
+# to QEMU's monitor, in a boot with HOTPLUG=1 (scripts/run-vm.sh). It is
+# sent within a few seconds; the caller waits for its effect.
+monitor() { ktap "streamclass-monitor: $*"; }
+
 # ktap_suite NAME PLANNED: start a suite of PLANNED cases.
 ktap_suite() {
 	_suite=$1 _plan=$2 _n=0 _fail=0 _lines=

@@ -27,7 +27,8 @@
  *                 the SRB stay valid memory: it is completed at module exit.
  * sync=0          turn_off_synchronization.
  * Every mode counts SRB_SURPRISE_REMOVAL in surprise_removals, and sets
- * surprise_before_uninit when SRB_UNINITIALIZE_DEVICE follows one.
+ * surprise_before_uninit when SRB_UNINITIALIZE_DEVICE follows one; it counts
+ * SRB_UNINITIALIZE_DEVICE in uninitializes.
  * Every mode also tries streamclass_unregister_device() on its own extension
  * (the class owns it: -EBUSY, nothing freed) into unregister_errno.
  * Only mode=overlap has an interrupt handler: the others are IRQ-less.
@@ -55,7 +56,7 @@ MODULE_PARM_DESC(sync, "false: turn_off_synchronization");
 
 /* What the minidriver saw, for the scenario. */
 static int receives, atomic_receives, timeouts, overlaps, interrupts, unregister_errno;
-static int surprise_removals, surprise_before_uninit;
+static int surprise_removals, surprise_before_uninit, uninitializes;
 module_param(receives, int, 0444);
 module_param(atomic_receives, int, 0444);
 module_param(timeouts, int, 0444);
@@ -64,6 +65,7 @@ module_param(interrupts, int, 0444);
 module_param(unregister_errno, int, 0444);
 module_param(surprise_removals, int, 0444);
 module_param(surprise_before_uninit, int, 0444);
+module_param(uninitializes, int, 0444);
 
 /* mode never: the frame never completed, completed at module exit. */
 static struct streamclass_srb *never_srb;
@@ -197,6 +199,7 @@ static void test_receive_packet(struct streamclass_srb *srb)
 		break;
 	case STREAMCLASS_SRB_UNINITIALIZE_DEVICE:
 		surprise_before_uninit = surprise_removals > 0;
+		uninitializes++;
 		srb_done(srb, STREAMCLASS_STATUS_SUCCESS);
 		break;
 	case STREAMCLASS_SRB_INITIALIZATION_COMPLETE:

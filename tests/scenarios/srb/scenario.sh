@@ -3,7 +3,9 @@
 # (see its header), each mode a rule of strmini.h: completion only by the
 # notification, stale notifications refused, TimeoutCounter, READY_FOR_NEXT,
 # synchronization with the interrupt, a probe failing after
-# SRB_INITIALIZE_DEVICE, and an IRQ-less minidriver.
+# SRB_INITIALIZE_DEVICE, an IRQ-less minidriver, INTx (the VM boots with
+# pci=nomsi), surprise removal, faults across probe, and a real PCIe hot-unplug
+# and re-plug (edu sits behind a hotplug root port: vm.env).
 
 mod=streamclass_srb_test
 drv=/sys/bus/pci/drivers/$mod
@@ -34,7 +36,7 @@ captures() {
 	test "$(stat frames)" = "$1" && test "$(stat verified)" = "$1" || { cat "$cap/stats"; return 1; }
 }
 
-ktap_suite streamclass_srb_engine 22
+ktap_suite streamclass_srb_engine 27
 check "insmod streamclass" insmod "$MODDIR/streamclass.ko"
 
 # Completion only by the notification, whatever the status said before.
@@ -89,10 +91,13 @@ sync_on() {
 	with overlap && echo 20 >"$cap/capture" || return 1
 	echo "interrupts $(param interrupts), overlaps $(param overlaps)"
 	# edu ORs raises into one status bit: a late interrupt may take two.
+	grep $mod /proc/interrupts >/tmp/irqline
 	test "$(param interrupts)" -ge 1 && test "$(param overlaps)" = 0 &&
-		grep -q $mod /proc/interrupts && atomic && rmmod $mod
+		test -s /tmp/irqline && atomic && rmmod $mod
 }
 check "sync on: 20 frames raise edu's interrupt; no callback overlaps the ISR" sync_on
+intx() { cat /tmp/irqline && grep -q pci=nomsi /proc/cmdline && grep -q IO-APIC /tmp/irqline; }
+check "... through edu's INTx line (pci=nomsi: an IO-APIC interrupt, not MSI)" intx
 sync_off() {
 	with overlap sync=0 && echo 20 >"$cap/capture" || return 1
 	echo "interrupts $(param interrupts), atomic receives $(param atomic_receives)"
@@ -156,6 +161,83 @@ present_again() {
 }
 check "... present again, edu binds, captures, and unbinds without one" present_again
 check "... nothing left behind" sh -c "! test -e $dbg/$edu && ! grep -q $mod /proc/iomem /proc/interrupts"
+
+# Faults across probe: fail_function on streamclass_probe_fault, the fault
+# point before each step of a probe (1 enable, 2 registration: DMA mask,
+# extension and buffer, 3 BARs, 4 IRQ vectors, 5 device and requests,
+# 6 SRB_INITIALIZE_DEVICE, 7 the IRQ, 8 debugfs), makes step k fail ("space"
+# k: k-1 calls pass first). Steps 4 and 8 may fail (IRQ-less, no debugfs); every
+# other failure unbinds with nothing left, the minidriver with an IRQ and bus
+# mastering (overlap); after 6 it gets SRB_UNINITIALIZE_DEVICE.
+leftover() {
+	test -e "$drv/$edu" || test -e "$dbg/$edu" || test -e "$cap" ||
+		grep -q $mod /proc/iomem /proc/interrupts
+}
+faults() {
+	with overlap && echo "$edu" >"$drv/unbind" || return 1
+	echo streamclass_probe_fault >$ff/inject &&
+		printf %#x -12 >$ff/streamclass_probe_fault/retval &&
+		echo 100 >$ff/probability && echo 1 >$ff/interval && echo 0 >$ff/verbose ||
+		{ present; return 1; }
+	failed=
+	for k in 1 2 3 4 5 6 7 8; do
+		echo $k >$ff/space && echo 1 >$ff/times || break
+		if echo "$edu" >"$drv/bind" 2>/dev/null; then
+			echo "$edu" >"$drv/unbind" || break
+		else
+			failed="$failed $k"
+		fi
+		leftover && { echo "step $k left something"; break; }
+	done
+	present
+	say "binds failed at steps:$failed"
+	test "$failed" = " 1 2 3 5 6 7" && ! leftover
+}
+check "faults across probe: every failing step unbinds cleanly; vectors and debugfs may fail" faults
+rebound() { echo "$edu" >"$drv/bind" && captures 3 && rmmod $mod; }
+check "... and a bind without faults captures" rebound
+
+# Real PCIe hot-unplug: QEMU's device_del asks the guest, through ACPI, to
+# eject edu from its root port; Linux's acpiphp removes the device while the
+# card is still there, then ejects it, so the removal is orderly (no
+# SRB_SURPRISE_REMOVAL: that is for a device that is gone, tested above).
+# Then device_add plugs it in again.
+# waitfor SECONDS COMMAND...: poll COMMAND every 0.5 s until it succeeds.
+waitfor() {
+	t=$(($1 * 2))
+	shift
+	until "$@"; do
+		t=$((t - 1))
+		[ $t -gt 0 ] || return 1
+		sleep 0.5
+	done
+}
+flowing() { test "$(stat frames)" -gt 0; }
+gone_from_bus() { ! test -e /sys/bus/pci/devices/$edu; }
+unplug() {
+	with early || return 1
+	(echo 1000000 >"$cap/capture" 2>/tmp/err; echo $? >/tmp/rc) &
+	p=$!
+	waitfor 60 flowing || { echo "no frame flowed"; return 1; }
+	say "frames flowing: $(stat frames); device_del edu0"
+	monitor device_del edu0
+	waitfor 60 gone_from_bus || { echo "edu still on the bus"; return 1; }
+	wait $p
+	cat /tmp/err
+	test "$(cat /tmp/rc)" != 0 && grep -qE 'No such device|Operation canceled' /tmp/err || return 1
+	echo "uninitializes $(param uninitializes), surprise removals $(param surprise_removals)"
+	test "$(param uninitializes)" = 1 && test "$(param surprise_removals)" = 0 &&
+		! test -e "$dbg/$edu" && ! grep -q $mod /proc/iomem /proc/interrupts
+}
+check "hot-unplug (QEMU device_del) during a capture ends it with an errno; uninitialized, nothing left" unplug
+# The driver link appears as probe begins; the capture file as it ends.
+bound_again() { test -e "$drv/$edu" && test -e "$cap/capture"; }
+replug() {
+	monitor device_add edu,bus=rp0,id=edu0
+	waitfor 60 bound_again || { echo "edu not bound again"; return 1; }
+	captures 3 && rmmod $mod
+}
+check "... re-plugged (QEMU device_add), edu binds and captures again" replug
 
 # A probe that fails after SRB_INITIALIZE_DEVICE leaves nothing behind.
 fail_info() {
