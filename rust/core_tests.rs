@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! KUnit tests of registration, lookup and teardown, on faux devices.
+//! KUnit tests of registration, lookup and teardown, on faux devices, and of
+//! the minidriver registration of the C ABI.
 //!
 //! A faux device has no DMA mask storage; `faux()` points `dma_mask` at
 //! `coherent_dma_mask` as `kunit_device_register()` does, unless asked not to
@@ -24,11 +25,11 @@ use kernel::{
 use crate::{
     ffi::*,
     init_data::*,
-    registration::HEADER_SIZE,
-    registry::{
-        self,
-        raw, //
-    }, //
+    registration::{
+        raw,
+        HEADER_SIZE, //
+    },
+    registry, //
 };
 
 fn faux(name: &CStr, mask_storage: bool) -> Result<faux::Registration> {
@@ -284,11 +285,11 @@ mod tests {
     #[cfg(CONFIG_FAULT_INJECTION)]
     #[test]
     fn every_allocation_failure_is_enomem_and_frees_all() -> Result {
-        use core::sync::atomic::Ordering::Relaxed;
-        use registry::{
+        use crate::registration::{
             Site,
             FAILED_SITES, //
         };
+        use core::sync::atomic::Ordering::Relaxed;
         let f = faux(c"sc-fault", true)?;
         let (mut failed, mut absorbed, mut seen) = (0, 0, 0);
         // One attempt with the nth point failing: the sites that failed, or
@@ -420,5 +421,174 @@ mod tests {
         drop(reg);
         assert_eq!(registry::count(), 0);
         Ok(())
+    }
+}
+
+/// The minidriver registration of the C ABI
+/// (`streamclass_register_minidriver()` and friends), on IDs no device has.
+#[kunit_tests(streamclass_minidriver)]
+mod minidriver_tests {
+    use crate::ffi::{
+        __streamclass_register_minidriver as register_c,
+        streamclass_device_notification,
+        streamclass_unregister_minidriver,
+        DEVICE_REQUEST_COMPLETE, //
+    };
+    use crate::init_data::InitData;
+    use crate::srb::{
+        RawSrb,
+        Request,
+        REFUSED_NOTIFICATIONS, //
+    };
+    use core::{
+        ffi::{
+            c_int,
+            c_void, //
+        },
+        sync::atomic::Ordering, //
+    };
+    use kernel::{
+        bindings,
+        error::from_err_ptr,
+        prelude::*, //
+    };
+
+    /// A receive-packet callback that is never called (no device matches).
+    ///
+    /// # Safety
+    ///
+    /// None: it does nothing.
+    unsafe extern "C" fn receive(_srb: *mut RawSrb) {}
+
+    /// An ID no device has: the driver registers and binds nothing.
+    fn ids() -> [bindings::pci_device_id; 2] {
+        // SAFETY: All-zero IDs are valid (the second is the terminator).
+        let mut ids: [bindings::pci_device_id; 2] = unsafe { core::mem::zeroed() };
+        ids[0].vendor = 0x1234;
+        ids[0].device = 0xdead;
+        ids[0].subvendor = !0;
+        ids[0].subdevice = !0;
+        ids
+    }
+
+    fn init() -> InitData {
+        let mut init = InitData::new();
+        init.hw_receive_packet = Some(receive);
+        init
+    }
+
+    fn errno(name: &CStr, ids: *const bindings::pci_device_id, init: &InitData) -> c_int {
+        // SAFETY: Valid or NULL arguments; the owner is this module.
+        let md = unsafe { register_c(name.as_char_ptr(), ids, init, core::ptr::null_mut()) };
+        match from_err_ptr(md) {
+            Ok(md) => {
+                // SAFETY: Registered just above.
+                unsafe { streamclass_unregister_minidriver(md) };
+                0
+            }
+            Err(e) => e.to_errno(),
+        }
+    }
+
+    #[test]
+    fn registers_and_unregisters() {
+        let ids = ids();
+        assert_eq!(errno(c"sc_kunit_md", ids.as_ptr(), &init()), 0);
+        // The name is free again.
+        assert_eq!(errno(c"sc_kunit_md", ids.as_ptr(), &init()), 0);
+    }
+
+    #[test]
+    fn bad_arguments_are_errnos() {
+        let ids = ids();
+        let einval = EINVAL.to_errno();
+        // SAFETY: NULL name.
+        let md = unsafe {
+            register_c(
+                core::ptr::null(),
+                ids.as_ptr(),
+                &init(),
+                core::ptr::null_mut(),
+            )
+        };
+        assert_eq!(from_err_ptr(md).err().map(|e| e.to_errno()), Some(einval));
+        assert_eq!(errno(c"sc_kunit_md", core::ptr::null(), &init()), einval);
+        assert_eq!(errno(c"sc_kunit_md", ids[1..].as_ptr(), &init()), einval);
+        assert_eq!(errno(c"", ids.as_ptr(), &init()), einval);
+        assert_eq!(
+            errno(c"sc_kunit_md", ids.as_ptr(), &InitData::new()),
+            einval
+        );
+        let mut big = init();
+        big.dma_buffer_size = u32::MAX;
+        assert_eq!(errno(c"sc_kunit_md", ids.as_ptr(), &big), E2BIG.to_errno());
+    }
+
+    /// Registers `sc_kunit_md` for `ids`; the caller unregisters it.
+    fn register_test_md(ids: &[bindings::pci_device_id; 2]) -> *mut c_void {
+        // SAFETY: Valid arguments; the owner is this module.
+        unsafe {
+            register_c(
+                c"sc_kunit_md".as_char_ptr(),
+                ids.as_ptr(),
+                &init(),
+                core::ptr::null_mut(),
+            )
+        }
+    }
+
+    #[test]
+    fn a_taken_name_is_ebusy() {
+        let ids = ids();
+        let md = register_test_md(&ids);
+        assert!(from_err_ptr(md).is_ok());
+        assert_eq!(
+            errno(c"sc_kunit_md", ids.as_ptr(), &init()),
+            EBUSY.to_errno()
+        );
+        // SAFETY: Registered above.
+        unsafe { streamclass_unregister_minidriver(md) };
+    }
+
+    #[test]
+    fn unregister_and_notify_ignore_bad_pointers() {
+        let ids = ids();
+        let md = register_test_md(&ids);
+        assert!(from_err_ptr(md).is_ok());
+        // SAFETY: NULL and ERR_PTR() are documented no-ops.
+        unsafe {
+            streamclass_unregister_minidriver(core::ptr::null_mut());
+            streamclass_unregister_minidriver(ENOMEM.to_ptr());
+        }
+        // Nothing was unregistered: the name is still taken.
+        assert_eq!(
+            errno(c"sc_kunit_md", ids.as_ptr(), &init()),
+            EBUSY.to_errno()
+        );
+        // SAFETY: Registered above.
+        unsafe { streamclass_unregister_minidriver(md) };
+
+        // A NULL SRB, and one the class never sent (a request not armed),
+        // are refused and counted, and complete nothing.
+        let before = REFUSED_NOTIFICATIONS.load(Ordering::Relaxed);
+        let idle = Request::new(0);
+        assert!(idle.is_ok());
+        let idle_srb = idle.as_ref().map_or(core::ptr::null_mut(), |r| r.srb_ptr());
+        let was_complete = idle.as_ref().is_ok_and(|r| r.is_complete());
+        // SAFETY: NULL is refused; `idle_srb` is a live request's SRB.
+        unsafe {
+            streamclass_device_notification(
+                DEVICE_REQUEST_COMPLETE,
+                core::ptr::null_mut(),
+                core::ptr::null_mut(),
+            );
+            streamclass_device_notification(
+                DEVICE_REQUEST_COMPLETE,
+                core::ptr::null_mut(),
+                idle_srb,
+            );
+        }
+        assert_eq!(REFUSED_NOTIFICATIONS.load(Ordering::Relaxed) - before, 2);
+        assert_eq!(idle.is_ok_and(|r| r.is_complete()), was_complete);
     }
 }

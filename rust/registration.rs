@@ -10,8 +10,9 @@
 //! checking that the handle is live is one compare of a header field against
 //! the handle itself.
 //!
-//! Devres owns the allocation from [`create`] on, and [`release`], its release
-//! function, is the one place a registration is freed: devres calls it when
+//! Devres owns the allocation from [`create`] on, and the registry's release
+//! function (which calls [`drop_header`]) is the one place a registration is
+//! freed: devres calls it when
 //! the device unbinds, and `devres_release()` calls it when the minidriver
 //! unregisters (or the module unloads). Devres takes a resource off the
 //! device's list once, so it runs once.
@@ -46,15 +47,7 @@ use kernel::{
     prelude::*, //
 };
 
-use crate::{
-    init_data::InitData,
-    registry::{
-        self,
-        at,
-        raw,
-        Site, //
-    }, //
-};
+use crate::init_data::InitData;
 
 /// What the class driver keeps in front of each device extension.
 ///
@@ -196,6 +189,7 @@ pub(crate) fn create(
     dev: &Device<Bound>,
     init: &InitData,
     root: Option<&debugfs::Dir>,
+    release: unsafe extern "C" fn(*mut bindings::device, *mut c_void),
 ) -> Result<usize> {
     let buffer = match init.dma_buffer_size {
         0 => None,
@@ -270,14 +264,15 @@ pub(crate) fn create(
     Ok(handle)
 }
 
-/// The devres release function of a registration: drops its header (debugfs
-/// entries, then the buffer) and, last, takes it out of the registry (module
-/// unload waits for that). Devres frees the memory once this returns.
+/// Drops the header of a registration that devres releases (debugfs entries,
+/// then the buffer), after which its handle is no longer live, and returns
+/// that handle. Devres frees the memory afterwards.
 ///
 /// # Safety
 ///
-/// Called by devres only, once, with a resource that [`create`] wrote.
-pub(crate) unsafe extern "C" fn release(_dev: *mut bindings::device, res: *mut c_void) {
+/// Called once, from the devres release function, with a resource that
+/// [`create`] wrote.
+pub(crate) unsafe fn drop_header(res: *mut c_void) -> usize {
     let hdr = res.cast::<Header>();
     // INVARIANT: From here on the handle is no longer live.
     // SAFETY: `res` is a header written by `create`, which devres hands to this
@@ -286,5 +281,40 @@ pub(crate) unsafe extern "C" fn release(_dev: *mut bindings::device, res: *mut c
         (*hdr).check.store(0, Ordering::Release);
         ptr::drop_in_place(hdr);
     }
-    registry::forget(hdr.wrapping_add(1) as usize);
+    hdr.wrapping_add(1) as usize
+}
+
+/// The allocation sites of a registration, for the fault-injection test to
+/// see which one failed.
+#[derive(Clone, Copy)]
+pub(crate) enum Site {
+    /// The coherent DMA buffer.
+    Buffer = 1,
+    /// The header and extension block, a devres allocation.
+    Block = 2,
+    /// The registry's slot.
+    Slot = 4,
+}
+
+/// The sites that failed since the test last cleared it (KUnit builds only).
+#[cfg(CONFIG_KUNIT)]
+pub(crate) static FAILED_SITES: core::sync::atomic::AtomicU32 =
+    core::sync::atomic::AtomicU32::new(0);
+
+/// Passes `r` through, noting `site` when it is an error (KUnit builds only).
+#[inline]
+pub(crate) fn at<T, E>(site: Site, r: core::result::Result<T, E>) -> core::result::Result<T, E> {
+    #[cfg(CONFIG_KUNIT)]
+    if r.is_err() {
+        FAILED_SITES.fetch_or(site as u32, core::sync::atomic::Ordering::Relaxed);
+    }
+    #[cfg(not(CONFIG_KUNIT))]
+    let _ = site;
+    r
+}
+
+/// The `struct device` behind `dev` (`Device::as_raw` is private to the kernel
+/// crate; `Device` is a transparent wrapper of it).
+pub(crate) fn raw<Ctx: kernel::device::DeviceContext>(dev: &Device<Ctx>) -> *mut bindings::device {
+    core::ptr::from_ref(dev).cast_mut().cast()
 }

@@ -6,7 +6,9 @@
 //! maps handles to their devices, sorted by handle, so that `unregister`
 //! validates a handle by a binary search without touching the handle's
 //! memory, and so that the module can free what is left when it unloads.
-//! The registration's release function takes its entry out.
+//! The devres release function of every registration is here: it drops the
+//! registration's header (`registration::drop_header`) and takes its entry out,
+//! so `registration` knows nothing of the index.
 
 use core::{
     ffi::c_void,
@@ -29,6 +31,9 @@ use crate::{
     init_data::InitData,
     registration::{
         self,
+        at,
+        raw,
+        Site,
         HEADER_SIZE, //
     },
     srb::REFUSED_NOTIFICATIONS, //
@@ -80,35 +85,6 @@ kernel::sync::global_lock! {
         refused: None,
         index_bytes: None,
     };
-}
-
-/// The allocation sites of a registration, for the fault-injection test to
-/// see which one failed.
-#[derive(Clone, Copy)]
-pub(crate) enum Site {
-    /// The coherent DMA buffer.
-    Buffer = 1,
-    /// The header and extension block, a devres allocation.
-    Block = 2,
-    /// The registry's slot.
-    Slot = 4,
-}
-
-/// The sites that failed since the test last cleared it (KUnit builds only).
-#[cfg(CONFIG_KUNIT)]
-pub(crate) static FAILED_SITES: core::sync::atomic::AtomicU32 =
-    core::sync::atomic::AtomicU32::new(0);
-
-/// Passes `r` through, noting `site` when it is an error (KUnit builds only).
-#[inline]
-pub(crate) fn at<T, E>(site: Site, r: core::result::Result<T, E>) -> core::result::Result<T, E> {
-    #[cfg(CONFIG_KUNIT)]
-    if r.is_err() {
-        FAILED_SITES.fetch_or(site as u32, core::sync::atomic::Ordering::Relaxed);
-    }
-    #[cfg(not(CONFIG_KUNIT))]
-    let _ = site;
-    r
 }
 
 /// Sets up the registry; called once, by the module initializer.
@@ -211,7 +187,7 @@ fn release(handle: usize, dev: &Device) -> Result {
     to_result(unsafe {
         bindings::devres_release(
             raw(dev),
-            Some(registration::release),
+            Some(release_registration),
             Some(same_resource),
             res,
         )
@@ -227,7 +203,7 @@ pub(crate) fn register(dev: &Device<Bound>, init: &InitData) -> Result<usize> {
     let found = unsafe {
         bindings::devres_find(
             raw(dev),
-            Some(registration::release),
+            Some(release_registration),
             None,
             core::ptr::null_mut(),
         )
@@ -241,7 +217,7 @@ pub(crate) fn register(dev: &Device<Bound>, init: &InitData) -> Result<usize> {
         true => reg.debugfs.as_ref(),
         false => None,
     };
-    let handle = registration::create(dev, init, root)?;
+    let handle = registration::create(dev, init, root, release_registration)?;
     let pos = reg
         .entries
         .binary_search_by_key(&handle, |e| e.handle)
@@ -276,8 +252,22 @@ pub(crate) fn unregister(handle: usize) -> Result {
     release(handle, &dev).map_err(|_| EINVAL)
 }
 
-/// Takes `handle` out of the index, if it is there (the release function).
-pub(crate) fn forget(handle: usize) {
+/// The devres release function of a registration: drops its header
+/// (debugfs entries, then the buffer) and, last, takes it out of the index
+/// (module unload waits for that). Devres frees the memory once this returns.
+///
+/// # Safety
+///
+/// Called by devres only, once, with a resource that [`registration::create`]
+/// wrote.
+unsafe extern "C" fn release_registration(_dev: *mut bindings::device, res: *mut c_void) {
+    // SAFETY: By this function's safety requirements.
+    let handle = unsafe { registration::drop_header(res) };
+    forget(handle);
+}
+
+/// Takes `handle` out of the index, if it is there (at release).
+fn forget(handle: usize) {
     let mut reg = REGISTRY.lock();
     if let Ok(i) = reg.entries.binary_search_by_key(&handle, |e| e.handle) {
         let _ = reg.entries.remove(i);
@@ -341,12 +331,6 @@ pub(crate) fn debugfs_subdir(name: &CStr) -> Option<debugfs::Dir> {
 /// The number of live registrations.
 pub(crate) fn count() -> usize {
     REGISTRY.lock().entries.len()
-}
-
-/// The `struct device` behind `dev` (`Device::as_raw` is private to the kernel
-/// crate; `Device` is a transparent wrapper of it).
-pub(crate) fn raw<Ctx: kernel::device::DeviceContext>(dev: &Device<Ctx>) -> *mut bindings::device {
-    core::ptr::from_ref(dev).cast_mut().cast()
 }
 
 /// Checks that `dev` is a device bound to a driver, and calls `f` with it as

@@ -13,7 +13,7 @@
 #   or `streamclass-monitor: device_add edu,bus=rpN,id=ID` (ktap.sh's monitor);
 #   the watchdog below passes each such line once to QEMU's monitor.
 # Bounds: QEMU is killed when the console stays silent for VM_STALL seconds
-#   (default 120) or the boot passes VM_MAX seconds (default 1200); the line
+#   (default 120) or the boot passes VM_MAX seconds (default 2400); the line
 #   it then appends names the limit and the last check that started.
 # Writes: build/vm/NAME/ (initramfs) and build/logs/NAME.log (the console, with
 #   the boot's wall time appended as a streamclass-host line).
@@ -81,7 +81,7 @@ if [ "${HOTPLUG:-0}" = 1 ]; then
 fi
 
 # QEMU exits 0 even after a panic: the verdict comes from the console log.
-stall=${VM_STALL:-120} max=${VM_MAX:-1200}
+stall=${VM_STALL:-120} max=${VM_MAX:-2400}
 : >"$log"
 # shellcheck disable=SC2086
 qemu-system-x86_64 -accel "${QEMU_ACCEL:-tcg}" \
