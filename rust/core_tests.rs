@@ -273,15 +273,19 @@ mod tests {
     /// subsystems (kmemleak, KASAN's stack depot) come and go between runs,
     /// so sweeps repeat until the block and the registry's slot have each
     /// failed once (the index is emptied of memory before each attempt, so
-    /// that its slot is allocated). Those sweeps register without a buffer:
-    /// a failure injected into DMA-API debug's own bookkeeping, after a
-    /// buffer's allocation, would turn DMA-API debug off for the whole boot.
-    /// The buffer's sweeps therefore stop at the first failure of the buffer
-    /// itself, before DMA-API debug allocates anything; they repeat when one
-    /// ran past the end without it (points of other subsystems before the
-    /// buffer's vanished between attempts, so the sweep stepped over it). Needs the guest to
-    /// let failslab and fail_page_alloc fail sleeping and order-0
-    /// allocations (the rig's /init, scripts/guest/init, sets that up).
+    /// that its slot is allocated).
+    ///
+    /// The sweeps register without a DMA buffer. With one, a sweep that
+    /// steps past the buffer's allocation (points before it vanish between
+    /// attempts) fails DMA-API debug's own bookkeeping ("cacheline tracking
+    /// ENOMEM"), which then turns itself off for the rest of the boot: that
+    /// happened here in 1 boot of 5 even with sweeps that stop at the
+    /// buffer's first failure. The buffer is the first allocation of a
+    /// registration, so its failure has nothing to unwind, and on a later
+    /// failure it is an owned `Coherent` dropped on the error path; the
+    /// probe fault points (`srb` scenario) fail a whole registration in a
+    /// real bind. Needs the guest to let failslab and fail_page_alloc fail
+    /// sleeping and order-0 allocations (the rig's /init sets that up).
     #[cfg(CONFIG_FAULT_INJECTION)]
     #[test]
     fn every_allocation_failure_is_enomem_and_frees_all() -> Result {
@@ -294,11 +298,11 @@ mod tests {
         let (mut failed, mut absorbed, mut seen) = (0, 0, 0);
         // One attempt with the nth point failing: the sites that failed, or
         // `None` when the registration got past its nth point.
-        let mut attempt = |n: u32, buffer: u32| -> Option<u32> {
+        let mut attempt = |n: u32| -> Option<u32> {
             FAILED_SITES.store(0, Relaxed);
             registry::free_empty_index();
             set_fail_nth(n);
-            let r = register(&f, &init(64, buffer));
+            let r = register(&f, &init(64, 0));
             let injected = fail_nth() == 0;
             set_fail_nth(0);
             match r {
@@ -321,7 +325,7 @@ mod tests {
         let want = Site::Block as u32 | Site::Slot as u32;
         for _sweep in 0..5 {
             let mut n = 1;
-            while let Some(sites) = attempt(n, 0) {
+            while let Some(sites) = attempt(n) {
                 seen |= sites;
                 n += 1;
                 assert!(n < 1000);
@@ -330,27 +334,10 @@ mod tests {
                 break;
             }
         }
-        for _sweep in 0..5 {
-            let mut n = 1;
-            while let Some(sites) = attempt(n, 2 * PAGE_SIZE as u32) {
-                seen |= sites;
-                if seen & Site::Buffer as u32 != 0 {
-                    break;
-                }
-                n += 1;
-                assert!(n < 1000);
-            }
-            if seen & Site::Buffer as u32 != 0 {
-                break;
-            }
-        }
         pr_info!(
             "fault injection: {failed} failures gave -ENOMEM (sites {seen:#x}), {absorbed} were absorbed\n"
         );
-        assert_eq!(
-            seen & (want | Site::Buffer as u32),
-            want | Site::Buffer as u32
-        );
+        assert_eq!(seen & want, want);
         Ok(())
     }
 
