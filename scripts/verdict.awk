@@ -56,9 +56,16 @@ FNR == 1 {
 	nlines++
 }
 
+# A scenario suite's start mark: its cases count as failed unless its KTAP
+# block comes (a boot that died in it never prints one).
+line ~ /^streamclass-init: started: suite [^ ]+ of [0-9]+ cases$/ {
+	n = split(line, w, " ")
+	pending[w[4]] = w[6] + 0
+}
 line ~ /^    # Subtest: / {
 	flush_suite()
 	suite = line; sub(/^    # Subtest: /, "", suite)
+	delete pending[suite]
 	plan = 0; seen = 0; spass = 0; sfail = 0; sskip = 0
 	next
 }
@@ -121,6 +128,11 @@ line ~ /unreferenced object 0x|kmemleak: [0-9]+ new suspected|streamclass-init: 
 
 function endfile() {
 	flush_suite()
+	for (p in pending) {
+		problem(file ": suite " p " never reported its " pending[p] " cases (the boot ended first): counted as failed")
+		fail += pending[p]
+		delete pending[p]
+	}
 	if (!marker)
 		report(file ": no final marker (crash, hang or timeout): see the log")
 }
