@@ -41,7 +41,7 @@ function report(msg) {
 }
 
 # A log ends where the next begins: judge it under its own name (`file`,
-# not file, which names the next log by then).
+# not FILENAME, which names the next log by then).
 FNR == 1 {
 	if (NR != 1) endfile()
 	file = FILENAME

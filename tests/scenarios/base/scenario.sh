@@ -34,7 +34,7 @@ check "unload consumers, then streamclass" sh -c \
 ktap_end
 
 # Soak (in the IOMMU boot only: each cycle maps and unmaps through it; about
-# 1.6 s a cycle under TCG): 100 load/unload cycles of the Rust edu sample with
+# 2.2 s a cycle under TCG): 100 load/unload cycles of the Rust edu sample with
 # one frame captured by device DMA in each; the boot's KASAN, kmemleak,
 # lockdep and DMA-API debug reports judge it (scripts/verdict.awk).
 grep -q intel_iommu=on /proc/cmdline || return 0
