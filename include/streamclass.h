@@ -89,8 +89,10 @@ struct streamclass_init_data {
 
 /**
  * enum streamclass_buffer_type - what streamclass_get_physical_address() resolves
- * @STREAMCLASS_PER_REQUEST_EXTENSION: an SRB's per-request extension
- *                                     (not implemented yet: returns 0).
+ * @STREAMCLASS_PER_REQUEST_EXTENSION: an SRB's per-request extension, for
+ *     a device of a minidriver: the device reaches it at that address while
+ *     the minidriver holds the SRB, sharing it with the CPU with no sync
+ *     calls (the class takes memory that needs no bouncing).
  * @STREAMCLASS_DMA_BUFFER: the device's common DMA buffer.
  * @STREAMCLASS_SRB_DATA_BUFFER: an SRB's data buffer (not implemented yet:
  *                               returns 0).
@@ -330,7 +332,8 @@ void *streamclass_get_dma_buffer(void *hw_device_extension);
  * not the physical one. Any context.
  *
  * Return: the bus address of @va, or 0 (and *@length 0) when @va is outside
- * the buffer, the handle is not live, or @type is not implemented yet.
+ * the buffer, the handle is not live, @srb is not a live SRB (per-request
+ * extension), or @type is not implemented yet (the SRB data buffer).
  */
 dma_addr_t streamclass_get_physical_address(void *hw_device_extension, struct streamclass_srb *srb,
 					    void *va, enum streamclass_buffer_type type,

@@ -19,12 +19,14 @@
 //!   could unregister a handle that a [`Registration`] owns);
 //! - [`api`]: the safe Rust API of the core (a device registered from the
 //!   caller's own probe);
-//! - `minidriver`, `hw_device`, `pci`: the minidriver model: the PCI
-//!   driver the class registers for a minidriver, each device's lifecycle
-//!   and synchronization, and the PCI resources;
-//! - [`srb`], `transport`, [`priority`]: stream request blocks, sending one
-//!   and waiting for its notification (with its timeout), and the deferred
-//!   work of `StreamClassCallAtNewPriority`;
+//! - `minidriver`, `hw_device`, `pci`, `debugfs`: the minidriver model:
+//!   the PCI driver the class registers for a minidriver, each device's
+//!   lifecycle and synchronization, its PCI resources, and its debugfs
+//!   files (`stats` and the `capture` test hook);
+//! - [`srb`], `extension`, `transport`, [`priority`]: stream request
+//!   blocks, their per-request extensions (memory the device reaches),
+//!   sending one and waiting for its notification (with its timeout), and
+//!   the deferred work of `StreamClassCallAtNewPriority`;
 //! - [`minidriver_api`]: the safe Rust API of the minidriver model.
 
 use kernel::prelude::*;
@@ -32,6 +34,8 @@ use kernel::prelude::*;
 pub mod api;
 #[cfg(CONFIG_KUNIT)]
 mod core_tests;
+mod debugfs;
+mod extension;
 mod ffi;
 mod hw_device;
 pub mod init_data;

@@ -558,7 +558,7 @@ mod minidriver_tests {
         // A NULL SRB, and one the class never sent (a request not armed),
         // are refused and counted, and complete nothing.
         let before = REFUSED_NOTIFICATIONS.load(Ordering::Relaxed);
-        let idle = Request::new(0);
+        let idle = crate::extension::Extension::plain(0).and_then(Request::new);
         assert!(idle.is_ok());
         let idle_srb = idle.as_ref().map_or(core::ptr::null_mut(), |r| r.srb_ptr());
         let was_complete = idle.as_ref().is_ok_and(|r| r.is_complete());

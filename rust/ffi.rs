@@ -17,10 +17,12 @@ use kernel::{
 };
 
 use crate::{
-    hw_device::HwDevice,
+    hw_device::{
+        HwDevice,
+        Ops, //
+    },
     init_data::InitData,
     minidriver::{
-        Ops,
         PciMinidriver,
         MAX_IDS, //
     },
@@ -44,11 +46,11 @@ use crate::{
     not(CONFIG_KUNIT),
     expect(
         dead_code,
-        reason = "mirrors the C enum; the SRB work uses the other kinds"
+        reason = "mirrors the C enum; the data buffers come with streams"
     )
 )]
 pub(crate) enum BufferType {
-    /// `STREAMCLASS_PER_REQUEST_EXTENSION`: not implemented yet.
+    /// `STREAMCLASS_PER_REQUEST_EXTENSION`: an SRB's per-request extension.
     PerRequestExtension = 0,
     /// `STREAMCLASS_DMA_BUFFER`: the device's common DMA buffer.
     DmaBuffer = 1,
@@ -124,11 +126,12 @@ pub(crate) unsafe extern "C" fn streamclass_get_dma_buffer(handle: *mut c_void) 
 ///
 /// # Safety
 ///
-/// As for [`streamclass_get_dma_buffer`]; `length` is NULL or writable.
+/// As for [`streamclass_get_dma_buffer`]; `srb` as for
+/// [`streamclass_device_notification`]; `length` is NULL or writable.
 #[no_mangle]
 pub(crate) unsafe extern "C" fn streamclass_get_physical_address(
     handle: *mut c_void,
-    _srb: *mut RawSrb,
+    srb: *mut RawSrb,
     va: *mut c_void,
     kind: u32,
     length: *mut u32,
@@ -140,7 +143,17 @@ pub(crate) unsafe extern "C" fn streamclass_get_physical_address(
             None
         }
         Some(found) if kind == BufferType::DmaBuffer as u32 => found,
-        // The per-request kinds come with SRBs; until then they resolve nothing.
+        Some(_) if kind == BufferType::PerRequestExtension as u32 => {
+            // SAFETY: Forwarded from this function's safety requirements.
+            match unsafe { Request::from_srb(srb) } {
+                Some(req) => req.extension().bus_at(va),
+                None => {
+                    warn_bad_handle(c"get_physical_address", srb.cast());
+                    None
+                }
+            }
+        }
+        // The data buffers come with streams; until then they resolve nothing.
         Some(_) => None,
     };
     let (addr, len) = found.unwrap_or((0, 0));

@@ -21,13 +21,10 @@
 
 use core::{
     ffi::c_void,
-    fmt,
     ptr,
     sync::atomic::{
         AtomicBool,
-        AtomicI32,
         AtomicU32,
-        AtomicU64,
         AtomicUsize,
         Ordering, //
     }, //
@@ -39,15 +36,19 @@ use kernel::{
     new_mutex,
     new_spinlock_irq,
     prelude::*,
+    str::CString,
     sync::{
         Mutex,
         SpinLockIrq, //
-    },
-    uaccess::UserSliceReader, //
+    }, //
 };
 
 use crate::{
-    minidriver::PciMinidriver,
+    debugfs::{
+        Files,
+        Target, //
+    },
+    init_data::InitData,
     pci::{
         self,
         AccessRange,
@@ -79,6 +80,92 @@ use crate::{
 const DEVICE_SRB_TIMEOUT_S: u32 = 15;
 /// Seconds a frame capture may take.
 const READ_SRB_TIMEOUT_S: u32 = 5;
+
+/// How the class calls a minidriver: C function pointers from its init data,
+/// or the monomorphised glue of a Rust [`crate::Minidriver`]. Each SRB
+/// callback gets the request, which is armed and live for the call.
+#[derive(Clone, Copy)]
+pub(crate) struct Ops {
+    pub(crate) receive: fn(&HwDevice, &Request),
+    pub(crate) interrupt: Option<fn(&HwDevice) -> bool>,
+    pub(crate) cancel: Option<fn(&HwDevice, &Request)>,
+    pub(crate) timeout: Option<fn(&HwDevice, &Request)>,
+}
+
+/// What the devices of one minidriver share: set when it registers, read
+/// only afterwards, and kept by its registration (`minidriver`), which
+/// outlives every device of it.
+///
+/// Dropped after the minidriver's PCI driver is unregistered, so the
+/// abandoned requests outlive every device of the minidriver.
+#[pin_data(PinnedDrop)]
+pub(crate) struct DriverInfo {
+    pub(crate) name: CString,
+    pub(crate) init: InitData,
+    pub(crate) ops: Ops,
+    pub(crate) debugfs: Option<debugfs::Dir>,
+    /// Requests a removed device gave up on: the minidriver did not
+    /// complete them within the removal bound, and may still notify them.
+    #[pin]
+    abandoned: Mutex<KVec<Pin<KBox<Request>>>>,
+}
+
+impl DriverInfo {
+    /// The shared part of a minidriver named `name`.
+    pub(crate) fn new(
+        name: CString,
+        init: &InitData,
+        ops: Ops,
+        debugfs: Option<debugfs::Dir>,
+    ) -> impl PinInit<Self> {
+        let init = *init;
+        pin_init!(Self {
+            name,
+            init,
+            ops,
+            debugfs,
+            abandoned <- new_mutex!(KVec::new()),
+        })
+    }
+
+    /// The name, for messages.
+    pub(crate) fn name(&self) -> &str {
+        self.name.to_str().unwrap_or("?")
+    }
+
+    /// Keeps `req`, which a removed device gave up on, until the minidriver
+    /// unregisters: its SRB stays valid memory for a late notification.
+    fn abandon(&self, req: Pin<KBox<Request>>) {
+        let mut list = self.abandoned.lock();
+        // Without memory to note it, leak it rather than free memory the
+        // minidriver may still write.
+        match list.reserve(1, GFP_KERNEL) {
+            Ok(()) => {
+                if let Err(e) = list.push_within_capacity(req) {
+                    core::mem::forget(e.0);
+                }
+            }
+            Err(_) => core::mem::forget(req),
+        }
+    }
+}
+
+#[pinned_drop]
+impl PinnedDrop for DriverInfo {
+    fn drop(self: Pin<&mut Self>) {
+        // The minidriver's module is going: no late notification can come
+        // any more.
+        let abandoned = self.abandoned.lock();
+        if !abandoned.is_empty() {
+            let late = abandoned.iter().filter(|r| r.is_complete()).count();
+            pr_info!(
+                "{}: freeing {} abandoned SRB(s), {late} completed late\n",
+                self.name(),
+                abandoned.len()
+            );
+        }
+    }
+}
 
 /// `struct streamclass_port_config`, as C lays it out.
 #[repr(C)]
@@ -118,36 +205,6 @@ impl Drop for Registered {
     }
 }
 
-/// What debugfs shows of captures.
-#[derive(Default)]
-struct Stats {
-    next_frame: AtomicU64,
-    frames: AtomicU64,
-    verified: AtomicU64,
-    failed: AtomicU64,
-    last_status: AtomicI32,
-}
-
-/// The device, for debugfs callbacks.
-///
-/// # Invariants
-///
-/// Points to the `HwDevice` whose `debugfs` field holds this value; that
-/// field is emptied (waiting for running callbacks) before the device goes.
-struct DevRef(*const HwDevice);
-
-// SAFETY: `HwDevice` is `Sync`; the pointer is only dereferenced while valid.
-unsafe impl Send for DevRef {}
-// SAFETY: As above.
-unsafe impl Sync for DevRef {}
-
-impl DevRef {
-    fn get(&self) -> &HwDevice {
-        // SAFETY: Valid by the type invariant.
-        unsafe { &*self.0 }
-    }
-}
-
 /// A minidriver's device.
 ///
 /// Fields are dropped in declaration order, after [`PinnedDrop`] has stopped
@@ -157,19 +214,19 @@ impl DevRef {
 ///
 /// # Invariants
 ///
-/// - `md` is the minidriver the device is bound to, which outlives it
-///   (unregistering a minidriver removes its devices first).
+/// - `md` is the shared part of the minidriver the device is bound to,
+///   which outlives it (unregistering a minidriver removes its devices
+///   first).
 /// - `holder` is the task that holds `sync`, or 0.
 #[pin_data(PinnedDrop)]
 pub(crate) struct HwDevice {
-    md: *const PciMinidriver,
+    md: *const DriverInfo,
     pub(crate) pdev: Pdev,
     pub(crate) handle: usize,
     synchronized: bool,
     initialized: AtomicBool,
     removing: AtomicBool,
     streams: AtomicU32,
-    stats: Stats,
     holder: AtomicUsize,
     #[pin]
     sync: SpinLockIrq<()>,
@@ -182,7 +239,7 @@ pub(crate) struct HwDevice {
     #[pin]
     irq: Mutex<Option<pci::Irq>>,
     #[pin]
-    debugfs: Mutex<Option<Pin<KBox<debugfs::Scope<DevRef>>>>>,
+    debugfs: Mutex<Option<Files>>,
     master: Option<pci::Master>,
     registered: Registered,
     pub(crate) bars: pci::Bars,
@@ -198,7 +255,7 @@ unsafe impl Sync for HwDevice {}
 
 impl HwDevice {
     /// Takes `p`'s resources for `md` and starts the device.
-    pub(crate) fn probe(md: &PciMinidriver, p: Pdev) -> Result<Pin<KBox<Self>>> {
+    pub(crate) fn probe(md: &DriverInfo, p: Pdev) -> Result<Pin<KBox<Self>>> {
         ProbeStep::Enable.fault_point()?;
         let enabled = pci::Enabled::new(p)?;
         let master = (md.init.bus_master_dma != 0).then(|| pci::Master::new(p));
@@ -229,12 +286,13 @@ impl HwDevice {
                 initialized: AtomicBool::new(false),
                 removing: AtomicBool::new(false),
                 streams: AtomicU32::new(0),
-                stats: Stats::default(),
                 holder: AtomicUsize::new(0),
                 sync <- new_spinlock_irq!(()),
                 dispatch <- Slot::new(Priority::Dispatch, run_deferred),
                 low <- Slot::new(Priority::Low, run_deferred),
-                transport <- Transport::new(extension_size, DEVICE_SRB_TIMEOUT_S),
+                // SAFETY: The device stays bound until `remove` drops `hw`, and
+                // with it the transport.
+                transport <- unsafe { Transport::new(p.dev(), extension_size, DEVICE_SRB_TIMEOUT_S) },
                 irq <- new_mutex!(None),
                 debugfs <- new_mutex!(None),
                 master,
@@ -282,8 +340,8 @@ impl HwDevice {
         (owner != 0).then(|| f(unsafe { &*(owner as *const Self) }))
     }
 
-    /// The minidriver.
-    pub(crate) fn minidriver(&self) -> &PciMinidriver {
+    /// What the device's minidriver shares with its devices.
+    pub(crate) fn minidriver(&self) -> &DriverInfo {
         // SAFETY: Valid by the type invariant.
         unsafe { &*self.md }
     }
@@ -411,16 +469,12 @@ impl HwDevice {
         }
         let debugfs = self.minidriver().debugfs.as_ref();
         if let Some(dir) = debugfs.filter(|_| ProbeStep::Debugfs.fault_point().is_ok()) {
-            let data = DevRef(ptr::from_ref::<Self>(self));
-            let scope = KBox::pin_init(
-                dir.scope(data, self.device().name(), |d, dir| {
-                    dir.write_only_callback_file(c"capture", d, &capture_write);
-                    dir.read_callback_file(c"stats", d, &stats_read);
-                }),
-                GFP_KERNEL,
-            );
+            let target: *const dyn Target = ptr::from_ref::<Self>(self);
+            // SAFETY: `self` is pinned, and its drop removes the files (waiting
+            // for their callbacks) before anything else goes.
+            let files = unsafe { Files::new(dir, target) };
             // Debugfs is best effort: the device works without it.
-            *self.debugfs.lock() = scope.ok();
+            *self.debugfs.lock() = files.ok();
         }
         self.transport.started();
         Ok(())
@@ -457,34 +511,19 @@ impl HwDevice {
         self.transport
             .send(self, &self.params(command, data, frame), false)
     }
+}
 
-    /// Captures `n` frames, one `SRB_READ_DATA` each; stops at the first
-    /// frame that does not succeed and returns its errno.
-    fn capture(&self, n: u64) -> Result {
-        for _ in 0..n {
-            if self.removing.load(Ordering::Acquire) {
-                return Err(ENODEV);
-            }
-            let frame = self.stats.next_frame.fetch_add(1, Ordering::Relaxed);
-            let out = self.call(Command::ReadData, ptr::null_mut(), frame)?;
-            if out.data_used > 0 {
-                self.stats.frames.fetch_add(1, Ordering::Relaxed);
-            }
-            self.stats
-                .last_status
-                .store(out.status as i32, Ordering::Relaxed);
-            if out.status != Status::Success {
-                self.stats.failed.fetch_add(1, Ordering::Relaxed);
-                dev_info!(
-                    self.device(),
-                    "capture ended at frame {frame}: {:?}\n",
-                    out.status
-                );
-                return out.status.to_result();
-            }
-            self.stats.verified.fetch_add(1, Ordering::Relaxed);
-        }
-        Ok(())
+impl Target for HwDevice {
+    fn device(&self) -> &Device {
+        HwDevice::device(self)
+    }
+
+    fn read_frame(&self, frame: u64) -> Result<Outcome> {
+        self.call(Command::ReadData, ptr::null_mut(), frame)
+    }
+
+    fn streams(&self) -> u32 {
+        self.streams.load(Ordering::Relaxed)
     }
 }
 
@@ -529,7 +568,7 @@ impl Endpoint for HwDevice {
                 true => "removal",
                 false => "probe",
             },
-            self.minidriver().name.to_str().unwrap_or("?")
+            self.minidriver().name()
         );
         self.minidriver().abandon(req);
     }
@@ -599,26 +638,4 @@ unsafe extern "C" fn isr(_irq: c_int, dev_id: *mut c_void) -> bindings::irqretur
         true => bindings::irqreturn_t::IRQ_HANDLED,
         false => bindings::irqreturn_t::IRQ_NONE,
     }
-}
-
-/// `capture`: writing `N` captures N frames; the write fails with the errno of
-/// the first frame that does not succeed.
-fn capture_write(d: &DevRef, r: &mut UserSliceReader) -> Result {
-    let mut buf = [0u8; 16];
-    let len = r.len().min(buf.len());
-    r.read_slice(&mut buf[..len])?;
-    let text = core::str::from_utf8(&buf[..len]).map_err(|_| EINVAL)?;
-    let n: u64 = text.trim().parse().map_err(|_| EINVAL)?;
-    d.get().capture(n)
-}
-
-/// `stats`: frames captured by device DMA, verified, failed, streams.
-fn stats_read(d: &DevRef, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-    let hw = d.get();
-    let s = &hw.stats;
-    writeln!(f, "frames {}", s.frames.load(Ordering::Relaxed))?;
-    writeln!(f, "verified {}", s.verified.load(Ordering::Relaxed))?;
-    writeln!(f, "failed {}", s.failed.load(Ordering::Relaxed))?;
-    writeln!(f, "last_status {}", s.last_status.load(Ordering::Relaxed))?;
-    writeln!(f, "streams {}", hw.streams.load(Ordering::Relaxed))
 }

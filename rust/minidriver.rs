@@ -15,17 +15,18 @@ use core::{
 };
 use kernel::{
     bindings,
-    debugfs,
     error::to_result,
-    new_mutex,
     prelude::*,
     str::CString,
-    sync::Mutex,
     types::Opaque, //
 };
 
 use crate::{
-    hw_device::HwDevice,
+    hw_device::{
+        DriverInfo,
+        HwDevice,
+        Ops, //
+    },
     init_data::InitData,
     pci::Pdev,
     registry,
@@ -34,17 +35,6 @@ use crate::{
 
 /// Most PCI IDs one minidriver may pass.
 pub(crate) const MAX_IDS: usize = 256;
-
-/// How the class calls a minidriver: C function pointers from its init data,
-/// or the monomorphised glue of a Rust [`crate::Minidriver`]. Each SRB
-/// callback gets the request, which is armed and live for the call.
-#[derive(Clone, Copy)]
-pub(crate) struct Ops {
-    pub(crate) receive: fn(&HwDevice, &Request),
-    pub(crate) interrupt: Option<fn(&HwDevice) -> bool>,
-    pub(crate) cancel: Option<fn(&HwDevice, &Request)>,
-    pub(crate) timeout: Option<fn(&HwDevice, &Request)>,
-}
 
 fn c_receive(hw: &HwDevice, req: &Request) {
     if let Some(f) = hw.minidriver().init.hw_receive_packet {
@@ -100,22 +90,16 @@ impl Ops {
 /// `driver` is registered with the PCI core while `registered` is true;
 /// its `name` and `id_table` point into `name` and `ids`.
 ///
-/// Fields drop after the PCI driver is unregistered, so the abandoned
-/// requests outlive every device of the minidriver.
+/// Fields drop after the PCI driver is unregistered: `info` (with the
+/// abandoned requests) outlives every device of the minidriver.
 #[pin_data(PinnedDrop)]
 pub(crate) struct PciMinidriver {
     #[pin]
     driver: Opaque<bindings::pci_driver>,
-    pub(crate) name: CString,
     ids: KVec<bindings::pci_device_id>,
-    pub(crate) init: InitData,
-    pub(crate) ops: Ops,
-    pub(crate) debugfs: Option<debugfs::Dir>,
     registered: AtomicBool,
-    /// Requests a removed device gave up on: the minidriver did not
-    /// complete them within the removal bound, and may still notify them.
     #[pin]
-    abandoned: Mutex<KVec<Pin<KBox<Request>>>>,
+    info: DriverInfo,
 }
 
 // SAFETY: After registration the minidriver is only read, and the PCI core
@@ -148,22 +132,19 @@ impl PciMinidriver {
         let md = KBox::pin_init(
             pin_init!(Self {
                 driver: Opaque::uninit(),
-                name,
                 ids: table,
-                init: *init,
-                ops,
-                debugfs,
                 registered: AtomicBool::new(false),
-                abandoned <- new_mutex!(KVec::new()),
+                info <- DriverInfo::new(name, init, ops, debugfs),
             }),
             GFP_KERNEL,
         )?;
         let drv = md.driver.get();
+        let name = md.info.name.as_char_ptr();
         // SAFETY: `drv` is ours, not registered yet; zero is a valid
         // `pci_driver` to start from, and the name and table live in `md`.
         unsafe {
             drv.write(core::mem::zeroed());
-            (*drv).name = md.name.as_char_ptr();
+            (*drv).name = name;
             (*drv).id_table = md.ids.as_ptr();
             (*drv).probe = Some(probe);
             (*drv).remove = Some(remove);
@@ -171,27 +152,11 @@ impl PciMinidriver {
         }
         // SAFETY: `drv` is a filled `pci_driver` that lives, pinned, until
         // `PinnedDrop` unregisters it; `owner` is the minidriver's module.
-        to_result(unsafe { bindings::__pci_register_driver(drv, owner, md.name.as_char_ptr()) })?;
+        to_result(unsafe { bindings::__pci_register_driver(drv, owner, name) })?;
         // INVARIANT: Registered just above.
         md.registered.store(true, Ordering::Release);
         registry::note_minidriver(ptr::from_ref::<Self>(&md) as usize, owner as usize);
         Ok(md)
-    }
-
-    /// Keeps `req`, which a removed device gave up on, until the minidriver
-    /// unregisters: its SRB stays valid memory for a late notification.
-    pub(crate) fn abandon(&self, req: Pin<KBox<Request>>) {
-        let mut list = self.abandoned.lock();
-        // Without memory to note it, leak it rather than free memory the
-        // minidriver may still write.
-        match list.reserve(1, GFP_KERNEL) {
-            Ok(()) => {
-                if let Err(e) = list.push_within_capacity(req) {
-                    core::mem::forget(e.0);
-                }
-            }
-            Err(_) => core::mem::forget(req),
-        }
     }
 
     /// The minidriver whose `pci_driver` is `drv`.
@@ -215,16 +180,6 @@ impl PinnedDrop for PciMinidriver {
             unsafe { bindings::pci_unregister_driver(self.driver.get()) };
             registry::forget_minidriver(ptr::from_ref::<Self>(&self) as usize);
         }
-        // Its module is going: no late notification can come any more.
-        let abandoned = self.abandoned.lock();
-        if !abandoned.is_empty() {
-            let late = abandoned.iter().filter(|r| r.is_complete()).count();
-            pr_info!(
-                "{}: freeing {} abandoned SRB(s), {late} completed late\n",
-                self.name.to_str().unwrap_or("?"),
-                abandoned.len()
-            );
-        }
     }
 }
 
@@ -240,7 +195,7 @@ unsafe extern "C" fn probe(
     // SAFETY: `pdev` is being bound to one of our drivers, whose `PciMinidriver`
     // lives until it is unregistered, which first removes this device.
     let md = unsafe { PciMinidriver::from_driver((*pdev).driver) };
-    match HwDevice::probe(md, Pdev(pdev)) {
+    match HwDevice::probe(&md.info, Pdev(pdev)) {
         Ok(hw) => {
             // SAFETY: The box is given to the device's driver data until
             // `remove` takes it back; it is never moved out of.

@@ -52,12 +52,12 @@ use kernel::{
 };
 
 use crate::{
-    hw_device::HwDevice,
-    init_data::Config,
-    minidriver::{
-        Ops,
-        PciMinidriver, //
+    hw_device::{
+        HwDevice,
+        Ops, //
     },
+    init_data::Config,
+    minidriver::PciMinidriver,
     priority::{
         Priority,
         Routine, //
@@ -348,15 +348,28 @@ impl Srb {
 
     /// The zeroed per-request extension (`SRBExtension`), of
     /// `CONFIG.per_request_extension_size` bytes; empty when that is 0.
+    ///
+    /// The device may reach it too ([`Srb::extension_dma_address`]): let
+    /// it write the extension only while this borrow is not held.
     pub fn extension(&mut self) -> &mut [u8] {
         let p = self.req().srb_extension();
-        let len = self.req().extension_len();
+        let len = self.req().extension().len();
         if p.is_null() {
             return &mut [];
         }
         // SAFETY: `len` bytes the request owns, used only by the holder of the
         // token, which this borrow holds.
         unsafe { core::slice::from_raw_parts_mut(p.cast::<u8>(), len) }
+    }
+
+    /// The bus address of the per-request extension and its length
+    /// (`StreamClassGetPhysicalAddress` with `PerRequestExtension`), for the
+    /// device to read or write while the minidriver holds the SRB; `None`
+    /// when the extension is empty. The CPU and the device share the memory
+    /// as it is (no bouncing, no sync calls).
+    pub fn extension_dma_address(&self) -> Option<(DmaAddress, usize)> {
+        let req = self.req();
+        req.extension().bus_at(req.srb_extension())
     }
 
     /// `SRB_GET_STREAM_INFO`: the number of streams; `EINVAL` for any other

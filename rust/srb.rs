@@ -22,6 +22,8 @@ use kernel::{
     types::Opaque, //
 };
 
+use crate::extension::Extension;
+
 /// `struct streamclass_srb` (`HW_STREAM_REQUEST_BLOCK`), as C lays it out.
 ///
 /// The class never holds a reference to one: the minidriver writes it from
@@ -230,7 +232,7 @@ static NEXT_GENERATION: AtomicU64 = AtomicU64::new(1);
 /// - `check` is the request's own address while it is sent (armed, not
 ///   retired), 0 otherwise;
 /// - `generation` is the generation of the current (or last) use;
-/// - `srb.srb_extension` points into `extension` or is null.
+/// - `srb.srb_extension` is `extension`'s memory (null when empty).
 #[repr(C)]
 #[pin_data]
 pub(crate) struct Request {
@@ -243,7 +245,7 @@ pub(crate) struct Request {
     ready: Event,
     #[pin]
     done: Event,
-    extension: KVec<u8>,
+    extension: Extension,
 }
 
 // SAFETY: The raw pointers in `srb` are the minidriver's to use from any
@@ -281,11 +283,8 @@ macro_rules! srb_write {
 }
 
 impl Request {
-    /// A retired request with a zeroed per-request extension of
-    /// `extension_size` bytes.
-    pub(crate) fn new(extension_size: usize) -> Result<Pin<KBox<Self>>> {
-        let mut extension = KVec::new();
-        extension.resize(extension_size, 0u8, GFP_KERNEL)?;
+    /// A retired request with `extension` as its per-request extension.
+    pub(crate) fn new(extension: Extension) -> Result<Pin<KBox<Self>>> {
         KBox::pin_init(
             pin_init!(Self {
                 srb <- Opaque::ffi_init(|slot: *mut RawSrb| {
@@ -310,11 +309,8 @@ impl Request {
     pub(crate) fn arm(self: &mut Pin<KBox<Self>>, p: &Params) -> u64 {
         // SAFETY: Nothing is moved out of the pinned request.
         let this = unsafe { self.as_mut().get_unchecked_mut() };
-        this.extension.fill(0);
-        let ext = match this.extension.len() {
-            0 => ptr::null_mut(),
-            _ => this.extension.as_mut_ptr().cast::<c_void>(),
-        };
+        this.extension.zero();
+        let ext = this.extension.cpu();
         // The request is retired: no one else reads or writes it (a stale
         // lookup sees `check` 0 and stops).
         // SAFETY: `srb` is valid for writes.
@@ -436,9 +432,9 @@ impl Request {
         srb_read!(self, srb_extension)
     }
 
-    /// Bytes of the per-request extension.
-    pub(crate) fn extension_len(&self) -> usize {
-        self.extension.len()
+    /// The per-request extension.
+    pub(crate) fn extension(&self) -> &Extension {
+        &self.extension
     }
 
     /// The timeout the class set, in seconds.
@@ -546,7 +542,7 @@ mod tests {
 
     #[test]
     fn armed_request_is_pending_with_zeroed_extension() -> Result {
-        let mut req = Request::new(32)?;
+        let mut req = Request::new(Extension::plain(32)?)?;
         req.arm(&params());
         // SAFETY: The request's extension is 32 bytes it owns.
         unsafe { ptr::write_bytes(req.srb_extension().cast::<u8>(), 0xa5, 32) };
@@ -565,7 +561,7 @@ mod tests {
 
     #[test]
     fn completes_once_and_lookups_follow_its_life() -> Result {
-        let mut req = Request::new(0)?;
+        let mut req = Request::new(Extension::plain(0)?)?;
         let srb = req.srb_ptr();
         // SAFETY: `srb` is a retired request's SRB, in memory we own.
         assert!(unsafe { Request::from_srb(srb) }.is_none());
@@ -590,7 +586,7 @@ mod tests {
 
     #[test]
     fn timeout_counter_counts_down_to_one_expiry() -> Result {
-        let mut req = Request::new(0)?;
+        let mut req = Request::new(Extension::plain(0)?)?;
         req.arm(&params());
         assert!(!req.tick());
         // the second tick of a 2 s timeout expires it.

@@ -3,16 +3,21 @@
  * Exports streamclass's C ABI (Rust `#[no_mangle] extern "C"` functions) and
  * its Rust API (the crate's `_R` symbols, listed by the build) in the
  * "STREAMCLASS" namespace: Rust has no EXPORT_SYMBOL_NS_GPL of its own. Also
- * holds the one C helper Rust lacks, a rate-limited warning, and checks that
- * the header's layout is the one Rust reads.
+ * holds the C helpers Rust lacks (a rate-limited warning, the fault points,
+ * the per-request extension's mapping), and checks that the header's layout
+ * is the one Rust reads.
  */
 #include <linux/build_bug.h>
+#include <linux/cache.h>
+#include <linux/dma-mapping.h>
 #include <linux/error-injection.h>
 #include <linux/export.h>
+#include <linux/iommu.h>
 #include <linux/module.h>
 #include <linux/notifier.h>
 #include <linux/pci.h>
 #include <linux/printk.h>
+#include <linux/slab.h>
 #include <linux/stddef.h>
 #include <streamclass.h>
 
@@ -48,6 +53,75 @@ void streamclass_warn_bad_handle(const char *func, const void *handle)
 {
 	pr_warn_ratelimited("streamclass: %s: %p is not live\n",
 			    func, handle);
+}
+
+/*
+ * A request's per-request extension (SRBExtension): @len zeroed bytes, and
+ * for a device (@dev not NULL) mapped for it at *@bus for the request's
+ * life. The memory is taken where the device reaches it itself, with no
+ * bounce buffer between, so the CPU and the device share it with no sync
+ * calls, as on Windows: first anywhere, then, for a narrow DMA mask without
+ * an IOMMU, from ZONE_DMA. Power-of-two sizes of at least a cache line:
+ * kmalloc aligns them naturally, so no other object shares a cache line
+ * with the mapping. NULL when neither works.
+ */
+static size_t streamclass_ext_size(size_t len)
+{
+	return roundup_pow_of_two(max_t(size_t, len, L1_CACHE_BYTES));
+}
+
+/*
+ * Whether the device reaches @cpu itself at @bus: through a translating
+ * IOMMU, @bus must translate to @cpu's own page (not a bounce slot);
+ * without one, the mapping must need no sync (no swiotlb slot, a coherent
+ * device).
+ */
+static bool streamclass_ext_direct(struct device *dev, void *cpu, dma_addr_t bus)
+{
+	struct iommu_domain *dom = iommu_get_domain_for_dev(dev);
+
+	if (dom && (dom->type & __IOMMU_DOMAIN_PAGING))
+		return iommu_iova_to_phys(dom, bus) == virt_to_phys(cpu);
+	return !dma_need_sync(dev, bus);
+}
+
+void *streamclass_ext_alloc(struct device *dev, size_t len, dma_addr_t *bus);
+void *streamclass_ext_alloc(struct device *dev, size_t len, dma_addr_t *bus)
+{
+	static const gfp_t zones[] = { GFP_KERNEL, GFP_KERNEL | GFP_DMA };
+	size_t size = streamclass_ext_size(len);
+	unsigned int i;
+	void *cpu;
+
+	if (!dev)
+		return kzalloc(size, GFP_KERNEL);
+	for (i = 0; i < ARRAY_SIZE(zones); i++) {
+		cpu = kzalloc(size, zones[i] | __GFP_NOWARN);
+		if (!cpu)
+			continue;
+		*bus = dma_map_single(dev, cpu, size, DMA_BIDIRECTIONAL);
+		if (dma_mapping_error(dev, *bus)) {
+			kfree(cpu);
+			continue;
+		}
+		if (*bus && streamclass_ext_direct(dev, cpu, *bus))
+			return cpu;
+		dma_unmap_single(dev, *bus, size, DMA_BIDIRECTIONAL);
+		kfree(cpu);
+	}
+	return NULL;
+}
+
+void streamclass_ext_unmap(struct device *dev, size_t len, dma_addr_t bus);
+void streamclass_ext_unmap(struct device *dev, size_t len, dma_addr_t bus)
+{
+	dma_unmap_single(dev, bus, streamclass_ext_size(len), DMA_BIDIRECTIONAL);
+}
+
+void streamclass_ext_free(void *cpu);
+void streamclass_ext_free(void *cpu)
+{
+	kfree(cpu);
 }
 
 /*

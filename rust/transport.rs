@@ -13,15 +13,19 @@ use core::sync::atomic::{
     Ordering, //
 };
 use kernel::{
+    bindings,
     new_mutex,
     prelude::*,
     sync::Mutex, //
 };
 
-use crate::srb::{
-    Params,
-    Request,
-    Status, //
+use crate::{
+    extension::Extension,
+    srb::{
+        Params,
+        Request,
+        Status, //
+    }, //
 };
 
 /// A retired request is reused only once this many others wait in the
@@ -74,10 +78,13 @@ pub(crate) struct Outcome {
 ///
 /// # Invariants
 ///
-/// Every request on `inflight` is armed and owned by a sender that removes
-/// it from the list, under the lock, before it retires it.
+/// - Every request on `inflight` is armed and owned by a sender that
+///   removes it from the list, under the lock, before it retires it.
+/// - `dev` is null or a device bound to its driver while the transport
+///   lives; its requests' extensions are mapped for it.
 #[pin_data]
 pub(crate) struct Transport {
+    dev: *mut bindings::device,
     extension_size: usize,
     /// Removal bound of an SRB sent without a timeout.
     fallback_timeout_s: u32,
@@ -94,30 +101,63 @@ pub(crate) struct Transport {
     inflight: Mutex<KVec<usize>>,
 }
 
+// SAFETY: `dev` is only passed to the DMA API, which any thread may call;
+// the rest is locks and atomics.
+unsafe impl Send for Transport {}
+// SAFETY: As above.
+unsafe impl Sync for Transport {}
+
 impl Transport {
-    /// A transport whose requests carry `extension_size` bytes of per-request
-    /// extension, with `POOL_REUSE_AFTER` requests and the `RESERVED` ones
-    /// (for removal's SRBs, so that teardown needs no memory) allocated now. Once closed, an SRB is waited for at most
-    /// [`removal_bound_s`] (with `fallback_timeout_s` for an SRB without a
-    /// timeout).
-    pub(crate) fn new(extension_size: usize, fallback_timeout_s: u32) -> impl PinInit<Self, Error> {
-        let size = extension_size;
+    /// A transport for device `dev` whose requests carry `extension_size`
+    /// bytes of per-request extension, mapped for `dev`, with
+    /// `POOL_REUSE_AFTER` requests and the `RESERVED` ones (for removal's
+    /// SRBs, so that teardown needs no memory) allocated now. Once closed,
+    /// an SRB is waited for at most [`removal_bound_s`] (with
+    /// `fallback_timeout_s` for an SRB without a timeout).
+    ///
+    /// # Safety
+    ///
+    /// `dev` is null or a device bound to its driver until the transport
+    /// is dropped.
+    pub(crate) unsafe fn new(
+        dev: *mut bindings::device,
+        extension_size: usize,
+        fallback_timeout_s: u32,
+    ) -> impl PinInit<Self, Error> {
+        // The initialisers below see the fields already set under their
+        // names, so the arguments go by other names.
+        let (d, size) = (dev, extension_size);
+        // INVARIANT: `dev` as the safety requirements say.
         try_pin_init!(Self {
+            dev,
             extension_size,
             fallback_timeout_s,
             closed: AtomicBool::new(false),
             bounded: AtomicBool::new(true),
-            pool <- new_mutex!(Self::fill(size, POOL_REUSE_AFTER)?),
-            reserved <- new_mutex!(Self::fill(size, RESERVED)?),
+            pool <- new_mutex!(Self::fill(d, size, POOL_REUSE_AFTER)?),
+            reserved <- new_mutex!(Self::fill(d, size, RESERVED)?),
             submit <- new_mutex!(()),
             inflight <- new_mutex!(KVec::new()),
         }? Error)
     }
 
-    fn fill(extension_size: usize, n: usize) -> Result<KVec<Pin<KBox<Request>>>> {
+    /// A request of `dev` (null or bound while the transport lives).
+    fn request(dev: *mut bindings::device, extension_size: usize) -> Result<Pin<KBox<Request>>> {
+        // The transport frees its requests, or unmaps one before it abandons
+        // it ([`Transport::send`]), before it goes.
+        // SAFETY: `dev` is null or bound while the transport lives (above).
+        let ext = unsafe { Extension::new(dev, extension_size) }?;
+        Request::new(ext)
+    }
+
+    fn fill(
+        dev: *mut bindings::device,
+        extension_size: usize,
+        n: usize,
+    ) -> Result<KVec<Pin<KBox<Request>>>> {
         let mut pool = KVec::with_capacity(POOL_MAX, GFP_KERNEL)?;
         for _ in 0..n {
-            pool.push(Request::new(extension_size)?, GFP_KERNEL)?;
+            pool.push(Self::request(dev, extension_size)?, GFP_KERNEL)?;
         }
         Ok(pool)
     }
@@ -148,7 +188,7 @@ impl Transport {
                 return pool.remove(0).map_err(|_| EINVAL);
             }
         }
-        Request::new(self.extension_size)
+        Self::request(self.dev, self.extension_size)
     }
 
     fn give_back(&self, req: Pin<KBox<Request>>) {
@@ -216,6 +256,9 @@ impl Transport {
             list.retain(|a| *a != addr);
         }
         if !in_time {
+            // The abandoned request outlives the binding: its mapping ends
+            // now, its memory stays valid.
+            req.extension().unmap();
             ep.abandon(req);
             return Err(ETIMEDOUT);
         }

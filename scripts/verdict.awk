@@ -46,7 +46,7 @@ FNR == 1 {
 	if (NR != 1) endfile()
 	file = FILENAME
 	lname = file; sub(/.*\//, "", lname); sub(/\.log$/, "", lname)
-	marker = 0; suite = ""; nlines = 0; user = 0
+	marker = 0; suite = ""; nlines = 0; user = 0; sd_expect = 0
 }
 
 {
@@ -90,6 +90,17 @@ suite != "" && line ~ /^(not )?ok [0-9]+ / {
 	next
 }
 
+# The PCI driver's .shutdown: a scenario that leaves device DEV bound at
+# power-off says "shutdown expected: DEV"; the case passes when the device
+# says it stopped, and the kernel then powered down.
+line ~ /^streamclass-init: shutdown expected: / {
+	sd_dev = substr(line, 38); sub(/ .*/, "", sd_dev)
+	sd_expect = 1; sd_stopped = 0; sd_down = 0
+	next
+}
+sd_expect && index(line, " " sd_dev ": shutdown: SRBs refused, bus mastering off") { sd_stopped = 1 }
+sd_expect && sd_stopped && line ~ /^reboot: Power down/ { sd_down = 1 }
+
 line ~ /^streamclass-init: modules in / { user = 1 }
 line ~ /^streamclass-init: done$/ { marker = 1 }
 line ~ /^streamclass-init: dma-api errors: / && line !~ /errors: 0$/ {
@@ -128,6 +139,18 @@ line ~ /unreferenced object 0x|kmemleak: [0-9]+ new suspected|streamclass-init: 
 
 function endfile() {
 	flush_suite()
+	if (sd_expect) {
+		ok = sd_stopped && sd_down
+		printf "%-8s %-44s %3d passed, %d failed, 0 skipped\n", ok ? "ok" : "FAIL", \
+			"streamclass_shutdown (" lname ")", ok, !ok
+		if (ok)
+			pass++
+		else {
+			fail++
+			problem(file ": .shutdown: " sd_dev (sd_stopped ? " stopped, but no power-down followed" : " never said it stopped"))
+		}
+		sd_expect = 0
+	}
 	for (p in pending) {
 		problem(file ": suite " p " never reported its " pending[p] " cases (the boot ended first): counted as failed")
 		fail += pending[p]

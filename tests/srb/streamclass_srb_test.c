@@ -25,6 +25,12 @@
  * mode=never      a frame is never completed, whatever the cancel and timeout
  *                 calls say: removal must still end, within its bound, and
  *                 the SRB stay valid memory: it is completed at module exit.
+ * mode=extdma     a per-request extension of EXT_BYTES: each frame checks
+ *                 streamclass_get_physical_address() on it (start, middle,
+ *                 past the end, no SRB), then, at LOW priority, has edu copy
+ *                 the first half (a pattern the CPU wrote) into its buffer
+ *                 and back into the second half by DMA at that bus address,
+ *                 and compares: a mismatch fails the frame (ext_errors).
  * sync=0          turn_off_synchronization.
  * Every mode counts SRB_SURPRISE_REMOVAL in surprise_removals, and sets
  * surprise_before_uninit when SRB_UNINITIALIZE_DEVICE follows one; it counts
@@ -45,11 +51,19 @@
 #define EDU_IRQ_STATUS	0x24
 #define EDU_IRQ_RAISE	0x60
 #define EDU_IRQ_ACK	0x64
+#define EDU_DMA_SRC	0x80
+#define EDU_DMA_DST	0x88
+#define EDU_DMA_COUNT	0x90
+#define EDU_DMA_CMD	0x98
+#define EDU_DMA_START	1
+#define EDU_DMA_TO_RAM	2
+#define EDU_BUFFER	0x40000
 #define FRAME_BYTES	64
+#define EXT_BYTES	200	/* not a power of two: the length must be exact */
 
 static char *mode = "early";
 module_param(mode, charp, 0444);
-MODULE_PARM_DESC(mode, "early, stale, timeout, reset, notimeout, ready, overlap, fail_info, never");
+MODULE_PARM_DESC(mode, "early, stale, timeout, reset, notimeout, ready, overlap, fail_info, never, extdma");
 static bool sync = true;
 module_param(sync, bool, 0444);
 MODULE_PARM_DESC(sync, "false: turn_off_synchronization");
@@ -57,6 +71,7 @@ MODULE_PARM_DESC(sync, "false: turn_off_synchronization");
 /* What the minidriver saw, for the scenario. */
 static int receives, atomic_receives, timeouts, overlaps, interrupts, unregister_errno;
 static int surprise_removals, surprise_before_uninit, uninitializes;
+static int ext_frames, ext_errors;
 module_param(receives, int, 0444);
 module_param(atomic_receives, int, 0444);
 module_param(timeouts, int, 0444);
@@ -66,6 +81,8 @@ module_param(unregister_errno, int, 0444);
 module_param(surprise_removals, int, 0444);
 module_param(surprise_before_uninit, int, 0444);
 module_param(uninitializes, int, 0444);
+module_param(ext_frames, int, 0444);
+module_param(ext_errors, int, 0444);
 
 /* mode never: the frame never completed, completed at module exit. */
 static struct streamclass_srb *never_srb;
@@ -114,6 +131,70 @@ static void late(void *context)
 	srb_done(srb, STREAMCLASS_STATUS_SUCCESS);
 }
 
+/* Has edu copy @count bytes between RAM at @bus and its buffer; waits for it
+ * (edu's DMA runs on a QEMU timer). */
+static bool edu_dma(struct test_ext *ext, dma_addr_t bus, u32 count, bool to_ram)
+{
+	int i;
+
+	writeq(to_ram ? EDU_BUFFER : bus, ext->bar0 + EDU_DMA_SRC);
+	writeq(to_ram ? bus : EDU_BUFFER, ext->bar0 + EDU_DMA_DST);
+	writeq(count, ext->bar0 + EDU_DMA_COUNT);
+	writeq(EDU_DMA_START | (to_ram ? EDU_DMA_TO_RAM : 0), ext->bar0 + EDU_DMA_CMD);
+	for (i = 0; i < 2000 && (readl(ext->bar0 + EDU_DMA_CMD) & EDU_DMA_START); i++)
+		usleep_range(1000, 2000);
+	return !(readl(ext->bar0 + EDU_DMA_CMD) & EDU_DMA_START);
+}
+
+/* LOW priority: the device copies the extension's first half into its second
+ * half, at the bus address the class gave; the CPU compares. */
+static void ext_dma(void *context)
+{
+	struct test_ext *ext = context;
+	struct streamclass_srb *srb = xchg(&ext->held, NULL);
+	u8 *va;
+	dma_addr_t bus;
+	u32 len;
+	int i, half = EXT_BYTES / 2;
+	bool ok;
+
+	if (!srb)
+		return;
+	va = srb->srb_extension;
+	bus = streamclass_get_physical_address(ext, srb, va, STREAMCLASS_PER_REQUEST_EXTENSION, &len);
+	for (i = 0; i < half; i++)
+		va[i] = (u8)(i * 7 + ext_frames + 1);
+	ok = bus && edu_dma(ext, bus, half, false) && edu_dma(ext, bus + half, half, true) &&
+	     !memcmp(va, va + half, half);
+	if (!ok)
+		ext_errors++;
+	ext_frames++;
+	srb->data_used = ok ? FRAME_BYTES : 0;
+	srb_done(srb, ok ? STREAMCLASS_STATUS_SUCCESS : STREAMCLASS_STATUS_IO_DEVICE_ERROR);
+}
+
+/* The bus addresses of the SRB's extension: each check that fails counts. */
+static void ext_check(struct test_ext *ext, struct streamclass_srb *srb)
+{
+	u8 *va = srb->srb_extension;
+	dma_addr_t bus, mid;
+	u32 len = 1, mid_len = 1, past_len = 1, none_len = 1;
+
+	bus = streamclass_get_physical_address(ext, srb, va, STREAMCLASS_PER_REQUEST_EXTENSION, &len);
+	mid = streamclass_get_physical_address(ext, srb, va + 50, STREAMCLASS_PER_REQUEST_EXTENSION,
+					       &mid_len);
+	ext_errors += !va || !bus || len != EXT_BYTES;
+	ext_errors += mid != bus + 50 || mid_len != EXT_BYTES - 50;
+	ext_errors += streamclass_get_physical_address(ext, srb, va + EXT_BYTES,
+						       STREAMCLASS_PER_REQUEST_EXTENSION, &past_len) ||
+		      past_len;
+	ext_errors += streamclass_get_physical_address(ext, NULL, va,
+						       STREAMCLASS_PER_REQUEST_EXTENSION, &none_len) ||
+		      none_len;
+	/* The extension is zeroed for each SRB. */
+	ext_errors += va && memchr_inv(va, 0, EXT_BYTES) != NULL;
+}
+
 /* LOW priority (it sleeps): the class owns this registration, so it must
  * refuse to unregister it, and free nothing. */
 static void try_unregister(void *context)
@@ -159,6 +240,11 @@ static void read_data(struct test_ext *ext, struct streamclass_srb *srb)
 		}
 	} else if (is("never")) {
 		WRITE_ONCE(never_srb, srb);
+	} else if (is("extdma")) {
+		ext_check(ext, srb);
+		ext->held = srb;
+		if (streamclass_call_at_new_priority(ext, STREAMCLASS_PRIORITY_LOW, ext_dma, ext))
+			srb_done(xchg(&ext->held, NULL), STREAMCLASS_STATUS_IO_DEVICE_ERROR);
 	} else if (is("overlap")) {
 		writel(1, ext->bar0 + EDU_IRQ_RAISE);
 		udelay(2000);
@@ -273,6 +359,10 @@ static struct streamclass_minidriver *md;
 static int __init srb_test_init(void)
 {
 	test_init.turn_off_synchronization = !sync;
+	if (is("extdma")) {
+		test_init.per_request_extension_size = EXT_BYTES;
+		test_init.bus_master_dma = true;
+	}
 	if (is("overlap")) {
 		test_init.hw_interrupt = test_interrupt;
 		/* edu's MSI is a write by the device. */
