@@ -158,15 +158,20 @@ mod tests {
     #[test]
     fn plain_extension_is_zeroed_and_has_no_bus_address() -> Result {
         let ext = Extension::plain(200)?;
-        assert!(!ext.cpu().is_null());
-        assert_eq!(ext.len(), 200);
-        // SAFETY: 200 bytes the extension owns.
-        let bytes = unsafe { core::slice::from_raw_parts(ext.cpu().cast::<u8>(), 200) };
-        assert!(bytes.iter().all(|b| *b == 0));
+        let zeroed = !ext.cpu().is_null()
+            // SAFETY: 200 bytes the extension owns.
+            && unsafe { core::slice::from_raw_parts(ext.cpu().cast::<u8>(), 200) }
+                .iter()
+                .all(|b| *b == 0);
         // Not mapped: no bus address anywhere.
-        assert!(ext.bus_at(ext.cpu()).is_none());
+        let unmapped = ext.bus_at(ext.cpu()).is_none();
+        let len = ext.len();
+        drop(ext);
         let empty = Extension::plain(0)?;
-        assert!(empty.cpu().is_null() && empty.bus_at(ptr::null()).is_none());
+        let nothing = empty.cpu().is_null() && empty.bus_at(ptr::null()).is_none();
+        drop(empty);
+        assert!(zeroed && unmapped && nothing);
+        assert_eq!(len, 200);
         Ok(())
     }
 
@@ -174,15 +179,18 @@ mod tests {
     fn bus_address_follows_the_offset_inside_only() -> Result {
         let ext = Extension::plain(200)?;
         // Pretend a mapping at 0x10000, for the arithmetic only; cleared
-        // before the drop, which would unmap it otherwise.
+        // before any assertion (a failing one ends the case without the
+        // drop) and before the drop, which would unmap it otherwise.
         ext.bus.store(0x10000, Ordering::Relaxed);
         let at = |off: isize| ext.bus_at(ext.cpu().cast::<u8>().wrapping_offset(off).cast());
-        assert_eq!(at(0), Some((0x10000, 200)));
-        assert_eq!(at(50), Some((0x10032, 150)));
-        assert_eq!(at(199), Some((0x100c7, 1)));
-        assert_eq!(at(200), None);
-        assert_eq!(at(-1), None);
+        let got = [at(0), at(50), at(199), at(200), at(-1)];
         ext.bus.store(0, Ordering::Relaxed);
+        drop(ext);
+        assert_eq!(got[0], Some((0x10000, 200)));
+        assert_eq!(got[1], Some((0x10032, 150)));
+        assert_eq!(got[2], Some((0x100c7, 1)));
+        assert_eq!(got[3], None);
+        assert_eq!(got[4], None);
         Ok(())
     }
 }

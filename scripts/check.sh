@@ -1,8 +1,9 @@
 #!/bin/bash
 # `make check`: provision, build the test kernel and our modules, boot one VM
-# per scenario of tests/scenarios (core, SRB engine, minidriver capture; core
-# and capture each without and with the Intel IOMMU), JOBS of them at a time,
-# and judge the console logs together (scripts/verdict.awk).
+# per scenario of tests/scenarios (core, SRB engine, minidriver capture, the
+# V4L2 reference; core and capture each without and with the Intel IOMMU),
+# JOBS of them at a time, and judge the console logs together
+# (scripts/verdict.awk).
 # Env: KDIR to use an existing Rust-enabled kernel build; SCENARIOS to pick
 #   (e.g. SCENARIOS=capture:iommu); JOBS boots at once (default: the number of
 #   cores), SMP CPUs per guest (default: cores / JOBS, at least 1). Why these
@@ -15,7 +16,7 @@ prepare test
 mods=$(our_modules)
 # Longest first (base:iommu holds the soak), so that the short boots fill
 # the gaps.
-scenarios=${SCENARIOS:-base:iommu capture capture:iommu srb base}
+scenarios=${SCENARIOS:-base:iommu capture capture:iommu srb v4l2 base}
 count=$(echo "$scenarios" | wc -w)
 cores=$(nproc)
 jobs=${JOBS:-$cores}

@@ -57,11 +57,31 @@ our_modules() {
 	find "$TOP" -name '*.ko' -not -path "$TOP/build/*" | sort
 }
 
+# The kernel's own modules of $KDIR (vivid and what it needs), installed
+# once with their modules.dep under $KDIR/streamclass-modules, for a guest
+# that loads them with modprobe. Prints that directory.
+kernel_modules() {
+	dir=$KDIR/streamclass-modules
+	if [ ! -f "$dir/.installed" ]; then
+		rm -rf "$dir"
+		make -s -C "$KDIR" LLVM="$LLVM_SUFFIX" INSTALL_MOD_PATH="$dir" \
+			INSTALL_MOD_STRIP=1 modules_install >/dev/null ||
+			die "could not install the kernel's modules of $KDIR"
+		touch "$dir/.installed"
+	fi
+	echo "$dir"
+}
+
 # Provision, build (or reuse) the kernel of configuration $1 (test or bench)
 # unless KDIR names one already, export KDIR, and build our modules for it.
+# The test kernel's guests also get v4l-utils and the kernel's modules.
 prepare() {
 	"$TOP/scripts/provision.sh"
 	KDIR=${KDIR:-$("$TOP/scripts/build-kernel.sh" "$1")}
 	export KDIR
 	"$TOP/scripts/build-modules.sh"
+	if [ "$1" = test ]; then
+		"$TOP/scripts/fetch-v4l-utils.sh" >/dev/null
+		kernel_modules >/dev/null
+	fi
 }

@@ -8,7 +8,9 @@
 # Env: KDIR (kernel build dir, required), IOMMU=1 (intel-iommu + intel_iommu=on),
 #   EDU=N edu devices (default 1), EDU_OPTS (e.g. ,dma_mask=0xffffff), MEM (default 1G),
 #   QEMU_ACCEL (default tcg), SMP (default 2), HOTPLUG=1 (each edu behind its
-#   own hotplug-capable PCIe root port; ids edu0, edu1..., buses rp0...).
+#   own hotplug-capable PCIe root port; ids edu0, edu1..., buses rp0...),
+#   V4L2=1 (the guest gets trixie's v4l2-compliance and v4l2-ctl, and the
+#   kernel's own modules under /lib/modules/<version> for modprobe: vivid).
 # Monitor: with HOTPLUG=1 the guest may print `streamclass-monitor: device_del ID`
 #   or `streamclass-monitor: device_add edu,bus=rpN,id=ID` (ktap.sh's monitor);
 #   the watchdog below passes each such line once to QEMU's monitor.
@@ -29,7 +31,7 @@ kernel=$KDIR/arch/x86/boot/bzImage
 # A scenario's own VM settings (EDU, MEM...), unless the caller set them.
 if [ -f "$scen/vm.env" ]; then
 	# shellcheck disable=SC1091
-	eval "$(sed -n 's/^\([A-Z_]*\)=\(.*\)$/: "${\1:=\2}"/p' "$scen/vm.env")"
+	eval "$(sed -n 's/^\([A-Z0-9_]*\)=\(.*\)$/: "${\1:=\2}"/p' "$scen/vm.env")"
 fi
 command -v qemu-system-x86_64 >/dev/null || die "qemu-system-x86_64 not found (scripts/provision.sh installs it)"
 bb=$(command -v busybox) || die "busybox not found (apt-get install busybox-static)"
@@ -50,6 +52,14 @@ for m in "$@"; do
 		die "two modules named ${m##*/} (a stale build? make clean)"
 	cp "$m" "$root/lib/modules/streamclass/"
 done
+if [ "${V4L2:-0}" = 1 ]; then
+	v4l=$("$TOP/scripts/fetch-v4l-utils.sh")
+	for f in $("$TOP/scripts/fetch-v4l-utils.sh" --list); do
+		mkdir -p "$root/${f%/*}"
+		cp -L "$v4l/$f" "$root/$f"
+	done
+	cp -r "$(kernel_modules)/lib/modules/." "$root/lib/modules/"
+fi
 (cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) >"$root.cpio.gz"
 
 machine=q35 iommu_dev= append=
