@@ -27,6 +27,8 @@
 //!   blocks, their per-request extensions (memory the device reaches),
 //!   sending one and waiting for its notification (with its timeout), and
 //!   the deferred work of `StreamClassCallAtNewPriority`;
+//! - `stream`: one stream's instances, `KSSTATE` steps and outstanding data
+//!   SRBs (the first piece of the streams' engine);
 //! - [`minidriver_api`]: the safe Rust API of the minidriver model.
 
 use kernel::prelude::*;
@@ -46,6 +48,7 @@ pub mod priority;
 mod registration;
 mod registry;
 pub mod srb;
+mod stream;
 mod transport;
 
 pub use api::Registration;

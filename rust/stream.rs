@@ -1,0 +1,266 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! The bookkeeping of one stream of a device, as stream.sys keeps it for a
+//! pin: how many instances are open against the number the minidriver
+//! allows, the stream's `KSSTATE`, the steps by which the class moves it
+//! from one state to another (one `SRB_SET_STREAM_STATE` each), and the data
+//! SRBs it has outstanding, all of which a stop must cancel and get back
+//! before the stream may close.
+//!
+//! This is the first piece of the streams' engine: the SRBs that carry it
+//! (`SRB_OPEN_STREAM`, `SRB_SET_STREAM_STATE`, `SRB_READ_DATA` per buffer)
+//! and the V4L2 face that drives it come next; until then only the KUnit
+//! suite uses it.
+#![cfg_attr(
+    not(CONFIG_KUNIT),
+    expect(dead_code, reason = "the streams' SRBs and V4L2 face use it next")
+)]
+
+use kernel::prelude::*;
+
+/// `KSSTATE` (ks.h), same values.
+#[repr(u32)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum KsState {
+    /// `KSSTATE_STOP`: no resources held, no data.
+    Stop = 0,
+    /// `KSSTATE_ACQUIRE`: resources acquired.
+    Acquire = 1,
+    /// `KSSTATE_PAUSE`: ready, data may be queued, none is produced.
+    Pause = 2,
+    /// `KSSTATE_RUN`: data flows.
+    Run = 3,
+}
+
+impl KsState {
+    /// The state of raw value `v`, `None` for a value ks.h does not define.
+    pub(crate) fn from_raw(v: u32) -> Option<Self> {
+        match v {
+            0 => Some(Self::Stop),
+            1 => Some(Self::Acquire),
+            2 => Some(Self::Pause),
+            3 => Some(Self::Run),
+            _ => None,
+        }
+    }
+
+    /// The next state one step towards `to`, `None` once there.
+    fn toward(self, to: Self) -> Option<Self> {
+        let next = match (self as u32).cmp(&(to as u32)) {
+            core::cmp::Ordering::Less => self as u32 + 1,
+            core::cmp::Ordering::Greater => self as u32 - 1,
+            core::cmp::Ordering::Equal => return None,
+        };
+        Self::from_raw(next)
+    }
+}
+
+/// The states a stream passes through from `from` to `to`, in order, `to`
+/// last and `from` not included: stream.sys never skips a state (STOP ->
+/// ACQUIRE -> PAUSE -> RUN, and back the same way), and each is one
+/// `SRB_SET_STREAM_STATE` to the minidriver. Empty when `from == to`.
+pub(crate) fn steps(from: KsState, to: KsState) -> impl Iterator<Item = KsState> {
+    core::iter::successors(from.toward(to), move |s| s.toward(to))
+}
+
+/// One stream's instances, state and outstanding data SRBs.
+///
+/// # Invariants
+///
+/// `open <= possible`; `state` is `Stop` and `outstanding` 0 whenever
+/// `open` is 0; `outstanding` is 0 whenever `state` is `Stop`.
+pub(crate) struct StreamSlot {
+    possible: u32,
+    open: u32,
+    state: KsState,
+    outstanding: u32,
+}
+
+impl StreamSlot {
+    /// A closed stream of which at most `possible` instances may be open
+    /// (`NumberOfPossibleInstances`); at least one.
+    pub(crate) fn new(possible: u32) -> Self {
+        // INVARIANT: Nothing open, stopped, nothing outstanding.
+        Self {
+            possible: possible.max(1),
+            open: 0,
+            state: KsState::Stop,
+            outstanding: 0,
+        }
+    }
+
+    /// Instances open.
+    pub(crate) fn open_count(&self) -> u32 {
+        self.open
+    }
+
+    /// The current state.
+    pub(crate) fn state(&self) -> KsState {
+        self.state
+    }
+
+    /// Data SRBs sent and not yet completed.
+    pub(crate) fn outstanding(&self) -> u32 {
+        self.outstanding
+    }
+
+    /// `SRB_OPEN_STREAM` succeeded: one more instance. `EBUSY` when all the
+    /// possible instances are open (the SRB must not be sent then).
+    pub(crate) fn open(&mut self) -> Result {
+        if self.open >= self.possible {
+            return Err(EBUSY);
+        }
+        // INVARIANT: Still at most `possible`.
+        self.open += 1;
+        Ok(())
+    }
+
+    /// `SRB_CLOSE_STREAM` may be sent for one instance: `EINVAL` when none
+    /// is open, `EBUSY` while the stream is not stopped (the caller steps
+    /// it to STOP first, which cancels its data SRBs).
+    pub(crate) fn close(&mut self) -> Result {
+        if self.open == 0 {
+            return Err(EINVAL);
+        }
+        if self.state != KsState::Stop {
+            return Err(EBUSY);
+        }
+        // INVARIANT: Stopped, so nothing is outstanding.
+        self.open -= 1;
+        Ok(())
+    }
+
+    /// The minidriver accepted the step to `next`, which must be one step
+    /// from the current state (see [`steps`]); `EINVAL` on a skipped state
+    /// or a closed stream. Stepping to STOP with data SRBs outstanding is
+    /// `EBUSY`: the caller cancels them and waits for them first.
+    pub(crate) fn stepped(&mut self, next: KsState) -> Result {
+        if self.open == 0 || self.state.toward(next) != Some(next) {
+            return Err(EINVAL);
+        }
+        if next == KsState::Stop && self.outstanding > 0 {
+            return Err(EBUSY);
+        }
+        // INVARIANT: Open; STOP only with nothing outstanding.
+        self.state = next;
+        Ok(())
+    }
+
+    /// A data SRB may be sent: the stream is open and not stopped
+    /// (`EINVAL` otherwise; a paused stream queues buffers).
+    pub(crate) fn data_sent(&mut self) -> Result {
+        if self.state == KsState::Stop {
+            return Err(EINVAL);
+        }
+        // INVARIANT: Not stopped, so open.
+        self.outstanding += 1;
+        Ok(())
+    }
+
+    /// A data SRB came back (completed or cancelled); `EINVAL` when none
+    /// was outstanding (a stale completion).
+    pub(crate) fn data_done(&mut self) -> Result {
+        if self.outstanding == 0 {
+            return Err(EINVAL);
+        }
+        self.outstanding -= 1;
+        Ok(())
+    }
+}
+
+#[kunit_tests(streamclass_stream)]
+mod tests {
+    use super::*;
+    use KsState::*;
+
+    fn path(from: KsState, to: KsState) -> ([KsState; 3], usize) {
+        let mut out = [Stop; 3];
+        let mut n = 0;
+        for s in steps(from, to) {
+            if n < out.len() {
+                out[n] = s;
+            }
+            n += 1;
+        }
+        (out, n)
+    }
+
+    #[test]
+    fn states_are_ks_values() {
+        assert_eq!(
+            (Stop as u32, Acquire as u32, Pause as u32, Run as u32),
+            (0, 1, 2, 3)
+        );
+        assert_eq!(KsState::from_raw(3), Some(Run));
+        assert_eq!(KsState::from_raw(4), None);
+    }
+
+    #[test]
+    fn steps_never_skip_a_state() {
+        assert_eq!(path(Stop, Run), ([Acquire, Pause, Run], 3));
+        assert_eq!(path(Run, Stop), ([Pause, Acquire, Stop], 3));
+        assert_eq!(path(Pause, Run), ([Run, Stop, Stop], 1));
+        assert_eq!(path(Acquire, Stop), ([Stop, Stop, Stop], 1));
+        assert_eq!(path(Run, Run).1, 0);
+    }
+
+    #[test]
+    fn open_close_accounting() {
+        let mut s = StreamSlot::new(2);
+        assert_eq!(s.close(), Err(EINVAL));
+        assert!(s.open().is_ok() && s.open().is_ok());
+        assert_eq!(s.open(), Err(EBUSY));
+        assert_eq!(s.open_count(), 2);
+        assert!(s.close().is_ok() && s.close().is_ok());
+        assert_eq!(s.close(), Err(EINVAL));
+        // No possible instance declared: one.
+        let mut one = StreamSlot::new(0);
+        assert!(one.open().is_ok());
+        assert_eq!(one.open(), Err(EBUSY));
+    }
+
+    #[test]
+    fn legal_and_illegal_transitions() {
+        let mut s = StreamSlot::new(1);
+        // Closed: no state change.
+        assert_eq!(s.stepped(Acquire), Err(EINVAL));
+        assert!(s.open().is_ok());
+        // Skipping a state, or a step that is not one.
+        assert_eq!(s.stepped(Run), Err(EINVAL));
+        assert_eq!(s.stepped(Pause), Err(EINVAL));
+        assert_eq!(s.stepped(Stop), Err(EINVAL));
+        for next in steps(Stop, Run) {
+            assert!(s.stepped(next).is_ok());
+        }
+        assert_eq!(s.state(), Run);
+        // Not stopped: it may not close.
+        assert_eq!(s.close(), Err(EBUSY));
+        assert_eq!(s.stepped(Acquire), Err(EINVAL));
+        for next in steps(Run, Stop) {
+            assert!(s.stepped(next).is_ok());
+        }
+        assert!(s.close().is_ok());
+    }
+
+    #[test]
+    fn outstanding_data_must_come_back_before_stop() {
+        let mut s = StreamSlot::new(1);
+        assert!(s.open().is_ok());
+        // Stopped: no data SRB.
+        assert_eq!(s.data_sent(), Err(EINVAL));
+        for next in steps(Stop, Run) {
+            assert!(s.stepped(next).is_ok());
+        }
+        assert!(s.data_sent().is_ok() && s.data_sent().is_ok() && s.data_sent().is_ok());
+        assert_eq!(s.outstanding(), 3);
+        // Down to ACQUIRE with buffers out is allowed; STOP is not.
+        assert!(s.stepped(Pause).is_ok() && s.stepped(Acquire).is_ok());
+        assert_eq!(s.stepped(Stop), Err(EBUSY));
+        // The cancelled SRBs come back; a fourth completion is stale.
+        assert!(s.data_done().is_ok() && s.data_done().is_ok() && s.data_done().is_ok());
+        assert_eq!(s.data_done(), Err(EINVAL));
+        assert!(s.stepped(Stop).is_ok());
+        assert!(s.close().is_ok());
+        assert_eq!((s.open_count(), s.outstanding()), (0, 0));
+    }
+}
