@@ -191,11 +191,75 @@ struct streamclass_port_config {
 };
 
 /**
+ * struct streamclass_format - one format a stream can carry, in Linux's terms
+ * (what a KS_DATARANGE_VIDEO of strmini.h says, as V4L2 wants it)
+ * @pixelformat: the V4L2 pixel format (a fourcc such as V4L2_PIX_FMT_GREY).
+ * @width: pixels per line, 1 to 16384.
+ * @height: lines, 1 to 16384.
+ * @bytesperline: bytes from one line to the next, at least 1.
+ * @sizeimage: bytes of a frame: at least @bytesperline * @height, at most
+ *             64 MiB.
+ * @interval_numerator: the frame interval, in seconds, as a fraction
+ * @interval_denominator: (for example 1/30); neither 0.
+ */
+struct streamclass_format {
+	u32 pixelformat;
+	u32 width;
+	u32 height;
+	u32 bytesperline;
+	u32 sizeimage;
+	u32 interval_numerator;
+	u32 interval_denominator;
+};
+
+/**
+ * enum streamclass_data_flow - which way a stream's data goes (KSPIN_DATAFLOW,
+ * same values)
+ * @STREAMCLASS_DATAFLOW_IN: to the device (output): not supported yet.
+ * @STREAMCLASS_DATAFLOW_OUT: from the device (capture).
+ */
+enum streamclass_data_flow {
+	STREAMCLASS_DATAFLOW_IN = 1,
+	STREAMCLASS_DATAFLOW_OUT = 2,
+};
+
+/**
+ * struct streamclass_stream_descriptor - one stream of a device
+ * (HW_STREAM_INFORMATION)
+ * @data_flow: enum streamclass_data_flow.
+ * @possible_instances: how many instances may be open at once (at least 1).
+ * @name: the stream's name (copied, at most 31 characters are kept).
+ * @number_of_formats: entries in @formats, 1 to 64.
+ * @formats: the formats, in the order to offer them.
+ *
+ * The descriptors, names and formats must stay valid until the device's
+ * probe returns: the class copies them once SRB_GET_STREAM_INFO completes
+ * (static const data, as in the samples, is simplest).
+ */
+struct streamclass_stream_descriptor {
+	u32 data_flow;
+	u32 possible_instances;
+	const char *name;
+	u32 number_of_formats;
+	const struct streamclass_format *formats;
+};
+
+/* Most streams a device may describe. */
+#define STREAMCLASS_MAX_STREAMS 16
+/* Most formats a stream may describe. */
+#define STREAMCLASS_MAX_FORMATS 64
+
+/**
  * struct streamclass_stream_info - for SRB_GET_STREAM_INFO (HW_STREAM_HEADER)
- * @number_of_streams: set by the minidriver.
+ * @number_of_streams: set by the minidriver (at most STREAMCLASS_MAX_STREAMS
+ *                     when it sets @streams).
+ * @streams: set by the minidriver to @number_of_streams descriptors; NULL
+ *           (as the class passes it) to describe none. A descriptor the
+ *           class cannot take fails the probe with -EINVAL.
  */
 struct streamclass_stream_info {
 	u32 number_of_streams;
+	const struct streamclass_stream_descriptor *streams;
 };
 
 /**

@@ -27,8 +27,9 @@
 //!   blocks, their per-request extensions (memory the device reaches),
 //!   sending one and waiting for its notification (with its timeout), and
 //!   the deferred work of `StreamClassCallAtNewPriority`;
-//! - `stream`: one stream's instances, `KSSTATE` steps and outstanding data
-//!   SRBs (the first piece of the streams' engine);
+//! - `stream_info`, `stream`: the streams a minidriver describes (checked
+//!   copies of its descriptors and formats), and one stream's instances,
+//!   `KSSTATE` steps and outstanding data SRBs (the streams' engine, begun);
 //! - [`minidriver_api`]: the safe Rust API of the minidriver model.
 
 use kernel::prelude::*;
@@ -49,6 +50,7 @@ mod registration;
 mod registry;
 pub mod srb;
 mod stream;
+mod stream_info;
 mod transport;
 
 pub use api::Registration;
@@ -70,6 +72,12 @@ pub use priority::Priority;
 pub use srb::{
     Command,
     Status, //
+};
+pub use stream_info::{
+    fourcc,
+    DataFlow,
+    Format,
+    StreamDescriptor, //
 };
 
 module! {

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 
 //! The debugfs face of a bound device, under its minidriver's directory:
-//! `stats` (what its captures did) and `capture`, the test hook that sends
+//! `stats` (what its captures did), `streams` (the streams and formats the
+//! minidriver described) and `capture`, the test hook that sends
 //! `SRB_READ_DATA` frames (until streams carry the data, the only way to
 //! ask a minidriver for a frame). Best effort: a device works without it.
 //!
@@ -40,6 +41,8 @@ pub(crate) trait Target: Sync {
     fn read_frame(&self, frame: u64) -> Result<Outcome>;
     /// The streams the minidriver reported.
     fn streams(&self) -> u32;
+    /// Writes the streams the minidriver described, and their formats.
+    fn describe_streams(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result;
 }
 
 /// What `stats` shows.
@@ -122,6 +125,7 @@ impl Files {
             dir.scope(hook, name, |h, dir| {
                 dir.write_only_callback_file(c"capture", h, &capture_write);
                 dir.read_callback_file(c"stats", h, &stats_read);
+                dir.read_callback_file(c"streams", h, &streams_read);
             }),
             GFP_KERNEL,
         )?;
@@ -138,6 +142,12 @@ fn capture_write(h: &Hook, r: &mut UserSliceReader) -> Result {
     let text = core::str::from_utf8(&buf[..len]).map_err(|_| EINVAL)?;
     let n: u64 = text.trim().parse().map_err(|_| EINVAL)?;
     h.capture(n)
+}
+
+/// `streams`: the streams the minidriver described, a line each, then a
+/// line per format.
+fn streams_read(h: &Hook, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+    h.target().describe_streams(f)
 }
 
 /// `stats`: frames captured by device DMA, verified, failed, streams.

@@ -21,6 +21,7 @@
 
 use core::{
     ffi::c_void,
+    fmt,
     ptr,
     sync::atomic::{
         AtomicBool,
@@ -68,6 +69,11 @@ use crate::{
         Params,
         Request,
         Status, //
+    },
+    stream_info::{
+        self,
+        Stream,
+        StreamInfo, //
     },
     transport::{
         Endpoint,
@@ -179,12 +185,6 @@ pub(crate) struct PortConfig {
     access_ranges: [AccessRange; MAX_ACCESS_RANGES],
 }
 
-/// `struct streamclass_stream_info`.
-#[repr(C)]
-struct StreamInfo {
-    number_of_streams: u32,
-}
-
 /// A registration of the core API, owned by the device: unregistered on
 /// drop, which frees the extension and the DMA buffer.
 struct Registered(usize);
@@ -227,6 +227,8 @@ pub(crate) struct HwDevice {
     initialized: AtomicBool,
     removing: AtomicBool,
     streams: AtomicU32,
+    #[pin]
+    described: Mutex<KVec<Stream>>,
     holder: AtomicUsize,
     #[pin]
     sync: SpinLockIrq<()>,
@@ -286,6 +288,7 @@ impl HwDevice {
                 initialized: AtomicBool::new(false),
                 removing: AtomicBool::new(false),
                 streams: AtomicU32::new(0),
+                described <- new_mutex!(KVec::new()),
                 holder: AtomicUsize::new(0),
                 sync <- new_spinlock_irq!(()),
                 dispatch <- Slot::new(Priority::Dispatch, run_deferred),
@@ -444,16 +447,25 @@ impl HwDevice {
                 })?;
             *self.irq.lock() = Some(irq);
         }
-        let mut info = StreamInfo {
-            number_of_streams: 0,
-        };
+        let mut info = StreamInfo::empty();
         match self
             .call(Command::GetStreamInfo, ptr::from_mut(&mut info).cast(), 0)?
             .status
         {
-            Status::Success => self
-                .streams
-                .store(info.number_of_streams, Ordering::Relaxed),
+            Status::Success => {
+                // SAFETY: The minidriver's descriptors live until its probe
+                // returns (`include/streamclass.h`); this is that probe.
+                let streams = unsafe { stream_info::take(&info) }.inspect_err(|e| {
+                    dev_err!(
+                        self.device(),
+                        "SRB_GET_STREAM_INFO: stream descriptors refused: {}\n",
+                        e.to_errno()
+                    )
+                })?;
+                self.streams
+                    .store(info.number_of_streams, Ordering::Relaxed);
+                *self.described.lock() = streams;
+            }
             Status::NotImplemented => {}
             st => {
                 dev_err!(self.device(), "SRB_GET_STREAM_INFO failed: {st:?}\n");
@@ -524,6 +536,10 @@ impl Target for HwDevice {
 
     fn streams(&self) -> u32 {
         self.streams.load(Ordering::Relaxed)
+    }
+
+    fn describe_streams(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        stream_info::describe(&self.described.lock(), f)
     }
 }
 

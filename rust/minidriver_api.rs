@@ -67,6 +67,11 @@ use crate::{
         Command,
         Request,
         Status, //
+    },
+    stream_info::{
+        StreamDescriptor,
+        StreamInfo,
+        MAX_STREAMS, //
     }, //
 };
 
@@ -381,6 +386,26 @@ impl Srb {
         // SAFETY: For this command, `command_data` is the class's
         // `struct streamclass_stream_info`, alive until completion.
         unsafe { ptr::write(self.req().command_data().cast::<u32>(), n) };
+        Ok(())
+    }
+
+    /// `SRB_GET_STREAM_INFO`: describes the device's streams and their
+    /// formats (`HW_STREAM_INFORMATION`); the class copies and checks them
+    /// (a descriptor it cannot take fails the probe with `EINVAL`).
+    /// `EINVAL` for another command, or more than 16 streams.
+    pub fn set_streams(&mut self, streams: &'static [StreamDescriptor]) -> Result {
+        if self.command() != Command::GetStreamInfo || streams.len() > MAX_STREAMS {
+            return Err(EINVAL);
+        }
+        // For this command, `command_data` is the class's `struct
+        // streamclass_stream_info`, alive until completion; the descriptors
+        // are `'static`.
+        let info = self.req().command_data().cast::<StreamInfo>();
+        // SAFETY: `info` is valid for writes, as said above.
+        unsafe {
+            ptr::addr_of_mut!((*info).number_of_streams).write(streams.len() as u32);
+            ptr::addr_of_mut!((*info).streams).write(streams.as_ptr());
+        }
         Ok(())
     }
 

@@ -28,18 +28,21 @@ use kernel::{
     prelude::*, //
 };
 use streamclass::{
+    fourcc,
     Adapter,
     AtomicWord,
     Bar,
     Command,
     Config,
+    Format,
     Minidriver,
     MinidriverRegistration,
     PciId,
     Priority,
     Srb,
     SrbSlot,
-    Status, //
+    Status,
+    StreamDescriptor, //
 };
 
 module! {
@@ -55,6 +58,23 @@ module! {
             description: "Fail SRB_INITIALIZE_DEVICE (tests the class's cleanup)",
         },
     },
+}
+
+/// The one capture stream: 8-bit grey frames, one of exactly edu's 4 KiB
+/// buffer and one of two buffers' worth, at 30 frames a second.
+static FORMATS: [Format; 2] = [grey(64, 64), grey(128, 64)];
+static STREAMS: [StreamDescriptor; 1] = [StreamDescriptor::capture(c"edu", 1, &FORMATS)];
+
+const fn grey(width: u32, height: u32) -> Format {
+    Format {
+        pixelformat: fourcc(b"GREY"),
+        width,
+        height,
+        bytesperline: width,
+        sizeimage: width * height,
+        interval_numerator: 1,
+        interval_denominator: 30,
+    }
 }
 
 const EDU_IDENT: usize = 0x00;
@@ -392,7 +412,7 @@ impl Minidriver for EduCapture {
                 Ok(()) => Status::Success,
                 Err(_) => Status::IoDeviceError,
             },
-            Command::GetStreamInfo => match srb.set_number_of_streams(1) {
+            Command::GetStreamInfo => match srb.set_streams(&STREAMS) {
                 Ok(()) => Status::Success,
                 Err(_) => Status::InvalidParameter,
             },

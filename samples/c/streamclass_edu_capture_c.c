@@ -22,6 +22,7 @@
 #include <linux/module.h>
 #include <linux/pci.h>
 #include <linux/string.h>
+#include <linux/videodev2.h>
 #include <streamclass.h>
 
 #define EDU_IDENT	0x00
@@ -180,6 +181,22 @@ static void stop(void *context)
 	srb_complete(xchg(&ext->stopping, NULL), STREAMCLASS_STATUS_SUCCESS);
 }
 
+/* The one capture stream: 8-bit grey frames, one of exactly edu's 4 KiB buffer
+ * and one of two buffers' worth, at 30 frames a second. */
+#define GREY(w, h) { .pixelformat = v4l2_fourcc('G', 'R', 'E', 'Y'), .width = (w), .height = (h), \
+		     .bytesperline = (w), .sizeimage = (w) * (h), .interval_numerator = 1, \
+		     .interval_denominator = 30 }
+static const struct streamclass_format edu_formats[] = { GREY(64, 64), GREY(128, 64) };
+static const struct streamclass_stream_descriptor edu_streams[] = {
+	{
+		.data_flow = STREAMCLASS_DATAFLOW_OUT,
+		.possible_instances = 1,
+		.name = "edu",
+		.number_of_formats = ARRAY_SIZE(edu_formats),
+		.formats = edu_formats,
+	},
+};
+
 static void edu_receive_packet(struct streamclass_srb *srb)
 {
 	struct edu_ext *ext = srb->hw_device_extension;
@@ -189,7 +206,8 @@ static void edu_receive_packet(struct streamclass_srb *srb)
 		srb_complete(srb, initialize(ext, srb->command_data.config_info));
 		break;
 	case STREAMCLASS_SRB_GET_STREAM_INFO:
-		srb->command_data.stream_info->number_of_streams = 1;
+		srb->command_data.stream_info->number_of_streams = ARRAY_SIZE(edu_streams);
+		srb->command_data.stream_info->streams = edu_streams;
 		srb_complete(srb, STREAMCLASS_STATUS_SUCCESS);
 		break;
 	case STREAMCLASS_SRB_INITIALIZATION_COMPLETE:

@@ -22,6 +22,9 @@
  *                 for 2 ms; the handler counts overlaps with the callback.
  * mode=fail_info  SRB_GET_STREAM_INFO fails: probe fails after
  *                 SRB_INITIALIZE_DEVICE.
+ * mode=bad_streams SRB_GET_STREAM_INFO succeeds with a stream whose format's
+ *                 image is smaller than its lines: the class refuses the
+ *                 descriptors, and the probe fails.
  * mode=never      a frame is never completed, whatever the cancel and timeout
  *                 calls say: removal must still end, within its bound, and
  *                 the SRB stay valid memory: it is completed at module exit.
@@ -63,7 +66,7 @@
 
 static char *mode = "early";
 module_param(mode, charp, 0444);
-MODULE_PARM_DESC(mode, "early, stale, timeout, reset, notimeout, ready, overlap, fail_info, never, extdma");
+MODULE_PARM_DESC(mode, "early, stale, timeout, reset, notimeout, ready, overlap, fail_info, bad_streams, never, extdma");
 static bool sync = true;
 module_param(sync, bool, 0444);
 MODULE_PARM_DESC(sync, "false: turn_off_synchronization");
@@ -255,6 +258,17 @@ static void read_data(struct test_ext *ext, struct streamclass_srb *srb)
 	}
 }
 
+/* mode bad_streams: 64 lines of 64 bytes do not fit in 4000 bytes. */
+static const struct streamclass_format bad_format = {
+	.pixelformat = 0x59455247,	/* GREY */
+	.width = 64, .height = 64, .bytesperline = 64, .sizeimage = 4000,
+	.interval_numerator = 1, .interval_denominator = 30,
+};
+static const struct streamclass_stream_descriptor bad_streams[] = {
+	{ .data_flow = STREAMCLASS_DATAFLOW_OUT, .possible_instances = 1, .name = "bad",
+	  .number_of_formats = 1, .formats = &bad_format },
+};
+
 static void test_receive_packet(struct streamclass_srb *srb)
 {
 	struct test_ext *ext = srb->hw_device_extension;
@@ -273,6 +287,8 @@ static void test_receive_packet(struct streamclass_srb *srb)
 		break;
 	case STREAMCLASS_SRB_GET_STREAM_INFO:
 		srb->command_data.stream_info->number_of_streams = 1;
+		if (is("bad_streams"))
+			srb->command_data.stream_info->streams = bad_streams;
 		srb_done(srb, is("fail_info") ? STREAMCLASS_STATUS_IO_DEVICE_ERROR :
 						STREAMCLASS_STATUS_SUCCESS);
 		break;

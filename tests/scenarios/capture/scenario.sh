@@ -47,7 +47,7 @@ nothing_left() {
 		! grep -q streamclass_edu_capture /proc/iomem /proc/interrupts
 }
 
-ktap_suite streamclass_capture 29
+ktap_suite streamclass_capture 31
 check "two edu devices present" test "$b" != none
 check "the sample without streamclass fails to load" sh -c \
 	"! insmod $MODDIR/streamclass_edu_capture.ko 2>&1 && ! grep -q '^streamclass_edu_capture ' /proc/modules"
@@ -68,6 +68,19 @@ check "each device has its own 8 KiB buffer below 2^28 (bus/IOVA)" sh -c "
 		test \"\$(cat $dbg/$a/dma_address)\" != \"\$(cat $dbg/$b/dma_address)\""
 check "one stream per device (SRB_GET_STREAM_INFO)" sh -c \
 	"grep -qx 'streams 1' $cap/$a/stats && grep -qx 'streams 1' $cap/$b/stats"
+# described_as DIR: the stream descriptors both samples give, as the class
+# copied them (debugfs streams).
+described_as() {
+	want='stream 0 capture "edu" instances 1
+  GREY 64x64 bytesperline 64 sizeimage 4096 interval 1/30
+  GREY 128x64 bytesperline 128 sizeimage 8192 interval 1/30'
+	for d in $a $b; do
+		got=$(cat "$1/$d/streams") || return 1
+		[ "$got" = "$want" ] || { echo "$d: $got"; return 1; }
+	done
+}
+check "the stream described: capture, one instance, GREY 64x64 (4 KiB) and 128x64, 1/30 s" \
+	described_as "$cap"
 check "an MSI interrupt is requested per device" test \
 	"$(grep streamclass_edu_capture /proc/interrupts | grep -c MSI)" = 2
 check "25 frames captured by device DMA and verified" captures "$a" 25
@@ -102,6 +115,7 @@ c_capture() {
 		grep -qx 'streams 1' "$ccap/$b/stats"
 }
 check "C sample: 20 frames captured by device DMA and verified" c_capture
+check "C sample: the same stream described through the header" described_as "$ccap"
 check "C sample: unbind during a capture ends it with -ENODEV or -ECANCELED" \
 	interrupted "$ccap" "$b" "echo $b >$cdrv/unbind"
 c_unload() { rmmod streamclass_edu_capture_c && nothing_left "$a" && ! test -e "$ccap"; }

@@ -37,7 +37,7 @@ captures() {
 	test "$(stat frames)" = "$1" && test "$(stat verified)" = "$1" || { cat "$cap/stats"; return 1; }
 }
 
-ktap_suite streamclass_srb_engine 28
+ktap_suite streamclass_srb_engine 30
 check "insmod streamclass" insmod "$MODDIR/streamclass.ko"
 
 # Completion only by the notification, whatever the status said before.
@@ -261,6 +261,13 @@ fail_info() {
 check "probe failing at SRB_GET_STREAM_INFO binds nothing" fail_info
 left() { ! test -e "$dbg/$edu" && ! grep -q $mod /proc/iomem /proc/interrupts && rmmod $mod; }
 check "... and leaves no registration, BAR region or IRQ" left
+bad_streams() {
+	rmmod $mod 2>/dev/null
+	insmod "$MODDIR/$mod.ko" mode=bad_streams && ! test -e "$drv/$edu" &&
+		dmesg | grep -q "SRB_GET_STREAM_INFO: stream descriptors refused: -22"
+}
+check "stream descriptors the class cannot take (an image smaller than its lines) bind nothing" bad_streams
+check "... and leave no registration, BAR region or IRQ" left
 check "unload streamclass" rmmod streamclass
 ktap_end
 
