@@ -19,6 +19,8 @@
 //!   could unregister a handle that a [`Registration`] owns);
 //! - [`api`]: the safe Rust API of the core (a device registered from the
 //!   caller's own probe);
+//! - `buffers`: which videobuf2 allocator a device's stream buffers will
+//!   come from (scatter/gather, or contiguous where pages would bounce);
 //! - `minidriver`, `hw_device`, `pci`, `debugfs`: the minidriver model:
 //!   the PCI driver the class registers for a minidriver, each device's
 //!   lifecycle and synchronization, its PCI resources, and its debugfs
@@ -35,6 +37,7 @@
 use kernel::prelude::*;
 
 pub mod api;
+mod buffers;
 #[cfg(CONFIG_KUNIT)]
 mod core_tests;
 mod debugfs;

@@ -41,6 +41,8 @@ pub(crate) trait Target: Sync {
     fn read_frame(&self, frame: u64) -> Result<Outcome>;
     /// The streams the minidriver reported.
     fn streams(&self) -> u32;
+    /// The videobuf2 allocator its stream buffers will come from.
+    fn buffers(&self) -> &'static str;
     /// Writes the streams the minidriver described, and their formats.
     fn describe_streams(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result;
 }
@@ -150,12 +152,14 @@ fn streams_read(h: &Hook, f: &mut fmt::Formatter<'_>) -> fmt::Result {
     h.target().describe_streams(f)
 }
 
-/// `stats`: frames captured by device DMA, verified, failed, streams.
+/// `stats`: frames captured by device DMA, verified, failed, streams, and
+/// the allocator the stream buffers will come from.
 fn stats_read(h: &Hook, f: &mut fmt::Formatter<'_>) -> fmt::Result {
     let s = &h.stats;
     writeln!(f, "frames {}", s.frames.load(Ordering::Relaxed))?;
     writeln!(f, "verified {}", s.verified.load(Ordering::Relaxed))?;
     writeln!(f, "failed {}", s.failed.load(Ordering::Relaxed))?;
     writeln!(f, "last_status {}", s.last_status.load(Ordering::Relaxed))?;
-    writeln!(f, "streams {}", h.target().streams())
+    writeln!(f, "streams {}", h.target().streams())?;
+    writeln!(f, "buffers {}", h.target().buffers())
 }

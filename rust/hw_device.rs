@@ -45,6 +45,7 @@ use kernel::{
 };
 
 use crate::{
+    buffers::Backend,
     debugfs::{
         Files,
         Target, //
@@ -229,6 +230,7 @@ pub(crate) struct HwDevice {
     streams: AtomicU32,
     #[pin]
     described: Mutex<KVec<Stream>>,
+    buffers: Backend,
     holder: AtomicUsize,
     #[pin]
     sync: SpinLockIrq<()>,
@@ -276,6 +278,8 @@ impl HwDevice {
             .interrupt
             .filter(|_| ProbeStep::Vectors.fault_point().is_ok())
             .and_then(|_| pci::IrqVector::new(p));
+        // The registration above set the DMA mask.
+        let buffers = Backend::for_device(p);
         let synchronized = md.init.turn_off_synchronization == 0;
         let extension_size = md.init.per_request_extension_size as usize;
         ProbeStep::Requests.fault_point()?;
@@ -289,6 +293,7 @@ impl HwDevice {
                 removing: AtomicBool::new(false),
                 streams: AtomicU32::new(0),
                 described <- new_mutex!(KVec::new()),
+                buffers,
                 holder: AtomicUsize::new(0),
                 sync <- new_spinlock_irq!(()),
                 dispatch <- Slot::new(Priority::Dispatch, run_deferred),
@@ -536,6 +541,10 @@ impl Target for HwDevice {
 
     fn streams(&self) -> u32 {
         self.streams.load(Ordering::Relaxed)
+    }
+
+    fn buffers(&self) -> &'static str {
+        self.buffers.name()
     }
 
     fn describe_streams(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -112,6 +112,22 @@ void *streamclass_ext_alloc(struct device *dev, size_t len, dma_addr_t *bus)
 	return NULL;
 }
 
+/*
+ * Which videobuf2 allocator a device's stream buffers come from
+ * (rust/buffers.rs): 1 for contiguous, when the device sits behind no
+ * translating IOMMU and its DMA mask does not reach all of memory (pages
+ * above it would be bounced); 0 for scatter/gather otherwise.
+ */
+int streamclass_contig_buffers(struct device *dev);
+int streamclass_contig_buffers(struct device *dev)
+{
+	struct iommu_domain *dom = iommu_get_domain_for_dev(dev);
+
+	if (dom && (dom->type & __IOMMU_DOMAIN_PAGING))
+		return 0;
+	return dma_addressing_limited(dev);
+}
+
 void streamclass_ext_unmap(struct device *dev, size_t len, dma_addr_t bus);
 void streamclass_ext_unmap(struct device *dev, size_t len, dma_addr_t bus)
 {

@@ -1,0 +1,55 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! Where a device's stream buffers will come from: the videobuf2 allocator
+//! its V4L2 queues will use, chosen so that the device's DMA lands in the
+//! user's buffer itself, never in a swiotlb bounce buffer that the CPU then
+//! copies (which would make "zero copy" a copy, silently).
+//!
+//! - Behind a translating IOMMU every page is reachable: scatter/gather
+//!   (`vb2-dma-sg`: pages from anywhere, mapped for the device; its
+//!   `sg_table` becomes the SRB's list, as Windows hands every DMA stream
+//!   one).
+//! - Without one, a device whose DMA mask does not reach all of memory
+//!   (`dma_addressing_limited()`: edu's 28 bits in a 2 GiB guest) would have
+//!   pages above its mask bounced: contiguous (`vb2-dma-contig`: allocated
+//!   for the device, within its mask; one element).
+//! - Otherwise scatter/gather.
+
+use kernel::ffi::c_void;
+
+use crate::pci::Pdev;
+
+extern "C" {
+    /// 1 for contiguous buffers, 0 for scatter/gather (C shim). `dev` is
+    /// a `struct device *` (opaque here: bindgen's type is not FFI-safe).
+    fn streamclass_contig_buffers(dev: *mut c_void) -> i32;
+}
+
+/// A videobuf2 allocator.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Backend {
+    /// `vb2-dma-sg`.
+    DmaSg,
+    /// `vb2-dma-contig`.
+    DmaContig,
+}
+
+impl Backend {
+    /// The allocator for `p`, whose DMA mask is set.
+    pub(crate) fn for_device(p: Pdev) -> Self {
+        // SAFETY: `p` is a valid device (a `Pdev` names one being bound or
+        // bound).
+        match unsafe { streamclass_contig_buffers(p.dev().cast()) } {
+            0 => Self::DmaSg,
+            _ => Self::DmaContig,
+        }
+    }
+
+    /// Its name, as debugfs shows it.
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            Self::DmaSg => "dma-sg",
+            Self::DmaContig => "dma-contig",
+        }
+    }
+}
