@@ -49,6 +49,9 @@ typedef void (*streamclass_request_timeout_fn)(struct streamclass_srb *srb);
  *                    completes it). May be NULL.
  * @hw_request_timeout_handler: an SRB's timeout_counter ran out. NULL:
  *                              @hw_cancel_packet is called.
+ * @per_stream_extension_size: bytes of the zeroed extension of each open
+ *     stream (PerStreamExtensionSize), at most 64 KiB. Since
+ *     %STREAMCLASS_INIT_DATA_SIZE_VER2.
  * @turn_off_synchronization: false (strmini.h's default): the class runs
  *     @hw_receive_packet, @hw_cancel_packet, @hw_request_timeout_handler,
  *     @hw_interrupt and HIGH and DISPATCH priority routines one at a time per
@@ -80,12 +83,17 @@ struct streamclass_init_data {
 	streamclass_cancel_packet_fn hw_cancel_packet;
 	streamclass_request_timeout_fn hw_request_timeout_handler;
 	bool turn_off_synchronization;
+	u8 __reserved[7];	/* VER1's padding: never read */
+	/* since STREAMCLASS_INIT_DATA_SIZE_VER2 */
+	u32 per_stream_extension_size;
 };
 
 /* The first published layout of struct streamclass_init_data. */
 #define STREAMCLASS_INIT_DATA_SIZE_VER0 24
 /* The layout with the minidriver callbacks. */
 #define STREAMCLASS_INIT_DATA_SIZE_VER1 64
+/* The layout with the per-stream extension. */
+#define STREAMCLASS_INIT_DATA_SIZE_VER2 72
 
 /**
  * enum streamclass_buffer_type - what streamclass_get_physical_address() resolves
@@ -122,10 +130,20 @@ enum streamclass_buffer_type {
  *     removal: its registers read all ones and DMA no longer lands; do not
  *     wait for the hardware. Sent after the pending SRBs were cancelled and
  *     completed, before SRB_UNINITIALIZE_DEVICE.
+ * @STREAMCLASS_SRB_OPEN_STREAM: open an instance of stream
+ *     @stream_object->stream_number in format command_data.open_format (one
+ *     of the stream's described formats): set up @stream_object (its zeroed
+ *     hw_stream_extension is the minidriver's; it sets the stream's
+ *     callbacks). A status other than success: not opened.
+ * @STREAMCLASS_SRB_CLOSE_STREAM: close @stream_object's instance: the class
+ *     frees the object and its extension once this SRB completes. Sent for
+ *     every open instance before SRB_UNINITIALIZE_DEVICE.
  */
 enum streamclass_srb_command {
 	STREAMCLASS_SRB_READ_DATA = 0x0,
 	STREAMCLASS_SRB_GET_STREAM_INFO = 0x100,
+	STREAMCLASS_SRB_OPEN_STREAM = 0x101,
+	STREAMCLASS_SRB_CLOSE_STREAM = 0x102,
 	STREAMCLASS_SRB_INITIALIZE_DEVICE = 0x107,
 	STREAMCLASS_SRB_UNINITIALIZE_DEVICE = 0x109,
 	STREAMCLASS_SRB_INITIALIZATION_COMPLETE = 0x10d,
@@ -263,6 +281,29 @@ struct streamclass_stream_info {
 };
 
 /**
+ * struct streamclass_stream_object - an open instance of a stream
+ * (HW_STREAM_OBJECT), allocated by the class for SRB_OPEN_STREAM and freed
+ * after SRB_CLOSE_STREAM completes
+ * @size_of_this_packet: sizeof(struct streamclass_stream_object).
+ * @stream_number: the stream, an index into the described streams.
+ * @hw_stream_extension: zeroed, init data's per_stream_extension_size bytes
+ *                       (NULL when 0): the minidriver's, for this instance.
+ * @hw_device_extension: the device extension.
+ * @receive_data_packet: set by the minidriver in SRB_OPEN_STREAM
+ *                       (ReceiveDataPacket); not called yet.
+ * @receive_control_packet: set by the minidriver in SRB_OPEN_STREAM
+ *                          (ReceiveControlPacket); not called yet.
+ */
+struct streamclass_stream_object {
+	u32 size_of_this_packet;
+	u32 stream_number;
+	void *hw_stream_extension;
+	void *hw_device_extension;
+	streamclass_receive_packet_fn receive_data_packet;
+	streamclass_receive_packet_fn receive_control_packet;
+};
+
+/**
  * struct streamclass_srb - a stream request block (HW_STREAM_REQUEST_BLOCK)
  * @size_of_this_packet: sizeof(struct streamclass_srb).
  * @command: enum streamclass_srb_command.
@@ -273,8 +314,9 @@ struct streamclass_stream_info {
  * @stream_number: the stream of a data SRB (0).
  * @hw_device_extension: the device extension.
  * @srb_extension: the zeroed per-request extension, NULL when its size is 0.
- * @command_data: per command: config_info (INITIALIZE_DEVICE) or
- *                stream_info (GET_STREAM_INFO); NULL otherwise.
+ * @command_data: per command: config_info (INITIALIZE_DEVICE),
+ *                stream_info (GET_STREAM_INFO) or open_format
+ *                (OPEN_STREAM); NULL otherwise.
  * @frame_number: READ_DATA: the frame's number, from 0 per device.
  * @data_used: READ_DATA: bytes the device captured, set by the minidriver.
  * @timeout_counter: counted down by the class once a second while the SRB
@@ -283,6 +325,8 @@ struct streamclass_stream_info {
  *                   0: no timeout. The minidriver may set it again (for
  *                   example to @timeout_original) to wait longer.
  * @timeout_original: the timeout the class set, in seconds.
+ * @stream_object: the stream instance of OPEN_STREAM and CLOSE_STREAM; NULL
+ *                 for the other device SRBs.
  */
 struct streamclass_srb {
 	u32 size_of_this_packet;
@@ -294,12 +338,14 @@ struct streamclass_srb {
 	union {
 		struct streamclass_port_config *config_info;
 		struct streamclass_stream_info *stream_info;
+		const struct streamclass_format *open_format;
 		void *raw;
 	} command_data;
 	u64 frame_number;
 	u32 data_used;
 	u32 timeout_counter;
 	u32 timeout_original;
+	struct streamclass_stream_object *stream_object;
 };
 
 /**

@@ -2,7 +2,8 @@
 
 //! The debugfs face of a bound device, under its minidriver's directory:
 //! `stats` (what its captures did), `streams` (the streams and formats the
-//! minidriver described) and `capture`, the test hook that sends
+//! minidriver described, and the instances open), `stream` (the test hook
+//! that opens and closes stream instances) and `capture`, the test hook that sends
 //! `SRB_READ_DATA` frames (until streams carry the data, the only way to
 //! ask a minidriver for a frame). Best effort: a device works without it.
 //!
@@ -43,8 +44,13 @@ pub(crate) trait Target: Sync {
     fn streams(&self) -> u32;
     /// The videobuf2 allocator its stream buffers will come from.
     fn buffers(&self) -> &'static str;
-    /// Writes the streams the minidriver described, and their formats.
+    /// Writes the streams the minidriver described, their formats, and the
+    /// instances open.
     fn describe_streams(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result;
+    /// Opens an instance of stream `stream` in its format `format`.
+    fn open_stream(&self, stream: usize, format: usize) -> Result;
+    /// Closes the instance of stream `stream` opened last.
+    fn close_stream(&self, stream: usize) -> Result;
 }
 
 /// What `stats` shows.
@@ -128,6 +134,7 @@ impl Files {
                 dir.write_only_callback_file(c"capture", h, &capture_write);
                 dir.read_callback_file(c"stats", h, &stats_read);
                 dir.read_callback_file(c"streams", h, &streams_read);
+                dir.write_only_callback_file(c"stream", h, &stream_write);
             }),
             GFP_KERNEL,
         )?;
@@ -144,6 +151,30 @@ fn capture_write(h: &Hook, r: &mut UserSliceReader) -> Result {
     let text = core::str::from_utf8(&buf[..len]).map_err(|_| EINVAL)?;
     let n: u64 = text.trim().parse().map_err(|_| EINVAL)?;
     h.capture(n)
+}
+
+/// `stream`: writing `open S F` opens an instance of stream S in its format F
+/// (`SRB_OPEN_STREAM`), `close S` closes the one opened last
+/// (`SRB_CLOSE_STREAM`); the write fails with the errno. Until the V4L2 face
+/// opens streams, the way to test it.
+fn stream_write(h: &Hook, r: &mut UserSliceReader) -> Result {
+    let mut buf = [0u8; 32];
+    let len = r.len().min(buf.len());
+    r.read_slice(&mut buf[..len])?;
+    let text = core::str::from_utf8(&buf[..len]).map_err(|_| EINVAL)?;
+    let mut words = text.split_whitespace();
+    let verb = words.next();
+    let mut number =
+        || -> Result<usize> { words.next().ok_or(EINVAL)?.parse().map_err(|_| EINVAL) };
+    let result = match verb {
+        Some("open") => {
+            let (s, f) = (number()?, number()?);
+            h.target().open_stream(s, f)
+        }
+        Some("close") => h.target().close_stream(number()?),
+        _ => Err(EINVAL),
+    };
+    result
 }
 
 /// `streams`: the streams the minidriver described, a line each, then a

@@ -71,6 +71,10 @@ use crate::{
         Request,
         Status, //
     },
+    stream::{
+        Instance,
+        StreamSlot, //
+    },
     stream_info::{
         self,
         Stream,
@@ -78,6 +82,7 @@ use crate::{
     },
     transport::{
         Endpoint,
+        Kind,
         Outcome,
         Transport, //
     }, //
@@ -230,6 +235,10 @@ pub(crate) struct HwDevice {
     streams: AtomicU32,
     #[pin]
     described: Mutex<KVec<Stream>>,
+    /// Per described stream: its bookkeeping and its open instances.
+    #[pin]
+    opened: Mutex<KVec<Opened>>,
+    stream_extension_size: usize,
     buffers: Backend,
     holder: AtomicUsize,
     #[pin]
@@ -281,6 +290,7 @@ impl HwDevice {
         // The registration above set the DMA mask.
         let buffers = Backend::for_device(p);
         let synchronized = md.init.turn_off_synchronization == 0;
+        let stream_extension_size = md.init.per_stream_extension_size as usize;
         let extension_size = md.init.per_request_extension_size as usize;
         ProbeStep::Requests.fault_point()?;
         let hw = KBox::pin_init(
@@ -293,6 +303,8 @@ impl HwDevice {
                 removing: AtomicBool::new(false),
                 streams: AtomicU32::new(0),
                 described <- new_mutex!(KVec::new()),
+                opened <- new_mutex!(KVec::new()),
+                stream_extension_size,
                 buffers,
                 holder: AtomicUsize::new(0),
                 sync <- new_spinlock_irq!(()),
@@ -467,9 +479,20 @@ impl HwDevice {
                         e.to_errno()
                     )
                 })?;
+                let mut opened = KVec::with_capacity(streams.len(), GFP_KERNEL)?;
+                for s in streams.iter() {
+                    opened.push(
+                        Opened {
+                            slot: StreamSlot::new(s.possible_instances),
+                            instances: KVec::new(),
+                        },
+                        GFP_KERNEL,
+                    )?;
+                }
                 self.streams
                     .store(info.number_of_streams, Ordering::Relaxed);
                 *self.described.lock() = streams;
+                *self.opened.lock() = opened;
             }
             Status::NotImplemented => {}
             st => {
@@ -507,6 +530,7 @@ impl HwDevice {
                 Command::ReadData => READ_SRB_TIMEOUT_S,
                 _ => DEVICE_SRB_TIMEOUT_S,
             },
+            stream_object: ptr::null_mut(),
         }
     }
 
@@ -514,7 +538,7 @@ impl HwDevice {
     /// only logged, removal goes on.
     fn removal_srb(&self, command: Command) {
         let params = self.params(command, ptr::null_mut(), 0);
-        match self.transport.send(self, &params, true) {
+        match self.transport.send(self, &params, Kind::Reserved) {
             Ok(Outcome {
                 status: Status::Success | Status::NotImplemented,
                 ..
@@ -526,8 +550,80 @@ impl HwDevice {
     /// Sends one device SRB and waits until the minidriver completes it.
     fn call(&self, command: Command, data: *mut c_void, frame: u64) -> Result<Outcome> {
         self.transport
-            .send(self, &self.params(command, data, frame), false)
+            .send(self, &self.params(command, data, frame), Kind::Normal)
     }
+
+    /// Opens an instance of stream `stream` in its format `format`
+    /// (`SRB_OPEN_STREAM`, the format as its command data): `EINVAL` for a
+    /// stream or format not described, `EBUSY` when all its possible
+    /// instances are open, the SRB's status as an errno when the
+    /// minidriver refuses. Process context.
+    fn open_stream(&self, stream: usize, format: usize) -> Result {
+        let mut fmt = *self
+            .described
+            .lock()
+            .get(stream)
+            .and_then(|s| s.formats.get(format))
+            .ok_or(EINVAL)?;
+        let mut opened = self.opened.lock();
+        let o = opened.get_mut(stream).ok_or(EINVAL)?;
+        if o.slot.open_count() >= o.slot.possible() {
+            return Err(EBUSY);
+        }
+        let inst = Instance::new(
+            stream as u32,
+            self.stream_extension_size,
+            self.handle as *mut c_void,
+        )?;
+        o.instances.reserve(1, GFP_KERNEL)?;
+        let params = Params {
+            stream_object: inst.as_ptr(),
+            ..self.params(Command::OpenStream, ptr::from_mut(&mut fmt).cast(), 0)
+        };
+        self.transport
+            .send(self, &params, Kind::Normal)?
+            .status
+            .to_result()?;
+        o.slot.open()?;
+        o.instances.push_within_capacity(inst).map_err(|_| ENOMEM)
+    }
+
+    /// Closes the instance of stream `stream` opened last
+    /// (`SRB_CLOSE_STREAM`); `EINVAL` when none is open. The instance is
+    /// freed once the SRB completes, whatever its status. `kind`: `Removal`
+    /// while the device goes. Process context.
+    fn close_stream(&self, stream: usize, kind: Kind) -> Result {
+        let mut opened = self.opened.lock();
+        let o = opened.get_mut(stream).ok_or(EINVAL)?;
+        o.slot.close()?;
+        let inst = o.instances.pop().ok_or(EINVAL)?;
+        let params = Params {
+            stream_object: inst.as_ptr(),
+            ..self.params(Command::CloseStream, ptr::null_mut(), 0)
+        };
+        let sent = self.transport.send(self, &params, kind);
+        match sent {
+            // The minidriver never completed it: it may still touch the
+            // object, so it stays, like the abandoned SRB.
+            Err(e) if e == ETIMEDOUT => core::mem::forget(inst),
+            _ => drop(inst),
+        }
+        sent?.status.to_result()
+    }
+
+    /// Closes every open instance of every stream, at removal.
+    fn close_streams(&self) {
+        let n = self.opened.lock().len();
+        for s in 0..n {
+            while self.close_stream(s, Kind::Removal).is_ok() {}
+        }
+    }
+}
+
+/// One described stream of a device: its bookkeeping and open instances.
+struct Opened {
+    slot: StreamSlot,
+    instances: KVec<Instance>,
 }
 
 impl Target for HwDevice {
@@ -548,7 +644,19 @@ impl Target for HwDevice {
     }
 
     fn describe_streams(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        stream_info::describe(&self.described.lock(), f)
+        stream_info::describe(&self.described.lock(), f)?;
+        for (i, o) in self.opened.lock().iter().enumerate() {
+            writeln!(f, "stream {i} open {}", o.slot.open_count())?;
+        }
+        Ok(())
+    }
+
+    fn open_stream(&self, stream: usize, format: usize) -> Result {
+        HwDevice::open_stream(self, stream, format)
+    }
+
+    fn close_stream(&self, stream: usize) -> Result {
+        HwDevice::close_stream(self, stream, Kind::Normal)
     }
 }
 
@@ -618,6 +726,9 @@ impl PinnedDrop for HwDevice {
         drop(this.debugfs.lock().take());
         if gone {
             this.removal_srb(Command::SurpriseRemoval);
+        }
+        if this.initialized.load(Ordering::Acquire) {
+            this.close_streams();
         }
         if this.initialized.load(Ordering::Acquire) {
             this.removal_srb(Command::UninitializeDevice);

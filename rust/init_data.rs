@@ -27,6 +27,10 @@ pub const INIT_DATA_SIZE_VER0: u32 = 24;
 /// (`STREAMCLASS_INIT_DATA_SIZE_VER1`).
 pub const INIT_DATA_SIZE_VER1: u32 = 64;
 
+/// Size of the layout with the per-stream extension
+/// (`STREAMCLASS_INIT_DATA_SIZE_VER2`).
+pub const INIT_DATA_SIZE_VER2: u32 = 72;
+
 /// `streamclass_receive_packet_fn` (`HwReceivePacket`).
 pub type ReceivePacketFn = unsafe extern "C" fn(srb: *mut RawSrb);
 /// `streamclass_interrupt_fn` (`HwInterrupt`).
@@ -39,6 +43,9 @@ pub const MAX_DEVICE_EXTENSION_SIZE: u32 = 1 << 20;
 
 /// Largest per-request extension, in bytes.
 pub const MAX_PER_REQUEST_EXTENSION_SIZE: u32 = 1 << 16;
+
+/// Largest per-stream extension, in bytes.
+pub const MAX_PER_STREAM_EXTENSION_SIZE: u32 = 1 << 16;
 
 /// Largest common DMA buffer, in bytes: one allocation of the page allocator's
 /// largest order (4 MiB on x86-64 with 4 KiB pages).
@@ -63,6 +70,9 @@ pub struct Config {
     pub dma_address_bits: u8,
     /// `TurnOffSynchronization`.
     pub turn_off_synchronization: bool,
+    /// Bytes of the zeroed extension of each open stream
+    /// (`PerStreamExtensionSize`).
+    pub per_stream_extension_size: u32,
 }
 
 impl Config {
@@ -75,6 +85,7 @@ impl Config {
             bus_master_dma: false,
             dma_address_bits: 0,
             turn_off_synchronization: false,
+            per_stream_extension_size: 0,
         }
     }
 
@@ -89,6 +100,7 @@ impl Config {
         init.bus_master_dma = self.bus_master_dma as u8;
         init.dma_address_bits = self.dma_address_bits;
         init.turn_off_synchronization = self.turn_off_synchronization as u8;
+        init.per_stream_extension_size = self.per_stream_extension_size;
         init
     }
 }
@@ -141,10 +153,18 @@ pub struct InitData {
     pub hw_request_timeout_handler: Option<SrbFn>,
     /// Non-zero: `TurnOffSynchronization`.
     pub turn_off_synchronization: u8,
-    _pad: [u8; 7],
+    /// VER1's padding, never read (a C caller's may hold anything).
+    _reserved: [u8; 7],
+    /// Bytes of the zeroed extension of each open stream
+    /// (`PerStreamExtensionSize`), since VER2.
+    pub per_stream_extension_size: u32,
+    _pad: [u8; 4],
 }
 
-const _: () = assert!(core::mem::size_of::<InitData>() == INIT_DATA_SIZE_VER1 as usize);
+const _: () = assert!(core::mem::size_of::<InitData>() == INIT_DATA_SIZE_VER2 as usize);
+const _: () = assert!(
+    core::mem::offset_of!(InitData, per_stream_extension_size) == INIT_DATA_SIZE_VER1 as usize
+);
 
 impl InitData {
     /// Initialization data of the current layout, all zero but `size`.
@@ -163,7 +183,9 @@ impl InitData {
             hw_cancel_packet: None,
             hw_request_timeout_handler: None,
             turn_off_synchronization: 0,
-            _pad: [0; 7],
+            _reserved: [0; 7],
+            per_stream_extension_size: 0,
+            _pad: [0; 4],
         }
     }
 
@@ -217,6 +239,7 @@ impl InitData {
         if self.device_extension_size > MAX_DEVICE_EXTENSION_SIZE
             || self.per_request_extension_size > MAX_PER_REQUEST_EXTENSION_SIZE
             || self.dma_buffer_size > MAX_DMA_BUFFER_SIZE
+            || self.per_stream_extension_size > MAX_PER_STREAM_EXTENSION_SIZE
         {
             return Err(E2BIG);
         }
@@ -340,6 +363,9 @@ mod tests {
         init.per_request_extension_size = MAX_PER_REQUEST_EXTENSION_SIZE + 1;
         assert_eq!(check(&init), E2BIG.to_errno());
         let mut init = InitData::new();
+        init.per_stream_extension_size = MAX_PER_STREAM_EXTENSION_SIZE + 1;
+        assert_eq!(check(&init), E2BIG.to_errno());
+        let mut init = InitData::new();
         init.dma_buffer_size = MAX_DMA_BUFFER_SIZE;
         init.device_extension_size = MAX_DEVICE_EXTENSION_SIZE;
         assert_eq!(check(&init), 0);
@@ -388,9 +414,11 @@ mod tests {
             bus_master_dma: true,
             dma_address_bits: 28,
             turn_off_synchronization: true,
+            per_stream_extension_size: 24,
         };
         let init = config.to_init_data(40);
-        assert_eq!(init.size, INIT_DATA_SIZE_VER1);
+        assert_eq!(init.per_stream_extension_size, 24);
+        assert_eq!(init.size, INIT_DATA_SIZE_VER2);
         assert_eq!(init.device_extension_size, 40);
         assert_eq!(init.per_request_extension_size, 16);
         assert_eq!(init.dma_buffer_size, 8192);

@@ -42,6 +42,7 @@ pub struct RawSrb {
     pub(crate) data_used: u32,
     pub(crate) timeout_counter: u32,
     pub(crate) timeout_original: u32,
+    pub(crate) stream_object: *mut c_void,
 }
 
 // The C layout of `include/streamclass.h`, checked from this side.
@@ -60,7 +61,8 @@ const _: () = {
     assert!(offset_of!(RawSrb, data_used) == 48);
     assert!(offset_of!(RawSrb, timeout_counter) == 52);
     assert!(offset_of!(RawSrb, timeout_original) == 56);
-    assert!(size_of::<RawSrb>() == 64);
+    assert!(offset_of!(RawSrb, stream_object) == 64);
+    assert!(size_of::<RawSrb>() == 72);
 };
 
 /// `enum streamclass_srb_command`: strmini.h's `SRB_COMMAND` values.
@@ -79,6 +81,10 @@ pub enum Command {
     /// `SRB_SURPRISE_REMOVAL`: the device is gone; its registers read all
     /// ones and its DMA no longer lands.
     SurpriseRemoval,
+    /// `SRB_OPEN_STREAM`: open an instance of a stream in a format.
+    OpenStream,
+    /// `SRB_CLOSE_STREAM`: close an instance of a stream.
+    CloseStream,
     /// A code this version does not send.
     Other(u32),
 }
@@ -92,6 +98,8 @@ impl Command {
             Self::UninitializeDevice => 0x109,
             Self::InitializationComplete => 0x10d,
             Self::SurpriseRemoval => 0x10e,
+            Self::OpenStream => 0x101,
+            Self::CloseStream => 0x102,
             Self::Other(c) => c,
         }
     }
@@ -104,6 +112,8 @@ impl Command {
             Self::UninitializeDevice,
             Self::InitializationComplete,
             Self::SurpriseRemoval,
+            Self::OpenStream,
+            Self::CloseStream,
         ]
         .into_iter()
         .find(|c| c.code() == code)
@@ -262,6 +272,8 @@ pub(crate) struct Params {
     pub(crate) command_data: *mut c_void,
     pub(crate) frame_number: u64,
     pub(crate) timeout_s: u32,
+    /// The stream instance of `SRB_OPEN_STREAM` and `SRB_CLOSE_STREAM`.
+    pub(crate) stream_object: *mut c_void,
 }
 
 /// Reads field `$f` of a request's SRB (volatile: the minidriver may write
@@ -327,6 +339,7 @@ impl Request {
                 data_used: 0,
                 timeout_counter: p.timeout_s,
                 timeout_original: p.timeout_s,
+                stream_object: p.stream_object,
             })
         };
         this.ready.reinit();
@@ -507,6 +520,7 @@ mod tests {
             command_data: ptr::null_mut(),
             frame_number: 7,
             timeout_s: 2,
+            stream_object: ptr::null_mut(),
         }
     }
 
@@ -537,6 +551,8 @@ mod tests {
         assert_eq!(Command::from_code(0x10d), Command::InitializationComplete);
         assert_eq!(Command::from_code(0x109), Command::UninitializeDevice);
         assert_eq!(Command::from_code(0x10e), Command::SurpriseRemoval);
+        assert_eq!(Command::from_code(0x101), Command::OpenStream);
+        assert_eq!(Command::CloseStream.code(), 0x102);
         assert_eq!(Command::from_code(0x105), Command::Other(0x105));
     }
 

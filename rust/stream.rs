@@ -7,16 +7,98 @@
 //! SRBs it has outstanding, all of which a stop must cancel and get back
 //! before the stream may close.
 //!
-//! This is the first piece of the streams' engine: the SRBs that carry it
-//! (`SRB_OPEN_STREAM`, `SRB_SET_STREAM_STATE`, `SRB_READ_DATA` per buffer)
-//! and the V4L2 face that drives it come next; until then only the KUnit
-//! suite uses it.
+//! Also the stream object (`HW_STREAM_OBJECT`) of an open instance, with
+//! its zeroed per-stream extension. Open and close are sent
+//! (`SRB_OPEN_STREAM`, `SRB_CLOSE_STREAM`); the state and data SRBs, and
+//! the V4L2 face that drives them, come next: until then the steps and the
+//! data accounting are used by the KUnit suite only.
 #![cfg_attr(
     not(CONFIG_KUNIT),
-    expect(dead_code, reason = "the streams' SRBs and V4L2 face use it next")
+    expect(dead_code, reason = "the state and data SRBs use the rest next")
 )]
 
-use kernel::prelude::*;
+use core::ffi::c_void;
+use kernel::{
+    prelude::*,
+    types::Opaque, //
+};
+
+use crate::init_data::ReceivePacketFn;
+
+/// `struct streamclass_stream_object` (`HW_STREAM_OBJECT`), as C lays it
+/// out. The minidriver sets its callbacks during `SRB_OPEN_STREAM`.
+#[repr(C)]
+pub(crate) struct StreamObject {
+    size_of_this_packet: u32,
+    stream_number: u32,
+    hw_stream_extension: *mut c_void,
+    hw_device_extension: *mut c_void,
+    receive_data_packet: Option<ReceivePacketFn>,
+    receive_control_packet: Option<ReceivePacketFn>,
+}
+
+// The C layout of `include/streamclass.h`, checked from this side.
+const _: () = {
+    use core::mem::{
+        offset_of,
+        size_of, //
+    };
+    assert!(offset_of!(StreamObject, hw_stream_extension) == 8);
+    assert!(offset_of!(StreamObject, receive_control_packet) == 32);
+    assert!(size_of::<StreamObject>() == 40);
+};
+
+/// An open instance of a stream: its object, which the minidriver writes
+/// (so it is only reached through raw pointers), and its zeroed extension,
+/// the minidriver's. Freed after `SRB_CLOSE_STREAM` completes.
+pub(crate) struct Instance {
+    object: KBox<Opaque<StreamObject>>,
+    _extension: KVec<u8>,
+}
+
+// SAFETY: The object and extension are the minidriver's to use from any
+// thread; the class only passes their address.
+unsafe impl Send for Instance {}
+// SAFETY: As above.
+unsafe impl Sync for Instance {}
+
+impl Instance {
+    /// A new instance of stream `stream_number` of the device whose
+    /// extension is `hw_device_extension`, with `extension_size` zeroed bytes.
+    pub(crate) fn new(
+        stream_number: u32,
+        extension_size: usize,
+        hw_device_extension: *mut c_void,
+    ) -> Result<Self> {
+        let mut extension = KVec::new();
+        extension.resize(extension_size, 0u8, GFP_KERNEL)?;
+        let hw_stream_extension = match extension_size {
+            0 => core::ptr::null_mut(),
+            _ => extension.as_mut_ptr().cast::<c_void>(),
+        };
+        let object = KBox::new(Opaque::<StreamObject>::uninit(), GFP_KERNEL)?;
+        // SAFETY: `object` is ours and valid for writes; no one else has it yet.
+        unsafe {
+            object.get().write(StreamObject {
+                size_of_this_packet: core::mem::size_of::<StreamObject>() as u32,
+                stream_number,
+                hw_stream_extension,
+                hw_device_extension,
+                receive_data_packet: None,
+                receive_control_packet: None,
+            })
+        };
+        Ok(Self {
+            object,
+            _extension: extension,
+        })
+    }
+
+    /// The object, for the SRB's `stream_object`.
+    pub(crate) fn as_ptr(&self) -> *mut c_void {
+        self.object.get().cast()
+    }
+}
 
 /// `KSSTATE` (ks.h), same values.
 #[repr(u32)]
@@ -92,6 +174,11 @@ impl StreamSlot {
     /// Instances open.
     pub(crate) fn open_count(&self) -> u32 {
         self.open
+    }
+
+    /// Instances that may be open at once.
+    pub(crate) fn possible(&self) -> u32 {
+        self.possible
     }
 
     /// The current state.

@@ -23,10 +23,14 @@
 
 static_assert(offsetof(struct streamclass_init_data, buffer_alignment) == 16);
 static_assert(offsetof(struct streamclass_init_data, dma_address_bits) == 22);
-static_assert(sizeof(struct streamclass_init_data) == STREAMCLASS_INIT_DATA_SIZE_VER1);
+static_assert(sizeof(struct streamclass_init_data) == STREAMCLASS_INIT_DATA_SIZE_VER2);
+static_assert(offsetof(struct streamclass_init_data, per_stream_extension_size) ==
+	      STREAMCLASS_INIT_DATA_SIZE_VER1);
 static_assert(offsetof(struct streamclass_init_data, hw_receive_packet) == STREAMCLASS_INIT_DATA_SIZE_VER0);
 static_assert(offsetof(struct streamclass_init_data, turn_off_synchronization) == 56);
-static_assert(sizeof(struct streamclass_srb) == 64);
+static_assert(sizeof(struct streamclass_srb) == 72);
+static_assert(offsetof(struct streamclass_srb, stream_object) == 64);
+static_assert(sizeof(struct streamclass_stream_object) == 40);
 static_assert(offsetof(struct streamclass_srb, command_data) == 32);
 static_assert(offsetof(struct streamclass_srb, timeout_original) == 56);
 static_assert(sizeof(struct streamclass_access_range) == 32);

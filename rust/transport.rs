@@ -67,6 +67,18 @@ pub(crate) fn removal_bound_s(timeout_s: u32, fallback_s: u32) -> u32 {
     }
 }
 
+/// Which request an SRB goes on.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Kind {
+    /// One from the pool; refused (`ENODEV`) once the transport is closed.
+    Normal,
+    /// One of the `RESERVED` requests, each once: removal's last SRBs.
+    Reserved,
+    /// One from the pool even when closed: the SRBs removal sends for the
+    /// device's own state (closing its open streams).
+    Removal,
+}
+
 /// What a completed SRB said.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Outcome {
@@ -202,8 +214,7 @@ impl Transport {
 
     /// Sends one SRB and waits until the minidriver completes it through
     /// the notification: whatever it returned or set before, the request
-    /// stays its until then. `reserved` uses one of the `RESERVED` requests
-    /// (each once).
+    /// stays its until then. `kind` says which request it goes on.
     ///
     /// Before [`Transport::started`] (the probe) and once the transport is
     /// closed (the device is going), the wait is bounded: an SRB still not
@@ -212,16 +223,11 @@ impl Transport {
     /// and removal always end.
     ///
     /// Process context; sleeps.
-    pub(crate) fn send(
-        &self,
-        ep: &impl Endpoint,
-        params: &Params,
-        reserved: bool,
-    ) -> Result<Outcome> {
-        let mut req = match reserved {
-            true => self.reserved.lock().pop().ok_or(EBUSY)?,
-            false if self.is_closed() => return Err(ENODEV),
-            false => self.take()?,
+    pub(crate) fn send(&self, ep: &impl Endpoint, params: &Params, kind: Kind) -> Result<Outcome> {
+        let mut req = match kind {
+            Kind::Reserved => self.reserved.lock().pop().ok_or(EBUSY)?,
+            Kind::Normal if self.is_closed() => return Err(ENODEV),
+            Kind::Normal | Kind::Removal => self.take()?,
         };
         let serial = ep.serialised().then(|| self.submit.lock());
         req.arm(params);

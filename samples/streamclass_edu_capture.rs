@@ -419,7 +419,11 @@ impl Minidriver for EduCapture {
             Command::InitializationComplete => Status::Success,
             Command::UninitializeDevice => return Self::uninitialize(dev, srb),
             Command::ReadData => return Self::start_frame(dev, srb),
-            Command::SurpriseRemoval | Command::Other(_) => Status::NotImplemented,
+            // Its stream opens through V4L2 once that face exists.
+            Command::OpenStream
+            | Command::CloseStream
+            | Command::SurpriseRemoval
+            | Command::Other(_) => Status::NotImplemented,
         };
         srb.complete(status);
     }

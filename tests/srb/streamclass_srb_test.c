@@ -22,6 +22,12 @@
  *                 for 2 ms; the handler counts overlaps with the callback.
  * mode=fail_info  SRB_GET_STREAM_INFO fails: probe fails after
  *                 SRB_INITIALIZE_DEVICE.
+ * mode=streams   one stream described (one instance; GREY 64x64 and 128x64)
+ *                 and a per-stream extension of STREAM_EXT_BYTES: each
+ *                 SRB_OPEN_STREAM checks its stream object (size, number,
+ *                 device extension, a zeroed extension, the format) and
+ *                 marks the extension; each SRB_CLOSE_STREAM is counted, and
+ *                 whether it came before SRB_UNINITIALIZE_DEVICE.
  * mode=bad_streams SRB_GET_STREAM_INFO succeeds with a stream whose format's
  *                 image is smaller than its lines: the class refuses the
  *                 descriptors, and the probe fails.
@@ -63,10 +69,11 @@
 #define EDU_BUFFER	0x40000
 #define FRAME_BYTES	64
 #define EXT_BYTES	200	/* not a power of two: the length must be exact */
+#define STREAM_EXT_BYTES 64
 
 static char *mode = "early";
 module_param(mode, charp, 0444);
-MODULE_PARM_DESC(mode, "early, stale, timeout, reset, notimeout, ready, overlap, fail_info, bad_streams, never, extdma");
+MODULE_PARM_DESC(mode, "early, stale, timeout, reset, notimeout, ready, overlap, fail_info, streams, bad_streams, never, extdma");
 static bool sync = true;
 module_param(sync, bool, 0444);
 MODULE_PARM_DESC(sync, "false: turn_off_synchronization");
@@ -75,6 +82,7 @@ MODULE_PARM_DESC(sync, "false: turn_off_synchronization");
 static int receives, atomic_receives, timeouts, overlaps, interrupts, unregister_errno;
 static int surprise_removals, surprise_before_uninit, uninitializes;
 static int ext_frames, ext_errors;
+static int stream_opens, stream_closes, stream_errors, open_width, closed_before_uninit;
 module_param(receives, int, 0444);
 module_param(atomic_receives, int, 0444);
 module_param(timeouts, int, 0444);
@@ -86,6 +94,11 @@ module_param(surprise_before_uninit, int, 0444);
 module_param(uninitializes, int, 0444);
 module_param(ext_frames, int, 0444);
 module_param(ext_errors, int, 0444);
+module_param(stream_opens, int, 0444);
+module_param(stream_closes, int, 0444);
+module_param(stream_errors, int, 0444);
+module_param(open_width, int, 0444);
+module_param(closed_before_uninit, int, 0444);
 
 /* mode never: the frame never completed, completed at module exit. */
 static struct streamclass_srb *never_srb;
@@ -258,6 +271,46 @@ static void read_data(struct test_ext *ext, struct streamclass_srb *srb)
 	}
 }
 
+/* mode streams: one capture stream, one instance, two formats. */
+static const struct streamclass_format good_formats[] = {
+	{ .pixelformat = 0x59455247, .width = 64, .height = 64, .bytesperline = 64,
+	  .sizeimage = 4096, .interval_numerator = 1, .interval_denominator = 30 },
+	{ .pixelformat = 0x59455247, .width = 128, .height = 64, .bytesperline = 128,
+	  .sizeimage = 8192, .interval_numerator = 1, .interval_denominator = 30 },
+};
+static const struct streamclass_stream_descriptor good_streams[] = {
+	{ .data_flow = STREAMCLASS_DATAFLOW_OUT, .possible_instances = 1, .name = "test",
+	  .number_of_formats = ARRAY_SIZE(good_formats), .formats = good_formats },
+};
+
+static void stream_packet(struct streamclass_srb *srb)
+{
+	/* Not called yet: the class sends no stream SRB yet. */
+	stream_errors++;
+	srb_done(srb, STREAMCLASS_STATUS_NOT_IMPLEMENTED);
+}
+
+static void open_stream(struct test_ext *ext, struct streamclass_srb *srb)
+{
+	struct streamclass_stream_object *obj = srb->stream_object;
+	const struct streamclass_format *fmt = srb->command_data.open_format;
+
+	if (!obj || !fmt || obj->size_of_this_packet != sizeof(*obj) || obj->stream_number ||
+	    obj->hw_device_extension != ext || !obj->hw_stream_extension ||
+	    memchr_inv(obj->hw_stream_extension, 0, STREAM_EXT_BYTES)) {
+		stream_errors++;
+		srb_done(srb, STREAMCLASS_STATUS_INVALID_PARAMETER);
+		return;
+	}
+	open_width = fmt->width;
+	/* The next instance's extension must be zeroed again. */
+	memset(obj->hw_stream_extension, 0xa5, STREAM_EXT_BYTES);
+	obj->receive_data_packet = stream_packet;
+	obj->receive_control_packet = stream_packet;
+	stream_opens++;
+	srb_done(srb, STREAMCLASS_STATUS_SUCCESS);
+}
+
 /* mode bad_streams: 64 lines of 64 bytes do not fit in 4000 bytes. */
 static const struct streamclass_format bad_format = {
 	.pixelformat = 0x59455247,	/* GREY */
@@ -289,11 +342,23 @@ static void test_receive_packet(struct streamclass_srb *srb)
 		srb->command_data.stream_info->number_of_streams = 1;
 		if (is("bad_streams"))
 			srb->command_data.stream_info->streams = bad_streams;
+		if (is("streams"))
+			srb->command_data.stream_info->streams = good_streams;
 		srb_done(srb, is("fail_info") ? STREAMCLASS_STATUS_IO_DEVICE_ERROR :
 						STREAMCLASS_STATUS_SUCCESS);
 		break;
 	case STREAMCLASS_SRB_READ_DATA:
 		read_data(ext, srb);
+		break;
+	case STREAMCLASS_SRB_OPEN_STREAM:
+		open_stream(ext, srb);
+		break;
+	case STREAMCLASS_SRB_CLOSE_STREAM:
+		stream_closes++;
+		closed_before_uninit = !uninitializes;
+		if (!srb->stream_object || srb->stream_object->receive_data_packet != stream_packet)
+			stream_errors++;
+		srb_done(srb, STREAMCLASS_STATUS_SUCCESS);
 		break;
 	case STREAMCLASS_SRB_SURPRISE_REMOVAL:
 		surprise_removals++;
@@ -375,6 +440,7 @@ static struct streamclass_minidriver *md;
 static int __init srb_test_init(void)
 {
 	test_init.turn_off_synchronization = !sync;
+	test_init.per_stream_extension_size = STREAM_EXT_BYTES;
 	if (is("extdma")) {
 		test_init.per_request_extension_size = EXT_BYTES;
 		test_init.bus_master_dma = true;

@@ -73,7 +73,8 @@ check "one stream per device (SRB_GET_STREAM_INFO)" sh -c \
 described_as() {
 	want='stream 0 capture "edu" instances 1
   GREY 64x64 bytesperline 64 sizeimage 4096 interval 1/30
-  GREY 128x64 bytesperline 128 sizeimage 8192 interval 1/30'
+  GREY 128x64 bytesperline 128 sizeimage 8192 interval 1/30
+stream 0 open 0'
 	for d in $a $b; do
 		got=$(cat "$1/$d/streams") || return 1
 		[ "$got" = "$want" ] || { echo "$d: $got"; return 1; }

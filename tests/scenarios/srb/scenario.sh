@@ -37,7 +37,7 @@ captures() {
 	test "$(stat frames)" = "$1" && test "$(stat verified)" = "$1" || { cat "$cap/stats"; return 1; }
 }
 
-ktap_suite streamclass_srb_engine 30
+ktap_suite streamclass_srb_engine 32
 check "insmod streamclass" insmod "$MODDIR/streamclass.ko"
 
 # Completion only by the notification, whatever the status said before.
@@ -72,6 +72,42 @@ extdma() {
 	rmmod $mod
 }
 check "per-request extension: zeroed, exact bus address, 5 frames round-trip by edu's DMA through it" extdma
+
+# Stream instances (debugfs "stream"): SRB_OPEN_STREAM carries the chosen
+# format and a stream object with a zeroed per-stream extension (the
+# minidriver checks them); one possible instance; SRB_CLOSE_STREAM frees it.
+# write TEXT FILE: write TEXT into FILE; fails when the write does, printing
+# the error. fails_with WORD TEXT FILE: the write fails, with WORD in its
+# error (busy: EBUSY, invalid: EINVAL).
+write() { ( echo "$1" >"$2" ) 2>&1; }
+fails_with() {
+	out=$(write "$2" "$3") && { echo "$2: no error"; return 1; }
+	echo "$out" | grep -qi "$1" || { echo "$2: $out"; return 1; }
+}
+streams() {
+	with streams || return 1
+	write "open 0 1" "$cap/stream" || return 1
+	test "$(param stream_opens)" = 1 && test "$(param open_width)" = 128 || return 1
+	grep -qx "stream 0 open 1" "$cap/streams" || { cat "$cap/streams"; return 1; }
+	# One possible instance: a second open is EBUSY, and sends no SRB.
+	fails_with busy "open 0 0" "$cap/stream" && test "$(param stream_opens)" = 1 || return 1
+	# No stream 1, no format 2, no such verb: EINVAL.
+	for bad in "open 1 0" "open 0 2" "run 0"; do
+		fails_with invalid "$bad" "$cap/stream" || return 1
+	done
+	write "close 0" "$cap/stream" && test "$(param stream_closes)" = 1 || return 1
+	fails_with invalid "close 0" "$cap/stream" || return 1
+	# Reopened: its extension zeroed again (the minidriver checks).
+	write "open 0 0" "$cap/stream" && test "$(param open_width)" = 64 &&
+		test "$(param stream_opens)" = 2 && test "$(param stream_errors)" = 0
+}
+check "streams: open carries the format and a zeroed stream object and extension; one instance (EBUSY); bad stream, format, verb EINVAL; close" streams
+closes_at_unbind() {
+	echo "$edu" >"$drv/unbind" && test "$(param stream_closes)" = 2 &&
+		test "$(param closed_before_uninit)" = 1 && test "$(param uninitializes)" = 1 &&
+		test "$(param stream_errors)" = 0 && rmmod $mod
+}
+check "... unbinding with a stream open closes it before SRB_UNINITIALIZE_DEVICE" closes_at_unbind
 
 # TimeoutCounter: counted down once a second; the handler called at 0.
 expires() {
