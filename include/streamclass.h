@@ -130,17 +130,24 @@ enum streamclass_buffer_type {
  *     removal: its registers read all ones and DMA no longer lands; do not
  *     wait for the hardware. Sent after the pending SRBs were cancelled and
  *     completed, before SRB_UNINITIALIZE_DEVICE.
+ * @STREAMCLASS_SRB_SET_STREAM_STATE: a stream SRB, to the instance's
+ *     receive_control_packet: move to command_data.stream_state (enum
+ *     streamclass_ksstate), one state away from the current one (the class
+ *     steps STOP, ACQUIRE, PAUSE, RUN and back, one SRB each). Completed
+ *     with streamclass_stream_notification(STREAM_REQUEST_COMPLETE).
  * @STREAMCLASS_SRB_OPEN_STREAM: open an instance of stream
  *     @stream_object->stream_number in format command_data.open_format (one
  *     of the stream's described formats): set up @stream_object (its zeroed
  *     hw_stream_extension is the minidriver's; it sets the stream's
  *     callbacks). A status other than success: not opened.
- * @STREAMCLASS_SRB_CLOSE_STREAM: close @stream_object's instance: the class
- *     frees the object and its extension once this SRB completes. Sent for
- *     every open instance before SRB_UNINITIALIZE_DEVICE.
+ * @STREAMCLASS_SRB_CLOSE_STREAM: close @stream_object's instance, stepped
+ *     down to STOP first: the class frees the object and its extension once
+ *     this SRB completes. Sent for every open instance before
+ *     SRB_UNINITIALIZE_DEVICE.
  */
 enum streamclass_srb_command {
 	STREAMCLASS_SRB_READ_DATA = 0x0,
+	STREAMCLASS_SRB_SET_STREAM_STATE = 0x3,
 	STREAMCLASS_SRB_GET_STREAM_INFO = 0x100,
 	STREAMCLASS_SRB_OPEN_STREAM = 0x101,
 	STREAMCLASS_SRB_CLOSE_STREAM = 0x102,
@@ -292,7 +299,9 @@ struct streamclass_stream_info {
  * @receive_data_packet: set by the minidriver in SRB_OPEN_STREAM
  *                       (ReceiveDataPacket); not called yet.
  * @receive_control_packet: set by the minidriver in SRB_OPEN_STREAM
- *                          (ReceiveControlPacket); not called yet.
+ *                          (ReceiveControlPacket): the instance's control
+ *                          SRBs (SET_STREAM_STATE). NULL: they are answered
+ *                          NOT_IMPLEMENTED.
  */
 struct streamclass_stream_object {
 	u32 size_of_this_packet;
@@ -315,8 +324,9 @@ struct streamclass_stream_object {
  * @hw_device_extension: the device extension.
  * @srb_extension: the zeroed per-request extension, NULL when its size is 0.
  * @command_data: per command: config_info (INITIALIZE_DEVICE),
- *                stream_info (GET_STREAM_INFO) or open_format
- *                (OPEN_STREAM); NULL otherwise.
+ *                stream_info (GET_STREAM_INFO), open_format
+ *                (OPEN_STREAM) or stream_state (SET_STREAM_STATE); NULL
+ *                otherwise.
  * @frame_number: READ_DATA: the frame's number, from 0 per device.
  * @data_used: READ_DATA: bytes the device captured, set by the minidriver.
  * @timeout_counter: counted down by the class once a second while the SRB
@@ -325,8 +335,8 @@ struct streamclass_stream_object {
  *                   0: no timeout. The minidriver may set it again (for
  *                   example to @timeout_original) to wait longer.
  * @timeout_original: the timeout the class set, in seconds.
- * @stream_object: the stream instance of OPEN_STREAM and CLOSE_STREAM; NULL
- *                 for the other device SRBs.
+ * @stream_object: the stream instance of OPEN_STREAM, CLOSE_STREAM and
+ *                 the stream SRBs (SET_STREAM_STATE); NULL otherwise.
  */
 struct streamclass_srb {
 	u32 size_of_this_packet;
@@ -339,6 +349,7 @@ struct streamclass_srb {
 		struct streamclass_port_config *config_info;
 		struct streamclass_stream_info *stream_info;
 		const struct streamclass_format *open_format;
+		u32 stream_state;
 		void *raw;
 	} command_data;
 	u64 frame_number;
@@ -372,6 +383,33 @@ enum streamclass_priority {
 enum streamclass_notification {
 	STREAMCLASS_READY_FOR_NEXT_DEVICE_REQUEST = 0,
 	STREAMCLASS_DEVICE_REQUEST_COMPLETE = 1,
+};
+
+/**
+ * enum streamclass_stream_notification - for streamclass_stream_notification()
+ * (STREAM_MINIDRIVER_STREAM_NOTIFICATION_TYPE, same values)
+ * @STREAMCLASS_READY_FOR_NEXT_STREAM_CONTROL_REQUEST: the class may send the
+ *     instance's next control SRB while @srb is still pending.
+ * @STREAMCLASS_STREAM_REQUEST_COMPLETE: the stream SRB @srb is done; its
+ *     status is final.
+ */
+enum streamclass_stream_notification {
+	STREAMCLASS_READY_FOR_NEXT_STREAM_CONTROL_REQUEST = 1,
+	STREAMCLASS_STREAM_REQUEST_COMPLETE = 3,
+};
+
+/**
+ * enum streamclass_ksstate - a stream instance's state (KSSTATE, same values)
+ * @STREAMCLASS_KSSTATE_STOP: no resources held, no data.
+ * @STREAMCLASS_KSSTATE_ACQUIRE: resources acquired.
+ * @STREAMCLASS_KSSTATE_PAUSE: ready; data may be queued, none produced.
+ * @STREAMCLASS_KSSTATE_RUN: data flows.
+ */
+enum streamclass_ksstate {
+	STREAMCLASS_KSSTATE_STOP = 0,
+	STREAMCLASS_KSSTATE_ACQUIRE = 1,
+	STREAMCLASS_KSSTATE_PAUSE = 2,
+	STREAMCLASS_KSSTATE_RUN = 3,
 };
 
 /**
@@ -489,6 +527,20 @@ __streamclass_register_minidriver(const char *name, const struct pci_device_id *
  * Context: process context, may sleep.
  */
 void streamclass_unregister_minidriver(struct streamclass_minidriver *md);
+
+/**
+ * streamclass_stream_notification() - StreamClassStreamNotification()
+ * @type: enum streamclass_stream_notification.
+ * @stream_object: the instance the SRB was sent to.
+ * @srb: the pending stream SRB it concerns.
+ *
+ * As streamclass_device_notification(), for the SRBs sent to an instance's
+ * receive_control_packet: any context; a second completion, or an SRB that
+ * is not pending, is refused with a rate-limited warning.
+ */
+void streamclass_stream_notification(enum streamclass_stream_notification type,
+				     struct streamclass_stream_object *stream_object,
+				     struct streamclass_srb *srb);
 
 /**
  * streamclass_device_notification() - StreamClassDeviceNotification()

@@ -51,6 +51,8 @@ pub(crate) trait Target: Sync {
     fn open_stream(&self, stream: usize, format: usize) -> Result;
     /// Closes the instance of stream `stream` opened last.
     fn close_stream(&self, stream: usize) -> Result;
+    /// Moves the instance of stream `stream` opened last to `KSSTATE` `state`.
+    fn set_stream_state(&self, stream: usize, state: u32) -> Result;
 }
 
 /// What `stats` shows.
@@ -154,8 +156,9 @@ fn capture_write(h: &Hook, r: &mut UserSliceReader) -> Result {
 }
 
 /// `stream`: writing `open S F` opens an instance of stream S in its format F
-/// (`SRB_OPEN_STREAM`), `close S` closes the one opened last
-/// (`SRB_CLOSE_STREAM`); the write fails with the errno. Until the V4L2 face
+/// (`SRB_OPEN_STREAM`), `state S N` moves the one opened last to `KSSTATE`
+/// N (`SRB_SET_STREAM_STATE` steps), `close S` closes it (stepped down to
+/// STOP, then `SRB_CLOSE_STREAM`); the write fails with the errno. Until the V4L2 face
 /// opens streams, the way to test it.
 fn stream_write(h: &Hook, r: &mut UserSliceReader) -> Result {
     let mut buf = [0u8; 32];
@@ -172,6 +175,10 @@ fn stream_write(h: &Hook, r: &mut UserSliceReader) -> Result {
             h.target().open_stream(s, f)
         }
         Some("close") => h.target().close_stream(number()?),
+        Some("state") => {
+            let (s, state) = (number()?, number()?);
+            h.target().set_stream_state(s, state as u32)
+        }
         _ => Err(EINVAL),
     };
     result

@@ -269,6 +269,39 @@ pub(crate) unsafe extern "C" fn streamclass_device_notification(
     }
 }
 
+/// `streamclass_stream_notification()`: as
+/// [`streamclass_device_notification`], for stream SRBs.
+///
+/// # Safety
+///
+/// As for [`streamclass_device_notification`].
+#[no_mangle]
+pub(crate) unsafe extern "C" fn streamclass_stream_notification(
+    kind: u32,
+    _stream_object: *mut c_void,
+    srb: *mut RawSrb,
+) {
+    // SAFETY: Forwarded from this function's safety requirements.
+    let Some(req) = (unsafe { Request::from_srb(srb) }) else {
+        refuse(c"stream_notification (no live SRB)", srb);
+        return;
+    };
+    match kind {
+        READY_FOR_NEXT_STREAM_CONTROL_REQUEST => req.ready(),
+        STREAM_REQUEST_COMPLETE => {
+            if !req.complete() {
+                refuse(c"stream_notification (completed twice)", srb);
+            }
+        }
+        _ => refuse(c"stream_notification (unknown type)", srb),
+    }
+}
+
+/// `STREAMCLASS_READY_FOR_NEXT_STREAM_CONTROL_REQUEST`.
+const READY_FOR_NEXT_STREAM_CONTROL_REQUEST: u32 = 1;
+/// `STREAMCLASS_STREAM_REQUEST_COMPLETE`.
+const STREAM_REQUEST_COMPLETE: u32 = 3;
+
 /// `STREAMCLASS_READY_FOR_NEXT_DEVICE_REQUEST`.
 pub(crate) const READY_FOR_NEXT_DEVICE_REQUEST: u32 = 0;
 /// `STREAMCLASS_DEVICE_REQUEST_COMPLETE`.

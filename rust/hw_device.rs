@@ -72,7 +72,10 @@ use crate::{
         Status, //
     },
     stream::{
+        self,
+        steps,
         Instance,
+        KsState,
         StreamSlot, //
     },
     stream_info::{
@@ -483,7 +486,7 @@ impl HwDevice {
                 for s in streams.iter() {
                     opened.push(
                         Opened {
-                            slot: StreamSlot::new(s.possible_instances),
+                            possible: s.possible_instances,
                             instances: KVec::new(),
                         },
                         GFP_KERNEL,
@@ -567,7 +570,7 @@ impl HwDevice {
             .ok_or(EINVAL)?;
         let mut opened = self.opened.lock();
         let o = opened.get_mut(stream).ok_or(EINVAL)?;
-        if o.slot.open_count() >= o.slot.possible() {
+        if o.instances.len() >= o.possible as usize {
             return Err(EBUSY);
         }
         let inst = Instance::new(
@@ -584,29 +587,78 @@ impl HwDevice {
             .send(self, &params, Kind::Normal)?
             .status
             .to_result()?;
-        o.slot.open()?;
-        o.instances.push_within_capacity(inst).map_err(|_| ENOMEM)
+        let mut life = StreamSlot::new(1);
+        life.open()?;
+        o.instances
+            .push_within_capacity(Open {
+                inst,
+                life,
+                lost: false,
+            })
+            .map_err(|_| ENOMEM)
     }
 
-    /// Closes the instance of stream `stream` opened last
-    /// (`SRB_CLOSE_STREAM`); `EINVAL` when none is open. The instance is
-    /// freed once the SRB completes, whatever its status. `kind`: `Removal`
-    /// while the device goes. Process context.
+    // `command_data` is a pointer-sized union; the state goes in as the
+    // pointer's value, which C reads as the union's `u32 stream_state`
+    // member only on a little-endian machine.
+    const _LITTLE_ENDIAN: () = assert!(cfg!(target_endian = "little"));
+
+    /// Steps `open` to `to`, one `SRB_SET_STREAM_STATE` to its control
+    /// callback per state (as stream.sys steps them); stops at the first
+    /// step the minidriver refuses, with its errno.
+    fn step(&self, open: &mut Open, to: KsState, kind: Kind) -> Result {
+        for next in steps(open.life.state(), to) {
+            let state = ptr::without_provenance_mut::<c_void>(next as usize);
+            let params = Params {
+                stream_object: open.inst.as_ptr(),
+                ..self.params(Command::SetStreamState, state, 0)
+            };
+            let sent = self.transport.send(self, &params, kind);
+            if matches!(sent, Err(e) if e == ETIMEDOUT) {
+                // The minidriver may still complete it: keep the object.
+                open.lost = true;
+            }
+            sent?.status.to_result()?;
+            open.life.stepped(next)?;
+        }
+        Ok(())
+    }
+
+    /// Moves the instance of stream `stream` opened last to state `to`.
+    fn set_stream_state(&self, stream: usize, to: KsState) -> Result {
+        let mut opened = self.opened.lock();
+        let open = opened
+            .get_mut(stream)
+            .and_then(|o| o.instances.last_mut())
+            .ok_or(EINVAL)?;
+        self.step(open, to, Kind::Normal)
+    }
+
+    /// Closes the instance of stream `stream` opened last: steps it down to
+    /// STOP (a refused step does not keep it open), then
+    /// `SRB_CLOSE_STREAM`; `EINVAL` when none is open. The instance is freed
+    /// once the SRBs complete, whatever their status (kept if one never
+    /// completes). `kind`: `Removal` while the device goes. Process context.
     fn close_stream(&self, stream: usize, kind: Kind) -> Result {
         let mut opened = self.opened.lock();
         let o = opened.get_mut(stream).ok_or(EINVAL)?;
-        o.slot.close()?;
-        let inst = o.instances.pop().ok_or(EINVAL)?;
+        let last = o.instances.last_mut().ok_or(EINVAL)?;
+        let stopped = self.step(last, KsState::Stop, kind);
+        let Some(mut open) = o.instances.pop() else {
+            return Err(EINVAL);
+        };
+        if stopped.is_ok() {
+            open.life.close()?;
+        }
         let params = Params {
-            stream_object: inst.as_ptr(),
+            stream_object: open.inst.as_ptr(),
             ..self.params(Command::CloseStream, ptr::null_mut(), 0)
         };
         let sent = self.transport.send(self, &params, kind);
-        match sent {
-            // The minidriver never completed it: it may still touch the
-            // object, so it stays, like the abandoned SRB.
-            Err(e) if e == ETIMEDOUT => core::mem::forget(inst),
-            _ => drop(inst),
+        if open.lost || matches!(sent, Err(e) if e == ETIMEDOUT) {
+            // The minidriver may still touch the object: it stays, like an
+            // abandoned SRB.
+            core::mem::forget(open);
         }
         sent?.status.to_result()
     }
@@ -620,10 +672,18 @@ impl HwDevice {
     }
 }
 
-/// One described stream of a device: its bookkeeping and open instances.
+/// One described stream of a device: its possible and open instances.
 struct Opened {
-    slot: StreamSlot,
-    instances: KVec<Instance>,
+    possible: u32,
+    instances: KVec<Open>,
+}
+
+/// An open instance and its state.
+struct Open {
+    inst: Instance,
+    life: StreamSlot,
+    /// An SRB naming it was never completed: never free it.
+    lost: bool,
 }
 
 impl Target for HwDevice {
@@ -646,7 +706,11 @@ impl Target for HwDevice {
     fn describe_streams(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         stream_info::describe(&self.described.lock(), f)?;
         for (i, o) in self.opened.lock().iter().enumerate() {
-            writeln!(f, "stream {i} open {}", o.slot.open_count())?;
+            write!(f, "stream {i} open {}", o.instances.len())?;
+            for open in o.instances.iter() {
+                write!(f, " {:?}", open.life.state())?;
+            }
+            writeln!(f)?;
         }
         Ok(())
     }
@@ -658,10 +722,28 @@ impl Target for HwDevice {
     fn close_stream(&self, stream: usize) -> Result {
         HwDevice::close_stream(self, stream, Kind::Normal)
     }
+
+    fn set_stream_state(&self, stream: usize, state: u32) -> Result {
+        HwDevice::set_stream_state(self, stream, KsState::from_raw(state).ok_or(EINVAL)?)
+    }
 }
 
 impl Endpoint for HwDevice {
     fn deliver(&self, req: &Request) {
+        if req.command() == Command::SetStreamState {
+            // A stream SRB: to the instance's control callback.
+            // SAFETY: The object of an open instance, which stays allocated
+            // while this SRB names it.
+            match unsafe { stream::control_callback(req.stream_object()) } {
+                // SAFETY: A C minidriver's callback, given a live SRB.
+                Some(f) => self.synchronized(|| unsafe { f(req.srb_ptr()) }),
+                None => {
+                    req.set_status(Status::NotImplemented);
+                    req.complete();
+                }
+            }
+            return;
+        }
         let receive = self.minidriver().ops.receive;
         self.synchronized(|| receive(self, req));
     }

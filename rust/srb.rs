@@ -65,8 +65,11 @@ const _: () = {
     assert!(size_of::<RawSrb>() == 72);
 };
 
-/// `enum streamclass_srb_command`: strmini.h's `SRB_COMMAND` values.
+/// `enum streamclass_srb_command`: strmini.h's `SRB_COMMAND` values. It
+/// grows as the class sends more of strmini.h's commands: match it with a
+/// catch-all arm.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Command {
     /// `SRB_READ_DATA`: capture one frame of stream 0.
     ReadData,
@@ -83,6 +86,8 @@ pub enum Command {
     SurpriseRemoval,
     /// `SRB_OPEN_STREAM`: open an instance of a stream in a format.
     OpenStream,
+    /// `SRB_SET_STREAM_STATE`: a stream SRB, one state step.
+    SetStreamState,
     /// `SRB_CLOSE_STREAM`: close an instance of a stream.
     CloseStream,
     /// A code this version does not send.
@@ -99,6 +104,7 @@ impl Command {
             Self::InitializationComplete => 0x10d,
             Self::SurpriseRemoval => 0x10e,
             Self::OpenStream => 0x101,
+            Self::SetStreamState => 0x3,
             Self::CloseStream => 0x102,
             Self::Other(c) => c,
         }
@@ -114,6 +120,7 @@ impl Command {
             Self::SurpriseRemoval,
             Self::OpenStream,
             Self::CloseStream,
+            Self::SetStreamState,
         ]
         .into_iter()
         .find(|c| c.code() == code)
@@ -438,6 +445,11 @@ impl Request {
     /// The command data (per command; see `include/streamclass.h`).
     pub(crate) fn command_data(&self) -> *mut c_void {
         srb_read!(self, command_data)
+    }
+
+    /// The stream instance of the SRB, null for a device SRB.
+    pub(crate) fn stream_object(&self) -> *mut c_void {
+        srb_read!(self, stream_object)
     }
 
     /// The per-request extension, null when its size is 0.

@@ -100,6 +100,20 @@ impl Instance {
     }
 }
 
+/// The control callback the minidriver set in the stream object `object`
+/// (`receive_control_packet`), if any.
+///
+/// # Safety
+///
+/// `object` is the object of an open [`Instance`] (it stays allocated while
+/// an SRB names it).
+pub(crate) unsafe fn control_callback(object: *mut c_void) -> Option<ReceivePacketFn> {
+    let object = object.cast::<StreamObject>();
+    // SAFETY: A live object by the safety requirements; the field is read
+    // through a raw pointer (the minidriver wrote it).
+    unsafe { core::ptr::read_volatile(core::ptr::addr_of!((*object).receive_control_packet)) }
+}
+
 /// `KSSTATE` (ks.h), same values.
 #[repr(u32)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -174,11 +188,6 @@ impl StreamSlot {
     /// Instances open.
     pub(crate) fn open_count(&self) -> u32 {
         self.open
-    }
-
-    /// Instances that may be open at once.
-    pub(crate) fn possible(&self) -> u32 {
-        self.possible
     }
 
     /// The current state.

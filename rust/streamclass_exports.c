@@ -46,6 +46,7 @@ EXPORT_SYMBOL_NS_GPL(streamclass_nop, "STREAMCLASS");
 EXPORT_SYMBOL_NS_GPL(__streamclass_register_minidriver, "STREAMCLASS");
 EXPORT_SYMBOL_NS_GPL(streamclass_unregister_minidriver, "STREAMCLASS");
 EXPORT_SYMBOL_NS_GPL(streamclass_device_notification, "STREAMCLASS");
+EXPORT_SYMBOL_NS_GPL(streamclass_stream_notification, "STREAMCLASS");
 EXPORT_SYMBOL_NS_GPL(streamclass_call_at_new_priority, "STREAMCLASS");
 
 #define EXPORT_SYMBOL_RUST_GPL(sym) extern int sym; EXPORT_SYMBOL_NS_GPL(sym, "STREAMCLASS")

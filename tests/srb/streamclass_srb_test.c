@@ -26,8 +26,11 @@
  *                 and a per-stream extension of STREAM_EXT_BYTES: each
  *                 SRB_OPEN_STREAM checks its stream object (size, number,
  *                 device extension, a zeroed extension, the format) and
- *                 marks the extension; each SRB_CLOSE_STREAM is counted, and
- *                 whether it came before SRB_UNINITIALIZE_DEVICE.
+ *                 marks the extension; each SRB_SET_STREAM_STATE to its
+ *                 control callback is recorded in states (a digit each) and
+ *                 completed by streamclass_stream_notification(); each
+ *                 SRB_CLOSE_STREAM is counted, and whether it came before
+ *                 SRB_UNINITIALIZE_DEVICE.
  * mode=bad_streams SRB_GET_STREAM_INFO succeeds with a stream whose format's
  *                 image is smaller than its lines: the class refuses the
  *                 descriptors, and the probe fails.
@@ -83,6 +86,10 @@ static int receives, atomic_receives, timeouts, overlaps, interrupts, unregister
 static int surprise_removals, surprise_before_uninit, uninitializes;
 static int ext_frames, ext_errors;
 static int stream_opens, stream_closes, stream_errors, open_width, closed_before_uninit;
+static int atomic_controls;
+static char states[64];
+module_param_string(states, states, sizeof(states), 0444);
+module_param(atomic_controls, int, 0444);
 module_param(receives, int, 0444);
 module_param(atomic_receives, int, 0444);
 module_param(timeouts, int, 0444);
@@ -285,9 +292,27 @@ static const struct streamclass_stream_descriptor good_streams[] = {
 
 static void stream_packet(struct streamclass_srb *srb)
 {
-	/* Not called yet: the class sends no stream SRB yet. */
+	/* Not called yet: the class sends no data SRB yet. */
 	stream_errors++;
 	srb_done(srb, STREAMCLASS_STATUS_NOT_IMPLEMENTED);
+}
+
+static void control_packet(struct streamclass_srb *srb)
+{
+	size_t n = strlen(states);
+
+	if (irqs_disabled())
+		atomic_controls++;
+	if (srb->command != STREAMCLASS_SRB_SET_STREAM_STATE ||
+	    srb->command_data.stream_state > STREAMCLASS_KSSTATE_RUN) {
+		stream_errors++;
+		srb->status = STREAMCLASS_STATUS_NOT_IMPLEMENTED;
+	} else {
+		if (n + 1 < sizeof(states))
+			states[n] = '0' + srb->command_data.stream_state;
+		srb->status = STREAMCLASS_STATUS_SUCCESS;
+	}
+	streamclass_stream_notification(STREAMCLASS_STREAM_REQUEST_COMPLETE, srb->stream_object, srb);
 }
 
 static void open_stream(struct test_ext *ext, struct streamclass_srb *srb)
@@ -306,7 +331,7 @@ static void open_stream(struct test_ext *ext, struct streamclass_srb *srb)
 	/* The next instance's extension must be zeroed again. */
 	memset(obj->hw_stream_extension, 0xa5, STREAM_EXT_BYTES);
 	obj->receive_data_packet = stream_packet;
-	obj->receive_control_packet = stream_packet;
+	obj->receive_control_packet = control_packet;
 	stream_opens++;
 	srb_done(srb, STREAMCLASS_STATUS_SUCCESS);
 }

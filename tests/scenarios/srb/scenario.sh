@@ -37,7 +37,7 @@ captures() {
 	test "$(stat frames)" = "$1" && test "$(stat verified)" = "$1" || { cat "$cap/stats"; return 1; }
 }
 
-ktap_suite streamclass_srb_engine 32
+ktap_suite streamclass_srb_engine 33
 check "insmod streamclass" insmod "$MODDIR/streamclass.ko"
 
 # Completion only by the notification, whatever the status said before.
@@ -88,7 +88,7 @@ streams() {
 	with streams || return 1
 	write "open 0 1" "$cap/stream" || return 1
 	test "$(param stream_opens)" = 1 && test "$(param open_width)" = 128 || return 1
-	grep -qx "stream 0 open 1" "$cap/streams" || { cat "$cap/streams"; return 1; }
+	grep -qx "stream 0 open 1 Stop" "$cap/streams" || { cat "$cap/streams"; return 1; }
 	# One possible instance: a second open is EBUSY, and sends no SRB.
 	fails_with busy "open 0 0" "$cap/stream" && test "$(param stream_opens)" = 1 || return 1
 	# No stream 1, no format 2, no such verb: EINVAL.
@@ -102,12 +102,27 @@ streams() {
 		test "$(param stream_opens)" = 2 && test "$(param stream_errors)" = 0
 }
 check "streams: open carries the format and a zeroed stream object and extension; one instance (EBUSY); bad stream, format, verb EINVAL; close" streams
+# KSSTATE: each step one SRB_SET_STREAM_STATE to the instance's control
+# callback (synchronized: atomic), completed by the stream notification.
+states() {
+	write "state 0 3" "$cap/stream" && test "$(param states)" = 123 || return 1
+	grep -qx "stream 0 open 1 Run" "$cap/streams" || { cat "$cap/streams"; return 1; }
+	write "state 0 1" "$cap/stream" && test "$(param states)" = 12321 || return 1
+	fails_with invalid "state 0 4" "$cap/stream" && fails_with invalid "state 1 0" "$cap/stream" ||
+		return 1
+	write "state 0 2" "$cap/stream" && test "$(param states)" = 123212 || return 1
+	test "$(param atomic_controls)" = 6 && test "$(param stream_errors)" = 0 ||
+		{ echo "atomic $(param atomic_controls), errors $(param stream_errors)"; return 1; }
+}
+check "stream states: STOP->RUN is ACQUIRE, PAUSE, RUN (one SRB each, to the control callback, atomic), back the same way; state 4 or stream 1 EINVAL" states
 closes_at_unbind() {
-	echo "$edu" >"$drv/unbind" && test "$(param stream_closes)" = 2 &&
+	# The instance is PAUSEd: unbinding steps it down to STOP, then closes it.
+	echo "$edu" >"$drv/unbind" && test "$(param states)" = 12321210 &&
+		test "$(param stream_closes)" = 2 &&
 		test "$(param closed_before_uninit)" = 1 && test "$(param uninitializes)" = 1 &&
 		test "$(param stream_errors)" = 0 && rmmod $mod
 }
-check "... unbinding with a stream open closes it before SRB_UNINITIALIZE_DEVICE" closes_at_unbind
+check "... unbinding with a stream open steps it down to STOP and closes it before SRB_UNINITIALIZE_DEVICE" closes_at_unbind
 
 # TimeoutCounter: counted down once a second; the handler called at 0.
 expires() {
