@@ -8,13 +8,13 @@
 //! before the stream may close.
 //!
 //! Also the stream object (`HW_STREAM_OBJECT`) of an open instance, with
-//! its zeroed per-stream extension. Open and close are sent
-//! (`SRB_OPEN_STREAM`, `SRB_CLOSE_STREAM`); the state and data SRBs, and
-//! the V4L2 face that drives them, come next: until then the steps and the
-//! data accounting are used by the KUnit suite only.
+//! its zeroed per-stream extension. Open, close and the state steps are
+//! sent (`SRB_OPEN_STREAM`, `SRB_CLOSE_STREAM`, `SRB_SET_STREAM_STATE`);
+//! the data SRBs, and the V4L2 face that drives them, come next: until then
+//! the data accounting is used by the KUnit suite only.
 #![cfg_attr(
     not(CONFIG_KUNIT),
-    expect(dead_code, reason = "the state and data SRBs use the rest next")
+    expect(dead_code, reason = "the data SRBs use the data accounting next")
 )]
 
 use core::ffi::c_void;
