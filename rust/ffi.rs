@@ -239,6 +239,46 @@ fn refuse(what: &CStr, srb: *mut RawSrb) {
     warn_bad_handle(what, srb.cast());
 }
 
+/// What a notification asks of an SRB.
+enum Notification {
+    /// The sender may go on with the next SRB (`READY_FOR_NEXT_*`).
+    Ready,
+    /// The SRB is done (`*_REQUEST_COMPLETE`).
+    Complete,
+    /// A type the function does not know.
+    Unknown,
+}
+
+/// Carries out `what` for `srb`; refusals are warned about (prefixed with
+/// `who`'s name) and counted.
+///
+/// # Safety
+///
+/// As for [`streamclass_device_notification`].
+unsafe fn notify(who: Who, what: Notification, srb: *mut RawSrb) {
+    // SAFETY: Forwarded from this function's safety requirements.
+    let Some(req) = (unsafe { Request::from_srb(srb) }) else {
+        refuse(who.no_live_srb, srb);
+        return;
+    };
+    match what {
+        Notification::Ready => req.ready(),
+        Notification::Complete => {
+            if !req.complete() {
+                refuse(who.completed_twice, srb);
+            }
+        }
+        Notification::Unknown => refuse(who.unknown_type, srb),
+    }
+}
+
+/// The refusal messages of one notification function.
+struct Who {
+    no_live_srb: &'static CStr,
+    completed_twice: &'static CStr,
+    unknown_type: &'static CStr,
+}
+
 /// `streamclass_device_notification()`.
 ///
 /// # Safety
@@ -253,20 +293,18 @@ pub(crate) unsafe extern "C" fn streamclass_device_notification(
     _hw_device_extension: *mut c_void,
     srb: *mut RawSrb,
 ) {
-    // SAFETY: Forwarded from this function's safety requirements.
-    let Some(req) = (unsafe { Request::from_srb(srb) }) else {
-        refuse(c"device_notification (no live SRB)", srb);
-        return;
+    let what = match kind {
+        READY_FOR_NEXT_DEVICE_REQUEST => Notification::Ready,
+        DEVICE_REQUEST_COMPLETE => Notification::Complete,
+        _ => Notification::Unknown,
     };
-    match kind {
-        READY_FOR_NEXT_DEVICE_REQUEST => req.ready(),
-        DEVICE_REQUEST_COMPLETE => {
-            if !req.complete() {
-                refuse(c"device_notification (completed twice)", srb);
-            }
-        }
-        _ => refuse(c"device_notification (unknown type)", srb),
-    }
+    let who = Who {
+        no_live_srb: c"device_notification (no live SRB)",
+        completed_twice: c"device_notification (completed twice)",
+        unknown_type: c"device_notification (unknown type)",
+    };
+    // SAFETY: Forwarded from this function's safety requirements.
+    unsafe { notify(who, what, srb) }
 }
 
 /// `streamclass_stream_notification()`: as
@@ -281,20 +319,18 @@ pub(crate) unsafe extern "C" fn streamclass_stream_notification(
     _stream_object: *mut c_void,
     srb: *mut RawSrb,
 ) {
-    // SAFETY: Forwarded from this function's safety requirements.
-    let Some(req) = (unsafe { Request::from_srb(srb) }) else {
-        refuse(c"stream_notification (no live SRB)", srb);
-        return;
+    let what = match kind {
+        READY_FOR_NEXT_STREAM_CONTROL_REQUEST => Notification::Ready,
+        STREAM_REQUEST_COMPLETE => Notification::Complete,
+        _ => Notification::Unknown,
     };
-    match kind {
-        READY_FOR_NEXT_STREAM_CONTROL_REQUEST => req.ready(),
-        STREAM_REQUEST_COMPLETE => {
-            if !req.complete() {
-                refuse(c"stream_notification (completed twice)", srb);
-            }
-        }
-        _ => refuse(c"stream_notification (unknown type)", srb),
-    }
+    let who = Who {
+        no_live_srb: c"stream_notification (no live SRB)",
+        completed_twice: c"stream_notification (completed twice)",
+        unknown_type: c"stream_notification (unknown type)",
+    };
+    // SAFETY: Forwarded from this function's safety requirements.
+    unsafe { notify(who, what, srb) }
 }
 
 /// `STREAMCLASS_READY_FOR_NEXT_STREAM_CONTROL_REQUEST`.
