@@ -102,8 +102,11 @@ struct streamclass_init_data {
  *     the minidriver holds the SRB, sharing it with the CPU with no sync
  *     calls (the class takes memory that needs no bouncing).
  * @STREAMCLASS_DMA_BUFFER: the device's common DMA buffer.
- * @STREAMCLASS_SRB_DATA_BUFFER: an SRB's data buffer (not implemented yet:
- *                               returns 0).
+ * @STREAMCLASS_SRB_DATA_BUFFER: the data buffer of a pending data SRB
+ *     (SRB_READ_DATA to a stream instance): the bus address of a kernel
+ *     address in @data_buffer_array->data, and the bytes from there to the
+ *     end of its scatter/gather element. 0 when the buffer has no kernel
+ *     mapping (data NULL).
  *
  * Modelled on STREAM_BUFFER_TYPE of strmini.h.
  */
@@ -116,9 +119,14 @@ enum streamclass_buffer_type {
 /**
  * enum streamclass_srb_command - what an SRB asks (SRB_COMMAND of strmini.h,
  * same values)
- * @STREAMCLASS_SRB_READ_DATA: capture one frame of stream 0 into the DMA
- *     buffer. A stream SRB on Windows; until streams exist the class sends it
- *     to @hw_receive_packet (debugfs ``capture``).
+ * @STREAMCLASS_SRB_READ_DATA: with a @stream_object, a data SRB to the
+ *     instance's receive_data_packet: fill the one buffer that
+ *     command_data.data_buffer_array describes (its scatter/gather list is
+ *     @scatter_gather_buffer), set its data_used, picture_number and
+ *     drop_count, and complete it with STREAM_REQUEST_COMPLETE. Several are
+ *     outstanding at once (one per queued V4L2 buffer), completed in any
+ *     order. Without one, a device SRB to @hw_receive_packet: capture frame
+ *     @frame_number into the common DMA buffer (debugfs ``capture``).
  * @STREAMCLASS_SRB_GET_STREAM_INFO: fill command_data.stream_info.
  * @STREAMCLASS_SRB_INITIALIZE_DEVICE: start the device; command_data.config_info
  *     describes it. A status other than success fails the probe.
@@ -297,7 +305,8 @@ struct streamclass_stream_info {
  *                       (NULL when 0): the minidriver's, for this instance.
  * @hw_device_extension: the device extension.
  * @receive_data_packet: set by the minidriver in SRB_OPEN_STREAM
- *                       (ReceiveDataPacket); not called yet.
+ *                       (ReceiveDataPacket): the instance's data SRBs
+ *                       (READ_DATA). NULL: they fail with NOT_IMPLEMENTED.
  * @receive_control_packet: set by the minidriver in SRB_OPEN_STREAM
  *                          (ReceiveControlPacket): the instance's control
  *                          SRBs (SET_STREAM_STATE). NULL: they are answered
@@ -313,6 +322,52 @@ struct streamclass_stream_object {
 };
 
 /**
+ * struct streamclass_sg_element - one piece of a data buffer as the device
+ * reaches it (KSSCATTER_GATHER)
+ * @physical_address: its bus address (an I/O virtual address under an IOMMU).
+ * @length: its bytes.
+ */
+struct streamclass_sg_element {
+	u64 physical_address;
+	u32 length;
+	u32 __reserved;
+};
+
+/* The presentation_time of a stream header is set (KSSTREAM_HEADER_OPTIONSF_TIMEVALID). */
+#define STREAMCLASS_STREAM_HEADER_TIME_VALID		0x80
+/* Its duration is set (KSSTREAM_HEADER_OPTIONSF_DURATIONVALID). */
+#define STREAMCLASS_STREAM_HEADER_DURATION_VALID	0x100
+
+/**
+ * struct streamclass_stream_header - the buffer of a data SRB
+ * (KSSTREAM_HEADER with the KS_FRAME_INFO of a video stream)
+ * @size: sizeof(struct streamclass_stream_header).
+ * @option_flags: STREAMCLASS_STREAM_HEADER_*, set by the minidriver.
+ * @data: the buffer's kernel address, or NULL when it has none (a
+ *        scatter/gather buffer, or an imported DMABUF): the device reaches
+ *        it through the SRB's scatter/gather list either way.
+ * @frame_extent: the buffer's size in bytes.
+ * @data_used: bytes the device wrote, set by the minidriver (V4L2's
+ *             bytesused).
+ * @presentation_time: nanoseconds, with TIME_VALID.
+ * @duration: nanoseconds, with DURATION_VALID.
+ * @picture_number: the frame's number, from 0 per open stream, set by the
+ *                  minidriver (V4L2's sequence: a gap shows dropped frames).
+ * @drop_count: frames dropped so far, set by the minidriver.
+ */
+struct streamclass_stream_header {
+	u32 size;
+	u32 option_flags;
+	void *data;
+	u32 frame_extent;
+	u32 data_used;
+	s64 presentation_time;
+	s64 duration;
+	u64 picture_number;
+	u64 drop_count;
+};
+
+/**
  * struct streamclass_srb - a stream request block (HW_STREAM_REQUEST_BLOCK)
  * @size_of_this_packet: sizeof(struct streamclass_srb).
  * @command: enum streamclass_srb_command.
@@ -325,8 +380,8 @@ struct streamclass_stream_object {
  * @srb_extension: the zeroed per-request extension, NULL when its size is 0.
  * @command_data: per command: config_info (INITIALIZE_DEVICE),
  *                stream_info (GET_STREAM_INFO), open_format
- *                (OPEN_STREAM) or stream_state (SET_STREAM_STATE); NULL
- *                otherwise.
+ *                (OPEN_STREAM), stream_state (SET_STREAM_STATE) or
+ *                data_buffer_array (a stream's READ_DATA); NULL otherwise.
  * @frame_number: READ_DATA: the frame's number, from 0 per device.
  * @data_used: READ_DATA: bytes the device captured, set by the minidriver.
  * @timeout_counter: counted down by the class once a second while the SRB
@@ -336,7 +391,13 @@ struct streamclass_stream_object {
  *                   example to @timeout_original) to wait longer.
  * @timeout_original: the timeout the class set, in seconds.
  * @stream_object: the stream instance of OPEN_STREAM, CLOSE_STREAM and
- *                 the stream SRBs (SET_STREAM_STATE); NULL otherwise.
+ *                 the stream SRBs (SET_STREAM_STATE, READ_DATA); NULL
+ *                 otherwise.
+ * @number_of_buffers: a stream's READ_DATA: 1 (one stream header).
+ * @number_of_bytes_to_transfer: a stream's READ_DATA: the buffer's bytes.
+ * @scatter_gather_buffer: a stream's READ_DATA: the buffer as the device
+ *                         reaches it, in order.
+ * @number_of_scatter_gather_elements: entries in @scatter_gather_buffer.
  */
 struct streamclass_srb {
 	u32 size_of_this_packet;
@@ -350,6 +411,7 @@ struct streamclass_srb {
 		struct streamclass_stream_info *stream_info;
 		const struct streamclass_format *open_format;
 		u32 stream_state;
+		struct streamclass_stream_header *data_buffer_array;
 		void *raw;
 	} command_data;
 	u64 frame_number;
@@ -357,6 +419,11 @@ struct streamclass_srb {
 	u32 timeout_counter;
 	u32 timeout_original;
 	struct streamclass_stream_object *stream_object;
+	u32 number_of_buffers;
+	u32 number_of_bytes_to_transfer;
+	struct streamclass_sg_element *scatter_gather_buffer;
+	u32 number_of_scatter_gather_elements;
+	u32 __reserved;
 };
 
 /**
@@ -388,12 +455,15 @@ enum streamclass_notification {
 /**
  * enum streamclass_stream_notification - for streamclass_stream_notification()
  * (STREAM_MINIDRIVER_STREAM_NOTIFICATION_TYPE, same values)
+ * @STREAMCLASS_READY_FOR_NEXT_STREAM_DATA_REQUEST: accepted; the class does
+ *     not wait for it (data SRBs are outstanding several at once).
  * @STREAMCLASS_READY_FOR_NEXT_STREAM_CONTROL_REQUEST: the class may send the
  *     instance's next control SRB while @srb is still pending.
  * @STREAMCLASS_STREAM_REQUEST_COMPLETE: the stream SRB @srb is done; its
  *     status is final.
  */
 enum streamclass_stream_notification {
+	STREAMCLASS_READY_FOR_NEXT_STREAM_DATA_REQUEST = 0,
 	STREAMCLASS_READY_FOR_NEXT_STREAM_CONTROL_REQUEST = 1,
 	STREAMCLASS_STREAM_REQUEST_COMPLETE = 3,
 };
@@ -480,8 +550,8 @@ void *streamclass_get_dma_buffer(void *hw_device_extension);
  * not the physical one. Any context.
  *
  * Return: the bus address of @va, or 0 (and *@length 0) when @va is outside
- * the buffer, the handle is not live, @srb is not a live SRB (per-request
- * extension), or @type is not implemented yet (the SRB data buffer).
+ * the buffer, the handle is not live, or @srb is not a live SRB (the
+ * per-request kinds).
  */
 dma_addr_t streamclass_get_physical_address(void *hw_device_extension, struct streamclass_srb *srb,
 					    void *va, enum streamclass_buffer_type type,
@@ -535,7 +605,7 @@ void streamclass_unregister_minidriver(struct streamclass_minidriver *md);
  * @srb: the pending stream SRB it concerns.
  *
  * As streamclass_device_notification(), for the SRBs sent to an instance's
- * receive_control_packet: any context; a second completion, or an SRB that
+ * receive_control_packet and receive_data_packet: any context; a second completion, or an SRB that
  * is not pending, is refused with a rate-limited warning.
  */
 void streamclass_stream_notification(enum streamclass_stream_notification type,

@@ -31,7 +31,11 @@
 //!   the deferred work of `StreamClassCallAtNewPriority`;
 //! - `stream_info`, `stream`: the streams a minidriver describes (checked
 //!   copies of its descriptors and formats), and one stream's instances,
-//!   `KSSTATE` steps and outstanding data SRBs (the streams' engine, begun);
+//!   `KSSTATE` steps and outstanding data SRBs;
+//! - `v4l2` (with the C glue `streamclass_v4l2.c`): each capture stream as
+//!   a V4L2 node: formats, STREAMON/STREAMOFF as open, state steps and
+//!   close, each queued buffer as a data SRB, and its completion as a done
+//!   buffer;
 //! - [`minidriver_api`]: the safe Rust API of the minidriver model.
 
 use kernel::prelude::*;
@@ -55,6 +59,7 @@ pub mod srb;
 mod stream;
 mod stream_info;
 mod transport;
+mod v4l2;
 
 pub use api::Registration;
 pub use init_data::{

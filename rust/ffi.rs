@@ -153,7 +153,16 @@ pub(crate) unsafe extern "C" fn streamclass_get_physical_address(
                 }
             }
         }
-        // The data buffers come with streams; until then they resolve nothing.
+        Some(_) if kind == BufferType::SrbDataBuffer as u32 => {
+            // SAFETY: Forwarded from this function's safety requirements.
+            match unsafe { Request::from_srb(srb) } {
+                Some(req) => req.data_bus_at(va),
+                None => {
+                    warn_bad_handle(c"get_physical_address", srb.cast());
+                    None
+                }
+            }
+        }
         Some(_) => None,
     };
     let (addr, len) = found.unwrap_or((0, 0));
@@ -320,7 +329,9 @@ pub(crate) unsafe extern "C" fn streamclass_stream_notification(
     srb: *mut RawSrb,
 ) {
     let what = match kind {
-        READY_FOR_NEXT_STREAM_CONTROL_REQUEST => Notification::Ready,
+        READY_FOR_NEXT_STREAM_DATA_REQUEST | READY_FOR_NEXT_STREAM_CONTROL_REQUEST => {
+            Notification::Ready
+        }
         STREAM_REQUEST_COMPLETE => Notification::Complete,
         _ => Notification::Unknown,
     };
@@ -333,6 +344,8 @@ pub(crate) unsafe extern "C" fn streamclass_stream_notification(
     unsafe { notify(who, what, srb) }
 }
 
+/// `STREAMCLASS_READY_FOR_NEXT_STREAM_DATA_REQUEST`.
+const READY_FOR_NEXT_STREAM_DATA_REQUEST: u32 = 0;
 /// `STREAMCLASS_READY_FOR_NEXT_STREAM_CONTROL_REQUEST`.
 const READY_FOR_NEXT_STREAM_CONTROL_REQUEST: u32 = 1;
 /// `STREAMCLASS_STREAM_REQUEST_COMPLETE`.

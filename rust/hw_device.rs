@@ -80,6 +80,8 @@ use crate::{
     },
     stream_info::{
         self,
+        DataFlow,
+        Format,
         Stream,
         StreamInfo, //
     },
@@ -88,6 +90,10 @@ use crate::{
         Kind,
         Outcome,
         Transport, //
+    },
+    v4l2::{
+        Node,
+        Port, //
     }, //
 };
 
@@ -242,6 +248,9 @@ pub(crate) struct HwDevice {
     #[pin]
     opened: Mutex<KVec<Opened>>,
     stream_extension_size: usize,
+    /// The V4L2 nodes of the capture streams.
+    #[pin]
+    nodes: Mutex<KVec<Pin<KBox<Node>>>>,
     buffers: Backend,
     holder: AtomicUsize,
     #[pin]
@@ -308,6 +317,7 @@ impl HwDevice {
                 described <- new_mutex!(KVec::new()),
                 opened <- new_mutex!(KVec::new()),
                 stream_extension_size,
+                nodes <- new_mutex!(KVec::new()),
                 buffers,
                 holder: AtomicUsize::new(0),
                 sync <- new_spinlock_irq!(()),
@@ -510,6 +520,7 @@ impl HwDevice {
             Status::Success | Status::NotImplemented => {}
             st => dev_warn!(self.device(), "SRB_INITIALIZATION_COMPLETE: {st:?}\n"),
         }
+        self.register_nodes()?;
         let debugfs = self.minidriver().debugfs.as_ref();
         if let Some(dir) = debugfs.filter(|_| ProbeStep::Debugfs.fault_point().is_ok()) {
             let target: *const dyn Target = ptr::from_ref::<Self>(self);
@@ -534,6 +545,8 @@ impl HwDevice {
                 _ => DEVICE_SRB_TIMEOUT_S,
             },
             stream_object: ptr::null_mut(),
+            data: None,
+            done: None,
         }
     }
 
@@ -557,11 +570,11 @@ impl HwDevice {
     }
 
     /// Opens an instance of stream `stream` in its format `format`
-    /// (`SRB_OPEN_STREAM`, the format as its command data): `EINVAL` for a
-    /// stream or format not described, `EBUSY` when all its possible
-    /// instances are open, the SRB's status as an errno when the
-    /// minidriver refuses. Process context.
-    fn open_stream(&self, stream: usize, format: usize) -> Result {
+    /// (`SRB_OPEN_STREAM`, the format as its command data) and returns its
+    /// object: `EINVAL` for a stream or format not described, `EBUSY` when
+    /// all its possible instances are open, the SRB's status as an errno
+    /// when the minidriver refuses. Process context.
+    fn open_stream(&self, stream: usize, format: usize) -> Result<*mut c_void> {
         let mut fmt = *self
             .described
             .lock()
@@ -579,12 +592,13 @@ impl HwDevice {
             self.handle as *mut c_void,
         )?;
         o.instances.reserve(1, GFP_KERNEL)?;
+        let object = inst.as_ptr();
         let params = Params {
-            stream_object: inst.as_ptr(),
+            stream_object: object,
             ..self.params(Command::OpenStream, ptr::from_mut(&mut fmt).cast(), 0)
         };
         self.transport
-            .send(self, &params, Kind::Normal)?
+            .send(self, &params, self.kind())?
             .status
             .to_result()?;
         let mut life = StreamSlot::new(1);
@@ -595,7 +609,16 @@ impl HwDevice {
                 life,
                 lost: false,
             })
-            .map_err(|_| ENOMEM)
+            .map_err(|_| ENOMEM)?;
+        Ok(object)
+    }
+
+    /// Which request stream SRBs go on: removal's, once the device goes.
+    fn kind(&self) -> Kind {
+        match self.removing.load(Ordering::Acquire) {
+            true => Kind::Removal,
+            false => Kind::Normal,
+        }
     }
 
     // `command_data` is a pointer-sized union; the state goes in as the
@@ -624,29 +647,41 @@ impl HwDevice {
         Ok(())
     }
 
-    /// Moves the instance of stream `stream` opened last to state `to`.
-    fn set_stream_state(&self, stream: usize, to: KsState) -> Result {
-        let mut opened = self.opened.lock();
-        let open = opened
-            .get_mut(stream)
-            .and_then(|o| o.instances.last_mut())
-            .ok_or(EINVAL)?;
-        self.step(open, to, Kind::Normal)
+    /// The index of instance `object` of `o`, or of the one opened last.
+    fn find(o: &Opened, object: Option<*mut c_void>) -> Option<usize> {
+        match object {
+            None => o.instances.len().checked_sub(1),
+            Some(p) => o.instances.iter().position(|i| i.inst.as_ptr() == p),
+        }
     }
 
-    /// Closes the instance of stream `stream` opened last: steps it down to
-    /// STOP (a refused step does not keep it open), then
-    /// `SRB_CLOSE_STREAM`; `EINVAL` when none is open. The instance is freed
-    /// once the SRBs complete, whatever their status (kept if one never
-    /// completes). `kind`: `Removal` while the device goes. Process context.
-    fn close_stream(&self, stream: usize, kind: Kind) -> Result {
+    /// Moves instance `object` (or the one opened last) of stream `stream`
+    /// to state `to`.
+    fn set_stream_state(
+        &self,
+        stream: usize,
+        object: Option<*mut c_void>,
+        to: KsState,
+        kind: Kind,
+    ) -> Result {
         let mut opened = self.opened.lock();
         let o = opened.get_mut(stream).ok_or(EINVAL)?;
-        let last = o.instances.last_mut().ok_or(EINVAL)?;
-        let stopped = self.step(last, KsState::Stop, kind);
-        let Some(mut open) = o.instances.pop() else {
-            return Err(EINVAL);
-        };
+        let i = Self::find(o, object).ok_or(EINVAL)?;
+        self.step(&mut o.instances[i], to, kind)
+    }
+
+    /// Closes instance `object` (or the one opened last) of stream
+    /// `stream`: steps it down to STOP (a refused step does not keep it
+    /// open), then `SRB_CLOSE_STREAM`; `EINVAL` when none is open. The
+    /// instance is freed once the SRBs complete, whatever their status
+    /// (kept if one never completes). `kind`: `Removal` while the device
+    /// goes. Process context.
+    fn close_stream(&self, stream: usize, object: Option<*mut c_void>, kind: Kind) -> Result {
+        let mut opened = self.opened.lock();
+        let o = opened.get_mut(stream).ok_or(EINVAL)?;
+        let i = Self::find(o, object).ok_or(EINVAL)?;
+        let stopped = self.step(&mut o.instances[i], KsState::Stop, kind);
+        let mut open = o.instances.remove(i).map_err(|_| EINVAL)?;
         if stopped.is_ok() {
             // Stopped with nothing outstanding, so this cannot fail; and the
             // instance is closed below whatever its bookkeeping says.
@@ -665,6 +700,42 @@ impl HwDevice {
         sent?.status.to_result()
     }
 
+    /// Registers a V4L2 node for each capture stream.
+    fn register_nodes(self: &Pin<KBox<Self>>) -> Result {
+        let mut captures = KVec::new();
+        for (i, s) in self.described.lock().iter().enumerate() {
+            if s.data_flow == DataFlow::Out {
+                let card =
+                    CString::try_from_fmt(fmt!("{} {}", self.minidriver().name(), s.name()))?;
+                captures.push((i, card), GFP_KERNEL)?;
+            }
+        }
+        let port: *const dyn Port = ptr::from_ref::<Self>(self);
+        for (i, card) in captures {
+            // SAFETY: `self` is pinned, and its drop drops its nodes before
+            // it releases the device.
+            let node = unsafe {
+                Node::register(
+                    port,
+                    self.pdev.dev(),
+                    i,
+                    self.buffers == Backend::DmaContig,
+                    &self.minidriver().name,
+                    &card,
+                )
+            }
+            .inspect_err(|e| {
+                dev_err!(
+                    self.device(),
+                    "stream {i}: no V4L2 node: {}\n",
+                    e.to_errno()
+                )
+            })?;
+            self.nodes.lock().push(node, GFP_KERNEL)?;
+        }
+        Ok(())
+    }
+
     /// Closes every open instance of every stream, at removal, whatever
     /// the minidriver answers (each call takes one instance off).
     fn close_streams(&self) {
@@ -676,7 +747,7 @@ impl HwDevice {
                 .get(s)
                 .is_some_and(|o| !o.instances.is_empty())
             {
-                let _ = self.close_stream(s, Kind::Removal);
+                let _ = self.close_stream(s, None, Kind::Removal);
             }
         }
     }
@@ -726,25 +797,84 @@ impl Target for HwDevice {
     }
 
     fn open_stream(&self, stream: usize, format: usize) -> Result {
-        HwDevice::open_stream(self, stream, format)
+        HwDevice::open_stream(self, stream, format).map(|_| ())
     }
 
     fn close_stream(&self, stream: usize) -> Result {
-        HwDevice::close_stream(self, stream, Kind::Normal)
+        HwDevice::close_stream(self, stream, None, Kind::Normal)
     }
 
     fn set_stream_state(&self, stream: usize, state: u32) -> Result {
-        HwDevice::set_stream_state(self, stream, KsState::from_raw(state).ok_or(EINVAL)?)
+        let to = KsState::from_raw(state).ok_or(EINVAL)?;
+        HwDevice::set_stream_state(self, stream, None, to, Kind::Normal)
+    }
+}
+
+impl Port for HwDevice {
+    fn with_formats(&self, stream: usize, f: &mut dyn FnMut(&[Format])) {
+        match self.described.lock().get(stream) {
+            Some(s) => f(&s.formats),
+            None => f(&[]),
+        }
+    }
+
+    fn open(&self, stream: usize, format: usize) -> Result<*mut c_void> {
+        self.open_stream(stream, format)
+    }
+
+    fn set_state(&self, stream: usize, object: *mut c_void, to: KsState) -> Result {
+        self.set_stream_state(stream, Some(object), to, self.kind())
+    }
+
+    fn close(&self, stream: usize, object: *mut c_void) {
+        if let Err(e) = self.close_stream(stream, Some(object), self.kind()) {
+            dev_warn!(self.device(), "stream {stream}: close: {}\n", e.to_errno());
+        }
+    }
+
+    fn deliver(&self, req: &Request) {
+        Endpoint::deliver(self, req)
+    }
+
+    fn cancel(&self, req: &Request) {
+        if let Some(cancel) = self.minidriver().ops.cancel {
+            self.synchronized(|| {
+                if !req.is_complete() {
+                    cancel(self, req)
+                }
+            });
+        }
+    }
+
+    fn handle(&self) -> *mut c_void {
+        self.handle as *mut c_void
+    }
+
+    fn dma_device(&self) -> *mut bindings::device {
+        self.pdev.dev()
+    }
+
+    fn extension_size(&self) -> usize {
+        self.minidriver().init.per_request_extension_size as usize
     }
 }
 
 impl Endpoint for HwDevice {
     fn deliver(&self, req: &Request) {
-        if req.command() == Command::SetStreamState {
-            // A stream SRB: to the instance's control callback.
+        let object = req.stream_object();
+        let callback = match req.command() {
             // SAFETY: The object of an open instance, which stays allocated
             // while this SRB names it.
-            match unsafe { stream::control_callback(req.stream_object()) } {
+            Command::SetStreamState => Some(unsafe { stream::control_callback(object) }),
+            Command::ReadData if !object.is_null() => {
+                // SAFETY: As above.
+                Some(unsafe { stream::data_callback(object) })
+            }
+            _ => None,
+        };
+        if let Some(callback) = callback {
+            // A stream SRB: to the instance's control or data callback.
+            match callback {
                 // SAFETY: A C minidriver's callback, given a live SRB.
                 Some(f) => self.synchronized(|| unsafe { f(req.srb_ptr()) }),
                 None => {
@@ -819,6 +949,11 @@ impl PinnedDrop for HwDevice {
         if gone {
             this.removal_srb(Command::SurpriseRemoval);
         }
+        // The V4L2 nodes go: a running stream is stopped (its buffers come
+        // back) and its instance closed; open file handles keep only C's
+        // memory, until their last close.
+        let nodes = core::mem::take(&mut *this.nodes.lock());
+        drop(nodes);
         if this.initialized.load(Ordering::Acquire) {
             this.close_streams();
         }

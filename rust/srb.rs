@@ -43,6 +43,35 @@ pub struct RawSrb {
     pub(crate) timeout_counter: u32,
     pub(crate) timeout_original: u32,
     pub(crate) stream_object: *mut c_void,
+    pub(crate) number_of_buffers: u32,
+    pub(crate) number_of_bytes_to_transfer: u32,
+    pub(crate) scatter_gather_buffer: *mut SgElement,
+    pub(crate) number_of_scatter_gather_elements: u32,
+    pub(crate) reserved: u32,
+}
+
+/// `struct streamclass_sg_element` (`KSSCATTER_GATHER`), as C lays it out.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct SgElement {
+    pub(crate) physical_address: u64,
+    pub(crate) length: u32,
+    pub(crate) reserved: u32,
+}
+
+/// `struct streamclass_stream_header` (`KSSTREAM_HEADER` with the video
+/// frame info), as C lays it out: the buffer of a stream's data SRB.
+#[repr(C)]
+pub(crate) struct StreamHeader {
+    pub(crate) size: u32,
+    pub(crate) option_flags: u32,
+    pub(crate) data: *mut c_void,
+    pub(crate) frame_extent: u32,
+    pub(crate) data_used: u32,
+    pub(crate) presentation_time: i64,
+    pub(crate) duration: i64,
+    pub(crate) picture_number: u64,
+    pub(crate) drop_count: u64,
 }
 
 // The C layout of `include/streamclass.h`, checked from this side.
@@ -62,7 +91,15 @@ const _: () = {
     assert!(offset_of!(RawSrb, timeout_counter) == 52);
     assert!(offset_of!(RawSrb, timeout_original) == 56);
     assert!(offset_of!(RawSrb, stream_object) == 64);
-    assert!(size_of::<RawSrb>() == 72);
+    assert!(offset_of!(RawSrb, number_of_buffers) == 72);
+    assert!(offset_of!(RawSrb, scatter_gather_buffer) == 80);
+    assert!(offset_of!(RawSrb, number_of_scatter_gather_elements) == 88);
+    assert!(size_of::<RawSrb>() == 96);
+    assert!(size_of::<SgElement>() == 16);
+    assert!(offset_of!(StreamHeader, data) == 8);
+    assert!(offset_of!(StreamHeader, data_used) == 20);
+    assert!(offset_of!(StreamHeader, picture_number) == 40);
+    assert!(size_of::<StreamHeader>() == 56);
 };
 
 /// `enum streamclass_srb_command`: strmini.h's `SRB_COMMAND` values. It
@@ -195,7 +232,7 @@ pub(crate) struct Event {
 }
 
 impl Event {
-    fn new() -> impl PinInit<Self> {
+    pub(crate) fn new() -> impl PinInit<Self> {
         pin_init!(Self {
             c <- Opaque::ffi_init(|slot: *mut bindings::completion| {
                 // SAFETY: `slot` is valid for writing a `struct completion`.
@@ -205,20 +242,20 @@ impl Event {
     }
 
     /// Makes the completion "not done" again; no one may wait on it.
-    fn reinit(&self) {
+    pub(crate) fn reinit(&self) {
         // SAFETY: `c` is valid for writes; init_completion() on a
         // completion no one waits on is `reinit_completion()` and more.
         unsafe { bindings::init_completion(self.c.get()) };
     }
 
-    fn signal(&self) {
+    pub(crate) fn signal(&self) {
         // SAFETY: `c` is an initialised completion; complete() may be called
         // from any context.
         unsafe { bindings::complete(self.c.get()) };
     }
 
     /// Waits up to `ms` milliseconds; true when signalled.
-    fn wait_ms(&self, ms: u32) -> bool {
+    pub(crate) fn wait_ms(&self, ms: u32) -> bool {
         // SAFETY: Pure computation.
         let jiffies = unsafe { bindings::__msecs_to_jiffies(ms) };
         // SAFETY: `c` is an initialised completion; we are in process context.
@@ -262,6 +299,8 @@ pub(crate) struct Request {
     ready: Event,
     #[pin]
     done: Event,
+    /// Set by `arm` only, while no one else sees the request.
+    on_done: Option<Done>,
     extension: Extension,
 }
 
@@ -281,6 +320,28 @@ pub(crate) struct Params {
     pub(crate) timeout_s: u32,
     /// The stream instance of `SRB_OPEN_STREAM` and `SRB_CLOSE_STREAM`.
     pub(crate) stream_object: *mut c_void,
+    /// The buffer of a stream's data SRB.
+    pub(crate) data: Option<DataParams>,
+    /// Called when the request completes, for a request no one waits for.
+    pub(crate) done: Option<Done>,
+}
+
+/// The buffer of a stream's data SRB: its scatter/gather list (which lives
+/// until the request completes) and its size.
+#[derive(Clone, Copy)]
+pub(crate) struct DataParams {
+    pub(crate) sg: *mut SgElement,
+    pub(crate) elements: u32,
+    pub(crate) bytes: u32,
+}
+
+/// What to call once a request is completed through the notification:
+/// `f(ctx, request)`, in the notifier's context (any, hard IRQ included),
+/// once per use of the request.
+#[derive(Clone, Copy)]
+pub(crate) struct Done {
+    pub(crate) f: fn(usize, &Request),
+    pub(crate) ctx: usize,
 }
 
 /// Reads field `$f` of a request's SRB (volatile: the minidriver may write
@@ -316,6 +377,7 @@ impl Request {
                 completed: AtomicBool::new(true),
                 ready <- Event::new(),
                 done <- Event::new(),
+                on_done: None,
                 extension,
             }),
             GFP_KERNEL,
@@ -347,8 +409,14 @@ impl Request {
                 timeout_counter: p.timeout_s,
                 timeout_original: p.timeout_s,
                 stream_object: p.stream_object,
+                number_of_buffers: u32::from(p.data.is_some()),
+                number_of_bytes_to_transfer: p.data.map_or(0, |d| d.bytes),
+                scatter_gather_buffer: p.data.map_or(ptr::null_mut(), |d| d.sg),
+                number_of_scatter_gather_elements: p.data.map_or(0, |d| d.elements),
+                reserved: 0,
             })
         };
+        this.on_done = p.done;
         this.ready.reinit();
         this.done.reinit();
         this.completed.store(false, Ordering::Relaxed);
@@ -404,6 +472,9 @@ impl Request {
         }
         self.ready.signal();
         self.done.signal();
+        if let Some(d) = self.on_done {
+            (d.f)(d.ctx, self);
+        }
         true
     }
 
@@ -450,6 +521,55 @@ impl Request {
     /// The stream instance of the SRB, null for a device SRB.
     pub(crate) fn stream_object(&self) -> *mut c_void {
         srb_read!(self, stream_object)
+    }
+
+    /// A data SRB's scatter/gather list and its length.
+    pub(crate) fn scatter_gather(&self) -> (*mut SgElement, u32) {
+        (
+            srb_read!(self, scatter_gather_buffer),
+            srb_read!(self, number_of_scatter_gather_elements),
+        )
+    }
+
+    /// A stream data SRB: the bus address of `va`, a kernel address in its
+    /// buffer, and the bytes from there to the end of its scatter/gather
+    /// element; `None` outside the buffer, for a buffer with no kernel
+    /// address, or for another SRB.
+    pub(crate) fn data_bus_at(&self, va: *const c_void) -> Option<(u64, usize)> {
+        if self.command() != Command::ReadData || self.stream_object().is_null() {
+            return None;
+        }
+        let header = self.command_data().cast::<StreamHeader>();
+        if header.is_null() {
+            return None;
+        }
+        // SAFETY: The header of a live data SRB, valid until it completes;
+        // read through raw pointers (the minidriver writes other fields).
+        let (data, extent) = unsafe {
+            (
+                ptr::read_volatile(ptr::addr_of!((*header).data)),
+                ptr::read_volatile(ptr::addr_of!((*header).frame_extent)),
+            )
+        };
+        if data.is_null() {
+            return None;
+        }
+        let mut offset = (va as usize).checked_sub(data as usize)?;
+        if offset >= extent as usize {
+            return None;
+        }
+        let (sg, n) = self.scatter_gather();
+        for i in 0..n as usize {
+            // SAFETY: The list of a live data SRB has `n` elements, valid
+            // until it completes.
+            let e = unsafe { sg.add(i).read() };
+            let len = e.length as usize;
+            if offset < len {
+                return Some((e.physical_address + offset as u64, len - offset));
+            }
+            offset -= len;
+        }
+        None
     }
 
     /// The per-request extension, null when its size is 0.
@@ -533,6 +653,8 @@ mod tests {
             frame_number: 7,
             timeout_s: 2,
             stream_object: ptr::null_mut(),
+            data: None,
+            done: None,
         }
     }
 

@@ -8,13 +8,19 @@
 //! before the stream may close.
 //!
 //! Also the stream object (`HW_STREAM_OBJECT`) of an open instance, with
-//! its zeroed per-stream extension. Open, close and the state steps are
-//! sent (`SRB_OPEN_STREAM`, `SRB_CLOSE_STREAM`, `SRB_SET_STREAM_STATE`);
-//! the data SRBs, and the V4L2 face that drives them, come next: until then
-//! the data accounting is used by the KUnit suite only.
+//! its zeroed per-stream extension, and the callbacks the minidriver sets
+//! in it. Open, close and the state steps are sent by the device
+//! (`SRB_OPEN_STREAM`, `SRB_CLOSE_STREAM`, `SRB_SET_STREAM_STATE`); the data
+//! SRBs by the V4L2 node (`v4l2.rs`), which counts its outstanding ones
+//! itself, atomically, as their completions come in any context: the data
+//! accounting of [`StreamSlot`] below is the model it follows, checked by
+//! the KUnit suite only.
 #![cfg_attr(
     not(CONFIG_KUNIT),
-    expect(dead_code, reason = "the data SRBs use the data accounting next")
+    expect(
+        dead_code,
+        reason = "the data accounting is the KUnit model of v4l2.rs's"
+    )
 )]
 
 use core::ffi::c_void;
@@ -112,6 +118,19 @@ pub(crate) unsafe fn control_callback(object: *mut c_void) -> Option<ReceivePack
     // SAFETY: A live object by the safety requirements; the field is read
     // through a raw pointer (the minidriver wrote it).
     unsafe { core::ptr::read_volatile(core::ptr::addr_of!((*object).receive_control_packet)) }
+}
+
+/// The data callback the minidriver set in the stream object `object`
+/// (`receive_data_packet`), if any.
+///
+/// # Safety
+///
+/// As for [`control_callback`].
+pub(crate) unsafe fn data_callback(object: *mut c_void) -> Option<ReceivePacketFn> {
+    let object = object.cast::<StreamObject>();
+    // SAFETY: A live object by the safety requirements; the field is read
+    // through a raw pointer (the minidriver wrote it).
+    unsafe { core::ptr::read_volatile(core::ptr::addr_of!((*object).receive_data_packet)) }
 }
 
 /// `KSSTATE` (ks.h), same values.

@@ -28,7 +28,11 @@ static_assert(offsetof(struct streamclass_init_data, per_stream_extension_size) 
 	      STREAMCLASS_INIT_DATA_SIZE_VER1);
 static_assert(offsetof(struct streamclass_init_data, hw_receive_packet) == STREAMCLASS_INIT_DATA_SIZE_VER0);
 static_assert(offsetof(struct streamclass_init_data, turn_off_synchronization) == 56);
-static_assert(sizeof(struct streamclass_srb) == 72);
+static_assert(sizeof(struct streamclass_srb) == 96);
+static_assert(offsetof(struct streamclass_srb, scatter_gather_buffer) == 80);
+static_assert(sizeof(struct streamclass_sg_element) == 16);
+static_assert(offsetof(struct streamclass_stream_header, picture_number) == 40);
+static_assert(sizeof(struct streamclass_stream_header) == 56);
 static_assert(offsetof(struct streamclass_srb, stream_object) == 64);
 static_assert(sizeof(struct streamclass_stream_object) == 40);
 static_assert(offsetof(struct streamclass_srb, command_data) == 32);

@@ -11,6 +11,16 @@
  * buffer and back into the second half, each DMA ending with edu's DMA
  * interrupt, and the copy is compared byte for byte.
  *
+ * Its one capture stream (GREY 64x64, exactly edu's 4 KiB buffer, and
+ * 128x64, two buffers' worth) is what V4L2 applications see: each data SRB
+ * (one queued V4L2 buffer) is one frame made by edu's DMA engine. The frame
+ * is drawn into the common DMA buffer, edu DMAs it into its internal
+ * buffer, and then from there straight into the user's buffer, one DMA per
+ * piece of its scatter/gather list (at most 4 KiB each), so a frame of
+ * 8 KiB takes two or more device DMAs. The pattern it promises: byte i of
+ * frame n is stream_byte(n, i % 4096), and bytes 0-7 of each 4 KiB hold n
+ * (little endian); n is the picture number, from 0 per stream start.
+ *
  * Synchronization is on (strmini.h's default): the callbacks run under the
  * device's lock and must not sleep. Every SRB is completed through
  * streamclass_device_notification(); the fill, the compare and the wait at
@@ -39,6 +49,21 @@
 #define IRQ_DMA_DONE	0x100
 #define EDU_BUFFER	0x40000
 #define FRAME		4096
+#define QUEUE		64
+
+/* The open stream instance: its per-stream extension, zeroed by the class. */
+struct edu_stream {
+	u32 state;			/* enum streamclass_ksstate */
+	u32 frame_bytes;		/* the format's image size */
+	u64 picture;			/* the next frame's picture number */
+	struct streamclass_srb *queue[QUEUE];	/* data SRBs waiting */
+	unsigned int head, count;
+	struct streamclass_srb *active;	/* the frame being made */
+	bool seeding;			/* its DMA into edu is in flight */
+	bool cancel;			/* cancel the active one */
+	u32 done, element, offset;	/* bytes made; where in the list */
+	unsigned long frames;
+};
 
 enum phase { IDLE, FILLING, TO_DEVICE, FROM_DEVICE, VERIFYING };
 
@@ -51,12 +76,19 @@ struct edu_ext {
 	atomic_t cancel;
 	struct streamclass_srb *pending;	/* owned by the phase machine */
 	struct streamclass_srb *stopping;	/* SRB_UNINITIALIZE_DEVICE */
+	struct streamclass_stream_object *stream;	/* the open instance */
 	unsigned long captured, verified;
 };
 
 static u8 pattern(u64 n, size_t i)
 {
 	return (u8)((n * 31) ^ (i * 7) ^ (i >> 8) ^ 0x5a);
+}
+
+/* Byte i (< 4096, past the header) of stream frame n. */
+static u8 stream_byte(u64 n, size_t i)
+{
+	return (u8)(n * 31 + i * 7 + i / 256);
 }
 
 static void dma(struct edu_ext *ext, bool to_ram)
@@ -139,7 +171,10 @@ static void fill(void *context)
 
 static void start_frame(struct edu_ext *ext, struct streamclass_srb *srb)
 {
-	if (atomic_cmpxchg(&ext->phase, IDLE, FILLING) != IDLE) {
+	struct edu_stream *st = ext->stream ? ext->stream->hw_stream_extension : NULL;
+
+	/* edu's DMA engine is the stream's while it makes a frame. */
+	if ((st && st->active) || atomic_cmpxchg(&ext->phase, IDLE, FILLING) != IDLE) {
 		srb_complete(srb, STREAMCLASS_STATUS_INVALID_PARAMETER);
 		return;
 	}
@@ -197,6 +232,170 @@ static const struct streamclass_stream_descriptor edu_streams[] = {
 	},
 };
 
+
+/* Stream data: every function runs under the device's lock. */
+
+static void stream_complete(struct streamclass_srb *srb, int status)
+{
+	srb->status = status;
+	streamclass_stream_notification(STREAMCLASS_STREAM_REQUEST_COMPLETE, srb->stream_object, srb);
+}
+
+static void edu_program(struct edu_ext *ext, u64 src, u64 dst, u32 count, bool to_ram)
+{
+	writeq(src, ext->bar0 + EDU_DMA_SRC);
+	writeq(dst, ext->bar0 + EDU_DMA_DST);
+	writeq(count, ext->bar0 + EDU_DMA_COUNT);
+	writeq(DMA_START | DMA_IRQ | (to_ram ? DMA_TO_RAM : 0), ext->bar0 + EDU_DMA_CMD);
+}
+
+/* The next piece of the active frame, from edu's buffer into the data buffer. */
+static void stream_piece(struct edu_ext *ext, struct edu_stream *st)
+{
+	struct streamclass_srb *srb = st->active;
+	struct streamclass_sg_element *e = &srb->scatter_gather_buffer[st->element];
+	u32 len = min3(e->length - st->offset, FRAME - st->done % FRAME, st->frame_bytes - st->done);
+
+	edu_program(ext, EDU_BUFFER + st->done % FRAME, e->physical_address + st->offset, len, true);
+	st->done += len;
+	st->offset += len;
+	if (st->offset == e->length) {
+		st->element++;
+		st->offset = 0;
+	}
+}
+
+/* Starts the next waiting frame, when running and edu is free. */
+static void stream_next(struct edu_ext *ext, struct edu_stream *st)
+{
+	u64 n = st->picture;
+	size_t i;
+
+	if (st->active || !st->count || st->state != STREAMCLASS_KSSTATE_RUN ||
+	    atomic_read(&ext->phase) != IDLE)
+		return;
+	st->active = st->queue[st->head];
+	st->head = (st->head + 1) % QUEUE;
+	st->count--;
+	st->done = st->element = st->offset = 0;
+	st->cancel = false;
+	for (i = 0; i < FRAME; i++)
+		ext->buf[i] = stream_byte(n, i);
+	memcpy(ext->buf, &n, sizeof(n));
+	st->seeding = true;
+	edu_program(ext, ext->bus, EDU_BUFFER, FRAME, false);
+}
+
+/* A DMA of the active frame is done (interrupt handler). */
+static void stream_dma_done(struct edu_ext *ext, struct edu_stream *st)
+{
+	struct streamclass_srb *srb = st->active;
+
+	st->seeding = false;
+	if (st->cancel) {
+		st->active = NULL;
+		stream_complete(srb, STREAMCLASS_STATUS_CANCELLED);
+	} else if (st->done < st->frame_bytes) {
+		stream_piece(ext, st);
+		return;
+	} else {
+		srb->command_data.data_buffer_array->data_used = st->frame_bytes;
+		srb->command_data.data_buffer_array->picture_number = st->picture++;
+		st->frames++;
+		st->active = NULL;
+		stream_complete(srb, STREAMCLASS_STATUS_SUCCESS);
+	}
+	stream_next(ext, st);
+}
+
+/* receive_data_packet: SRB_READ_DATA, one frame into its buffer. */
+static void edu_stream_data(struct streamclass_srb *srb)
+{
+	struct edu_ext *ext = srb->hw_device_extension;
+	struct edu_stream *st = srb->stream_object->hw_stream_extension;
+
+	if (srb->command != STREAMCLASS_SRB_READ_DATA) {
+		stream_complete(srb, STREAMCLASS_STATUS_NOT_IMPLEMENTED);
+		return;
+	}
+	if (!srb->number_of_scatter_gather_elements ||
+	    srb->number_of_bytes_to_transfer < st->frame_bytes) {
+		stream_complete(srb, STREAMCLASS_STATUS_INVALID_PARAMETER);
+		return;
+	}
+	if (st->count == QUEUE) {
+		stream_complete(srb, STREAMCLASS_STATUS_INSUFFICIENT_RESOURCES);
+		return;
+	}
+	st->queue[(st->head + st->count++) % QUEUE] = srb;
+	stream_next(ext, st);
+}
+
+/* receive_control_packet: SRB_SET_STREAM_STATE. */
+static void edu_stream_control(struct streamclass_srb *srb)
+{
+	struct edu_ext *ext = srb->hw_device_extension;
+	struct edu_stream *st = srb->stream_object->hw_stream_extension;
+
+	if (srb->command != STREAMCLASS_SRB_SET_STREAM_STATE) {
+		stream_complete(srb, STREAMCLASS_STATUS_NOT_IMPLEMENTED);
+		return;
+	}
+	st->state = srb->command_data.stream_state;
+	stream_complete(srb, STREAMCLASS_STATUS_SUCCESS);
+	stream_next(ext, st);
+}
+
+static int open_stream(struct edu_ext *ext, struct streamclass_srb *srb)
+{
+	struct streamclass_stream_object *obj = srb->stream_object;
+	struct edu_stream *st = obj->hw_stream_extension;
+
+	if (ext->stream)
+		return STREAMCLASS_STATUS_INSUFFICIENT_RESOURCES;
+	st->frame_bytes = srb->command_data.open_format->sizeimage;
+	obj->receive_data_packet = edu_stream_data;
+	obj->receive_control_packet = edu_stream_control;
+	ext->stream = obj;
+	return STREAMCLASS_STATUS_SUCCESS;
+}
+
+static int close_stream(struct edu_ext *ext, struct streamclass_srb *srb)
+{
+	struct edu_stream *st = srb->stream_object->hw_stream_extension;
+
+	if (ext->stream != srb->stream_object)
+		return STREAMCLASS_STATUS_INVALID_PARAMETER;
+	pr_info("streamclass_edu_capture_c: stream closed: %lu frames made by device DMA into the data buffers\n",
+		st->frames);
+	ext->stream = NULL;
+	return STREAMCLASS_STATUS_SUCCESS;
+}
+
+/* The stream's data SRB @srb is cancelled: a waiting one at once, the active
+ * one when its DMA in flight ends. */
+static void stream_cancel(struct edu_ext *ext, struct streamclass_srb *srb)
+{
+	struct edu_stream *st = srb->stream_object->hw_stream_extension;
+	unsigned int i;
+
+	if (st->active == srb) {
+		st->cancel = true;
+		return;
+	}
+	for (i = 0; i < st->count; i++) {
+		unsigned int at = (st->head + i) % QUEUE;
+
+		if (st->queue[at] != srb)
+			continue;
+		for (; i + 1 < st->count; i++)
+			st->queue[(st->head + i) % QUEUE] = st->queue[(st->head + i + 1) % QUEUE];
+		st->count--;
+		stream_complete(srb, STREAMCLASS_STATUS_CANCELLED);
+		return;
+	}
+}
+
 static void edu_receive_packet(struct streamclass_srb *srb)
 {
 	struct edu_ext *ext = srb->hw_device_extension;
@@ -221,6 +420,12 @@ static void edu_receive_packet(struct streamclass_srb *srb)
 	case STREAMCLASS_SRB_READ_DATA:
 		start_frame(ext, srb);
 		break;
+	case STREAMCLASS_SRB_OPEN_STREAM:
+		srb_complete(srb, open_stream(ext, srb));
+		break;
+	case STREAMCLASS_SRB_CLOSE_STREAM:
+		srb_complete(srb, close_stream(ext, srb));
+		break;
 	default:
 		srb_complete(srb, STREAMCLASS_STATUS_NOT_IMPLEMENTED);
 	}
@@ -239,6 +444,14 @@ static bool edu_interrupt(void *hw_device_extension)
 	writel(status, ext->bar0 + EDU_IRQ_ACK);
 	if (!(status & IRQ_DMA_DONE))
 		return true;
+	if (ext->stream) {
+		struct edu_stream *st = ext->stream->hw_stream_extension;
+
+		if (st->active) {
+			stream_dma_done(ext, st);
+			return true;
+		}
+	}
 	if (atomic_read(&ext->cancel)) {
 		finish(ext, STREAMCLASS_STATUS_CANCELLED);
 		return true;
@@ -261,6 +474,10 @@ static void edu_cancel_packet(struct streamclass_srb *srb)
 {
 	struct edu_ext *ext = srb->hw_device_extension;
 
+	if (srb->stream_object) {
+		stream_cancel(ext, srb);
+		return;
+	}
 	/* edu cannot abort a DMA: the frame ends when the one in flight does. */
 	atomic_set(&ext->cancel, 1);
 }
@@ -273,6 +490,7 @@ static const struct pci_device_id edu_ids[] = {
 static const struct streamclass_init_data edu_init = {
 	.size = sizeof(struct streamclass_init_data),
 	.device_extension_size = sizeof(struct edu_ext),
+	.per_stream_extension_size = sizeof(struct edu_stream),
 	.dma_buffer_size = 2 * FRAME,
 	.bus_master_dma = true,
 	.dma_address_bits = 28,

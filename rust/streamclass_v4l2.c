@@ -1,0 +1,521 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The V4L2 face of streamclass: one /dev/videoN per capture stream.
+ *
+ * The kernel crate of 7.3 has no V4L2 or videobuf2 abstraction, so, as
+ * drivers/android/binder keeps its C part, this file owns the media
+ * structures (v4l2_device, video_device, vb2_queue and their ops tables)
+ * and rust/v4l2.rs owns every decision: which formats the stream has and
+ * which one a request gets, starting and stopping the stream (its
+ * SRB_OPEN_STREAM, state steps and SRB_CLOSE_STREAM), and sending each
+ * queued buffer to the minidriver as a data SRB. The interface is
+ * streamclass_v4l2.h.
+ *
+ * Lifetime: the node's memory goes with its v4l2_device, when the last
+ * file handle is closed; the Rust side is called only until
+ * streamclass_v4l2_unregister() returns (vb2_video_unregister_device()
+ * stops a running stream, and afterwards the V4L2 core answers every
+ * ioctl and mmap with -ENODEV).
+ */
+#include <linux/pci.h>
+#include <linux/slab.h>
+#include <linux/timekeeping.h>
+#include <media/v4l2-ctrls.h>
+#include <media/v4l2-device.h>
+#include <media/v4l2-event.h>
+#include <media/v4l2-ioctl.h>
+#include <media/videobuf2-dma-contig.h>
+#include <media/videobuf2-dma-sg.h>
+#include <media/videobuf2-v4l2.h>
+#include "streamclass_v4l2.h"
+
+/* The layouts rust/v4l2.rs declares. */
+static_assert(offsetof(struct streamclass_v4l2_buffer, sg) == 8);
+static_assert(offsetof(struct streamclass_v4l2_buffer, index) == 24);
+static_assert(sizeof(struct streamclass_v4l2_buffer) == 32);
+static_assert(offsetof(struct streamclass_v4l2_desc, contig) == 24);
+static_assert(offsetof(struct streamclass_v4l2_desc, ctx) == 32);
+static_assert(sizeof(struct streamclass_v4l2_desc) == 40);
+
+struct streamclass_v4l2_node {
+	struct v4l2_device v4l2_dev;
+	struct video_device vdev;
+	struct vb2_queue queue;
+	struct v4l2_ctrl_handler ctrls;
+	struct mutex lock;		/* the node's ioctls and its queue */
+	struct device *parent;
+	void *ctx;			/* the Rust node */
+	u32 format;			/* index of the current format */
+	struct v4l2_pix_format pix;	/* the current format */
+	bool contig;
+	bool running;			/* started: buffers go to the stream */
+	struct list_head waiting;	/* queued before the start */
+};
+
+struct streamclass_v4l2_vb {
+	struct vb2_v4l2_buffer vb;	/* first: vb2 allocates the whole */
+	struct list_head list;
+	struct streamclass_v4l2_buffer rb;
+};
+
+static struct streamclass_v4l2_vb *to_sc_vb(struct vb2_buffer *vb)
+{
+	return container_of(to_vb2_v4l2_buffer(vb), struct streamclass_v4l2_vb, vb);
+}
+
+static void to_pix(const struct streamclass_format *f, struct v4l2_pix_format *p)
+{
+	memset(p, 0, sizeof(*p));
+	p->pixelformat = f->pixelformat;
+	p->width = f->width;
+	p->height = f->height;
+	p->bytesperline = f->bytesperline;
+	p->sizeimage = f->sizeimage;
+	p->field = V4L2_FIELD_NONE;
+	p->colorspace = V4L2_COLORSPACE_SRGB;
+}
+
+/* Format @i of the stream, -EINVAL past the last. */
+static int format_at(struct streamclass_v4l2_node *n, u32 i, struct streamclass_format *f)
+{
+	return streamclass_v4l2_format(n->ctx, i, f);
+}
+
+/* videobuf2 */
+
+static int queue_setup(struct vb2_queue *q, unsigned int *nbuffers, unsigned int *nplanes,
+		       unsigned int sizes[], struct device *alloc_devs[])
+{
+	struct streamclass_v4l2_node *n = vb2_get_drv_priv(q);
+
+	if (*nplanes)
+		return *nplanes != 1 || sizes[0] < n->pix.sizeimage ? -EINVAL : 0;
+	*nplanes = 1;
+	sizes[0] = n->pix.sizeimage;
+	return 0;
+}
+
+/* Describes the buffer as the device reaches it, for the data SRB. */
+static int buf_prepare(struct vb2_buffer *vb)
+{
+	struct streamclass_v4l2_node *n = vb2_get_drv_priv(vb->vb2_queue);
+	struct streamclass_v4l2_vb *b = to_sc_vb(vb);
+	struct streamclass_sg_element *sg;
+	struct sg_table *sgt = NULL;
+	struct scatterlist *s;
+	unsigned int count = 1, i;
+
+	if (vb2_plane_size(vb, 0) < n->pix.sizeimage)
+		return -EINVAL;
+	if (!n->contig) {
+		sgt = vb2_dma_sg_plane_desc(vb, 0);
+		if (!sgt || !sgt->nents)
+			return -EINVAL;
+		count = sgt->nents;
+	}
+	sg = kcalloc(count, sizeof(*sg), GFP_KERNEL);
+	if (!sg)
+		return -ENOMEM;
+	if (sgt) {
+		for_each_sgtable_dma_sg(sgt, s, i) {
+			sg[i].physical_address = sg_dma_address(s);
+			sg[i].length = sg_dma_len(s);
+		}
+	} else {
+		sg[0].physical_address = vb2_dma_contig_plane_dma_addr(vb, 0);
+		sg[0].length = vb2_plane_size(vb, 0);
+	}
+	kfree(b->rb.sg);
+	b->rb.sg = sg;
+	b->rb.elements = count;
+	b->rb.length = vb2_plane_size(vb, 0);
+	b->rb.index = vb->index;
+	b->rb.vaddr = vb2_plane_vaddr(vb, 0);
+	vb2_set_plane_payload(vb, 0, n->pix.sizeimage);
+	return 0;
+}
+
+static void buf_cleanup(struct vb2_buffer *vb)
+{
+	struct streamclass_v4l2_vb *b = to_sc_vb(vb);
+
+	kfree(b->rb.sg);
+	b->rb.sg = NULL;
+}
+
+static void give(struct streamclass_v4l2_node *n, struct streamclass_v4l2_vb *b)
+{
+	if (streamclass_v4l2_queue(n->ctx, &b->rb))
+		vb2_buffer_done(&b->vb.vb2_buf, VB2_BUF_STATE_ERROR);
+}
+
+static void buf_queue(struct vb2_buffer *vb)
+{
+	struct streamclass_v4l2_node *n = vb2_get_drv_priv(vb->vb2_queue);
+	struct streamclass_v4l2_vb *b = to_sc_vb(vb);
+
+	if (n->running)
+		give(n, b);
+	else
+		list_add_tail(&b->list, &n->waiting);
+}
+
+static void return_waiting(struct streamclass_v4l2_node *n, enum vb2_buffer_state state)
+{
+	struct streamclass_v4l2_vb *b, *tmp;
+
+	list_for_each_entry_safe(b, tmp, &n->waiting, list) {
+		list_del(&b->list);
+		vb2_buffer_done(&b->vb.vb2_buf, state);
+	}
+}
+
+static int start_streaming(struct vb2_queue *q, unsigned int count)
+{
+	struct streamclass_v4l2_node *n = vb2_get_drv_priv(q);
+	struct streamclass_v4l2_vb *b, *tmp;
+	int ret = streamclass_v4l2_start(n->ctx, n->format);
+
+	if (ret) {
+		return_waiting(n, VB2_BUF_STATE_QUEUED);
+		return ret;
+	}
+	n->running = true;
+	list_for_each_entry_safe(b, tmp, &n->waiting, list) {
+		list_del(&b->list);
+		give(n, b);
+	}
+	return 0;
+}
+
+static void stop_streaming(struct vb2_queue *q)
+{
+	struct streamclass_v4l2_node *n = vb2_get_drv_priv(q);
+
+	n->running = false;
+	/* Returns every buffer the stream was given. */
+	streamclass_v4l2_stop(n->ctx);
+	return_waiting(n, VB2_BUF_STATE_ERROR);
+}
+
+static const struct vb2_ops queue_ops = {
+	.queue_setup = queue_setup,
+	.buf_prepare = buf_prepare,
+	.buf_cleanup = buf_cleanup,
+	.buf_queue = buf_queue,
+	.start_streaming = start_streaming,
+	.stop_streaming = stop_streaming,
+};
+
+void streamclass_v4l2_buffer_done(struct streamclass_v4l2_buffer *rb, u32 bytesused, u64 sequence,
+				  bool error)
+{
+	struct streamclass_v4l2_vb *b = container_of(rb, struct streamclass_v4l2_vb, rb);
+	struct vb2_buffer *vb = &b->vb.vb2_buf;
+
+	vb->timestamp = ktime_get_ns();
+	b->vb.sequence = (u32)sequence;
+	b->vb.field = V4L2_FIELD_NONE;
+	vb2_set_plane_payload(vb, 0, min_t(unsigned long, bytesused, vb2_plane_size(vb, 0)));
+	vb2_buffer_done(vb, error ? VB2_BUF_STATE_ERROR : VB2_BUF_STATE_DONE);
+}
+
+/* ioctls */
+
+static int querycap(struct file *file, void *priv, struct v4l2_capability *cap)
+{
+	struct streamclass_v4l2_node *n = video_drvdata(file);
+
+	strscpy(cap->driver, "streamclass", sizeof(cap->driver));
+	strscpy(cap->card, n->vdev.name, sizeof(cap->card));
+	snprintf(cap->bus_info, sizeof(cap->bus_info), "%s:%s",
+		 dev_is_pci(n->parent) ? "PCI" : "platform", dev_name(n->parent));
+	return 0;
+}
+
+/* The first format of pixel format @f->pixelformat is at @i. */
+static bool first_of_its_kind(struct streamclass_v4l2_node *n, u32 i,
+			      const struct streamclass_format *f)
+{
+	struct streamclass_format g;
+	u32 j;
+
+	for (j = 0; j < i && !format_at(n, j, &g); j++)
+		if (g.pixelformat == f->pixelformat)
+			return false;
+	return true;
+}
+
+static int enum_fmt(struct file *file, void *priv, struct v4l2_fmtdesc *d)
+{
+	struct streamclass_v4l2_node *n = video_drvdata(file);
+	struct streamclass_format f;
+	u32 i, seen = 0;
+
+	for (i = 0; !format_at(n, i, &f); i++) {
+		if (!first_of_its_kind(n, i, &f))
+			continue;
+		if (seen++ == d->index) {
+			d->pixelformat = f.pixelformat;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
+static int g_fmt(struct file *file, void *priv, struct v4l2_format *f)
+{
+	struct streamclass_v4l2_node *n = video_drvdata(file);
+
+	f->fmt.pix = n->pix;
+	return 0;
+}
+
+/* The described format the stream gives for @f (its index), in @f. */
+static int choose(struct streamclass_v4l2_node *n, struct v4l2_format *f)
+{
+	struct streamclass_format want = {
+		.pixelformat = f->fmt.pix.pixelformat,
+		.width = f->fmt.pix.width,
+		.height = f->fmt.pix.height,
+	};
+	int i = streamclass_v4l2_try_format(n->ctx, &want);
+
+	if (i >= 0)
+		to_pix(&want, &f->fmt.pix);
+	return i;
+}
+
+static int try_fmt(struct file *file, void *priv, struct v4l2_format *f)
+{
+	int i = choose(video_drvdata(file), f);
+
+	return i < 0 ? i : 0;
+}
+
+static int s_fmt(struct file *file, void *priv, struct v4l2_format *f)
+{
+	struct streamclass_v4l2_node *n = video_drvdata(file);
+	int i;
+
+	if (vb2_is_busy(&n->queue))
+		return -EBUSY;
+	i = choose(n, f);
+	if (i < 0)
+		return i;
+	n->format = i;
+	n->pix = f->fmt.pix;
+	return 0;
+}
+
+static int enum_framesizes(struct file *file, void *priv, struct v4l2_frmsizeenum *fs)
+{
+	struct streamclass_v4l2_node *n = video_drvdata(file);
+	struct streamclass_format f, g;
+	u32 i, j, seen = 0;
+
+	for (i = 0; !format_at(n, i, &f); i++) {
+		bool repeat = false;
+
+		if (f.pixelformat != fs->pixel_format)
+			continue;
+		for (j = 0; j < i && !format_at(n, j, &g); j++)
+			repeat |= g.pixelformat == f.pixelformat && g.width == f.width &&
+				  g.height == f.height;
+		if (repeat || seen++ != fs->index)
+			continue;
+		fs->type = V4L2_FRMSIZE_TYPE_DISCRETE;
+		fs->discrete.width = f.width;
+		fs->discrete.height = f.height;
+		return 0;
+	}
+	return -EINVAL;
+}
+
+static int enum_frameintervals(struct file *file, void *priv, struct v4l2_frmivalenum *fi)
+{
+	struct streamclass_v4l2_node *n = video_drvdata(file);
+	struct streamclass_format f;
+	u32 i, seen = 0;
+
+	for (i = 0; !format_at(n, i, &f); i++) {
+		if (f.pixelformat != fi->pixel_format || f.width != fi->width ||
+		    f.height != fi->height || seen++ != fi->index)
+			continue;
+		fi->type = V4L2_FRMIVAL_TYPE_DISCRETE;
+		fi->discrete.numerator = f.interval_numerator;
+		fi->discrete.denominator = f.interval_denominator;
+		return 0;
+	}
+	return -EINVAL;
+}
+
+/* The frame interval is the current format's: S_PARM reports it. */
+static int g_parm(struct file *file, void *priv, struct v4l2_streamparm *a)
+{
+	struct streamclass_v4l2_node *n = video_drvdata(file);
+	struct streamclass_format f;
+
+	if (a->type != V4L2_BUF_TYPE_VIDEO_CAPTURE || format_at(n, n->format, &f))
+		return -EINVAL;
+	memset(&a->parm.capture, 0, sizeof(a->parm.capture));
+	a->parm.capture.capability = V4L2_CAP_TIMEPERFRAME;
+	a->parm.capture.timeperframe.numerator = f.interval_numerator;
+	a->parm.capture.timeperframe.denominator = f.interval_denominator;
+	return 0;
+}
+
+static int enum_input(struct file *file, void *priv, struct v4l2_input *in)
+{
+	struct streamclass_v4l2_node *n = video_drvdata(file);
+
+	if (in->index)
+		return -EINVAL;
+	in->type = V4L2_INPUT_TYPE_CAMERA;
+	strscpy(in->name, n->vdev.name, sizeof(in->name));
+	return 0;
+}
+
+static int g_input(struct file *file, void *priv, unsigned int *i)
+{
+	*i = 0;
+	return 0;
+}
+
+static int s_input(struct file *file, void *priv, unsigned int i)
+{
+	return i ? -EINVAL : 0;
+}
+
+static const struct v4l2_ioctl_ops ioctl_ops = {
+	.vidioc_querycap = querycap,
+	.vidioc_enum_fmt_vid_cap = enum_fmt,
+	.vidioc_g_fmt_vid_cap = g_fmt,
+	.vidioc_try_fmt_vid_cap = try_fmt,
+	.vidioc_s_fmt_vid_cap = s_fmt,
+	.vidioc_enum_framesizes = enum_framesizes,
+	.vidioc_enum_frameintervals = enum_frameintervals,
+	.vidioc_g_parm = g_parm,
+	.vidioc_s_parm = g_parm,
+	.vidioc_enum_input = enum_input,
+	.vidioc_g_input = g_input,
+	.vidioc_s_input = s_input,
+	.vidioc_reqbufs = vb2_ioctl_reqbufs,
+	.vidioc_create_bufs = vb2_ioctl_create_bufs,
+	.vidioc_prepare_buf = vb2_ioctl_prepare_buf,
+	.vidioc_querybuf = vb2_ioctl_querybuf,
+	.vidioc_qbuf = vb2_ioctl_qbuf,
+	.vidioc_dqbuf = vb2_ioctl_dqbuf,
+	.vidioc_expbuf = vb2_ioctl_expbuf,
+	.vidioc_streamon = vb2_ioctl_streamon,
+	.vidioc_streamoff = vb2_ioctl_streamoff,
+	.vidioc_log_status = v4l2_ctrl_log_status,
+	.vidioc_subscribe_event = v4l2_ctrl_subscribe_event,
+	.vidioc_unsubscribe_event = v4l2_event_unsubscribe,
+};
+
+static const struct v4l2_file_operations fops = {
+	.owner = THIS_MODULE,
+	.open = v4l2_fh_open,
+	.release = vb2_fop_release,
+	.unlocked_ioctl = video_ioctl2,
+	.mmap = vb2_fop_mmap,
+	.poll = vb2_fop_poll,
+};
+
+/* The v4l2_device's release: the last reference to the node is gone. */
+static void node_release(struct v4l2_device *v4l2_dev)
+{
+	struct streamclass_v4l2_node *n =
+		container_of(v4l2_dev, struct streamclass_v4l2_node, v4l2_dev);
+
+	v4l2_ctrl_handler_free(&n->ctrls);
+	mutex_destroy(&n->lock);
+	kfree(n);
+}
+
+struct streamclass_v4l2_node *streamclass_v4l2_register(const struct streamclass_v4l2_desc *d)
+{
+	struct streamclass_v4l2_node *n = kzalloc(sizeof(*n), GFP_KERNEL);
+	struct streamclass_format f;
+	struct vb2_queue *q;
+	int ret;
+
+	if (!n)
+		return ERR_PTR(-ENOMEM);
+	n->parent = d->parent;
+	n->ctx = d->ctx;
+	n->contig = d->contig;
+	INIT_LIST_HEAD(&n->waiting);
+	mutex_init(&n->lock);
+
+	/*
+	 * No parent here: v4l2_device_register() would make itself the
+	 * parent's drvdata, which is the Rust driver core's. The node's
+	 * parent is set on the video_device instead.
+	 */
+	strscpy(n->v4l2_dev.name, d->card, sizeof(n->v4l2_dev.name));
+	ret = format_at(n, 0, &f);
+	if (!ret)
+		ret = v4l2_device_register(NULL, &n->v4l2_dev);
+	if (ret) {
+		mutex_destroy(&n->lock);
+		kfree(n);
+		return ERR_PTR(ret);
+	}
+	to_pix(&f, &n->pix);
+	n->v4l2_dev.release = node_release;
+	v4l2_ctrl_handler_init(&n->ctrls, 0);
+	n->v4l2_dev.ctrl_handler = &n->ctrls;
+
+	q = &n->queue;
+	q->type = V4L2_BUF_TYPE_VIDEO_CAPTURE;
+	/* USERPTR only where pinned user pages can become the list. */
+	q->io_modes = VB2_MMAP | VB2_DMABUF | (n->contig ? 0 : VB2_USERPTR);
+	q->drv_priv = n;
+	q->buf_struct_size = sizeof(struct streamclass_v4l2_vb);
+	q->ops = &queue_ops;
+	q->mem_ops = n->contig ? &vb2_dma_contig_memops : &vb2_dma_sg_memops;
+	q->timestamp_flags = V4L2_BUF_FLAG_TIMESTAMP_MONOTONIC;
+	q->min_queued_buffers = 1;
+	q->lock = &n->lock;
+	q->dev = d->parent;
+	ret = vb2_queue_init(q);
+	if (ret)
+		goto put;
+
+	strscpy(n->vdev.name, d->card, sizeof(n->vdev.name));
+	n->vdev.release = video_device_release_empty;
+	n->vdev.fops = &fops;
+	n->vdev.ioctl_ops = &ioctl_ops;
+	n->vdev.device_caps = V4L2_CAP_VIDEO_CAPTURE | V4L2_CAP_STREAMING;
+	n->vdev.lock = &n->lock;
+	n->vdev.queue = q;
+	n->vdev.v4l2_dev = &n->v4l2_dev;
+	n->vdev.dev_parent = d->parent;
+	n->vdev.vfl_dir = VFL_DIR_RX;
+	video_set_drvdata(&n->vdev, n);
+	ret = video_register_device(&n->vdev, VFL_TYPE_VIDEO, -1);
+	if (ret)
+		goto put;
+	dev_info(d->parent, "%s: capture stream as %s\n", d->card,
+		 video_device_node_name(&n->vdev));
+	return n;
+
+put:
+	v4l2_device_unregister(&n->v4l2_dev);
+	v4l2_device_put(&n->v4l2_dev);
+	return ERR_PTR(ret);
+}
+
+void streamclass_v4l2_unregister(struct streamclass_v4l2_node *n)
+{
+	/* A reader blocked in DQBUF wakes with -EIO. */
+	mutex_lock(&n->lock);
+	vb2_queue_error(&n->queue);
+	mutex_unlock(&n->lock);
+	/* Stops a running stream: the last call into the Rust side. */
+	vb2_video_unregister_device(&n->vdev);
+	v4l2_device_unregister(&n->v4l2_dev);
+	v4l2_device_put(&n->v4l2_dev);
+}

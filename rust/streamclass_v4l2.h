@@ -1,0 +1,67 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The interface between the V4L2 glue (streamclass_v4l2.c, which owns the
+ * media structures) and the stream model in Rust (v4l2.rs, which decides):
+ * opaque handles, two plain structures (laid out as in v4l2.rs, checked on
+ * both sides) and a handful of calls each way. Private to streamclass.ko.
+ */
+#ifndef _STREAMCLASS_V4L2_H
+#define _STREAMCLASS_V4L2_H
+
+#include <linux/types.h>
+#include <streamclass.h>
+
+struct device;
+struct streamclass_v4l2_node;
+
+/**
+ * struct streamclass_v4l2_buffer - one queued buffer, as the stream sees it
+ * @vaddr: its kernel address, or NULL when it has none.
+ * @sg: the buffer as the device reaches it (@elements entries), valid from
+ *      streamclass_v4l2_queue() until streamclass_v4l2_buffer_done().
+ * @elements: entries in @sg.
+ * @length: the buffer's bytes.
+ * @index: its V4L2 index.
+ */
+struct streamclass_v4l2_buffer {
+	void *vaddr;
+	struct streamclass_sg_element *sg;
+	u32 elements;
+	u32 length;
+	u32 index;
+	u32 __reserved;
+};
+
+/**
+ * struct streamclass_v4l2_desc - a node to register
+ * @parent: the device (its PCI device).
+ * @driver: the minidriver's name (QUERYCAP driver).
+ * @card: the node's name (QUERYCAP card): minidriver and stream.
+ * @contig: 1 for vb2-dma-contig buffers, 0 for vb2-dma-sg.
+ * @number_of_formats: the stream's described formats.
+ * @ctx: the Rust side's node, passed back in every call below.
+ */
+struct streamclass_v4l2_desc {
+	struct device *parent;
+	const char *driver;
+	const char *card;
+	u32 contig;
+	u32 number_of_formats;
+	void *ctx;
+};
+
+/* Rust to C (streamclass_v4l2.c). Process context. */
+struct streamclass_v4l2_node *streamclass_v4l2_register(const struct streamclass_v4l2_desc *d);
+void streamclass_v4l2_unregister(struct streamclass_v4l2_node *node);
+/* Any context, hard IRQ included; once per buffer handed to streamclass_v4l2_queue(). */
+void streamclass_v4l2_buffer_done(struct streamclass_v4l2_buffer *buf, u32 bytesused,
+				  u64 sequence, bool error);
+
+/* C to Rust (v4l2.rs). Process context, under the node's lock. */
+int streamclass_v4l2_format(void *ctx, u32 index, struct streamclass_format *out);
+int streamclass_v4l2_try_format(void *ctx, struct streamclass_format *want);
+int streamclass_v4l2_start(void *ctx, u32 format_index);
+void streamclass_v4l2_stop(void *ctx);
+int streamclass_v4l2_queue(void *ctx, struct streamclass_v4l2_buffer *buf);
+
+#endif /* _STREAMCLASS_V4L2_H */

@@ -1,0 +1,610 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! The V4L2 face of a capture stream, Rust side: one [`Node`] per capture
+//! stream of a bound device, registered as `/dev/videoN` by the C glue
+//! (`streamclass_v4l2.c`, interface `streamclass_v4l2.h`), which owns the
+//! media structures and calls back here for every decision.
+//!
+//! The data flow of a node:
+//! - `STREAMON`: `SRB_OPEN_STREAM` in the node's current format, then the
+//!   instance is stepped to RUN.
+//! - Each queued buffer: one `SRB_READ_DATA` to the instance's data
+//!   callback, with its stream header and its scatter/gather list (the
+//!   buffer as the device reaches it). Several are outstanding at once.
+//! - The minidriver's `STREAM_REQUEST_COMPLETE` (any context): the buffer
+//!   is done, `bytesused` from the header's `data_used`, `sequence` from its
+//!   picture number, an error unless the status is success.
+//! - `STREAMOFF` (or removal): the instance is stepped to PAUSE, what is
+//!   outstanding is cancelled (`HwCancelPacket`) and waited for, at most
+//!   [`DRAIN_MS`]; a buffer still out then is returned with an error and its
+//!   SRB kept (the minidriver may still complete it), as an abandoned device
+//!   SRB is. Then STOP and `SRB_CLOSE_STREAM`.
+
+use core::{
+    ffi::{
+        c_int,
+        c_void, //
+    },
+    ptr,
+    sync::atomic::{
+        AtomicPtr,
+        AtomicU32,
+        Ordering, //
+    }, //
+};
+use kernel::{
+    bindings,
+    new_mutex,
+    prelude::*,
+    sync::Mutex,
+    types::Opaque, //
+};
+
+use crate::{
+    extension::Extension,
+    srb::{
+        Command,
+        DataParams,
+        Done,
+        Event,
+        Params,
+        Request,
+        SgElement,
+        Status,
+        StreamHeader, //
+    },
+    stream::KsState,
+    stream_info::Format, //
+};
+
+/// Milliseconds a stop waits for the cancelled data SRBs to come back.
+const DRAIN_MS: u32 = 10_000;
+
+/// `struct streamclass_v4l2_buffer` (`streamclass_v4l2.h`): a queued
+/// buffer, C's from `queue` until it is handed back as done.
+#[repr(C)]
+pub(crate) struct V4l2Buffer {
+    vaddr: *mut c_void,
+    sg: *mut SgElement,
+    elements: u32,
+    length: u32,
+    index: u32,
+    reserved: u32,
+}
+
+/// `struct streamclass_v4l2_desc`.
+#[repr(C)]
+struct Desc {
+    parent: *mut c_void,
+    driver: *const c_char,
+    card: *const c_char,
+    contig: u32,
+    number_of_formats: u32,
+    ctx: *mut c_void,
+}
+
+// The C layouts, checked from this side (the C side checks its own).
+const _: () = {
+    use core::mem::{
+        offset_of,
+        size_of, //
+    };
+    assert!(offset_of!(V4l2Buffer, sg) == 8);
+    assert!(offset_of!(V4l2Buffer, index) == 24);
+    assert!(size_of::<V4l2Buffer>() == 32);
+    assert!(offset_of!(Desc, contig) == 24);
+    assert!(offset_of!(Desc, ctx) == 32);
+    assert!(size_of::<Desc>() == 40);
+};
+
+extern "C" {
+    fn streamclass_v4l2_register(d: *const Desc) -> *mut c_void;
+    fn streamclass_v4l2_unregister(node: *mut c_void);
+    fn streamclass_v4l2_buffer_done(
+        buf: *mut V4l2Buffer,
+        bytesused: u32,
+        sequence: u64,
+        error: bool,
+    );
+}
+
+/// What a node needs of its device (implemented by the device, so that
+/// this module does not depend on it).
+pub(crate) trait Port: Sync {
+    /// Calls `f` with the described formats of stream `stream`.
+    fn with_formats(&self, stream: usize, f: &mut dyn FnMut(&[Format]));
+    /// Opens an instance of `stream` in format `format`: its object.
+    fn open(&self, stream: usize, format: usize) -> Result<*mut c_void>;
+    /// Steps the instance `object` of `stream` to `to`.
+    fn set_state(&self, stream: usize, object: *mut c_void, to: KsState) -> Result;
+    /// Closes the instance `object` of `stream` (stepping it to STOP first).
+    fn close(&self, stream: usize, object: *mut c_void);
+    /// Hands the armed data SRB of `req` to its instance's data callback.
+    fn deliver(&self, req: &Request);
+    /// Asks the minidriver to end `req` early, unless it is complete.
+    fn cancel(&self, req: &Request);
+    /// The device extension, the SRBs' `hw_device_extension`.
+    fn handle(&self) -> *mut c_void;
+    /// The device the requests' extensions are mapped for.
+    fn dma_device(&self) -> *mut bindings::device;
+    /// Bytes of each request's extension.
+    fn extension_size(&self) -> usize;
+}
+
+/// The described format a request for `want` gets: one of `want`'s pixel
+/// format when the stream has it (else of the first format's), the closest
+/// in size (width and height differences summed), the first on a tie.
+pub(crate) fn choose(formats: &[Format], want: &Format) -> Option<usize> {
+    let first = formats.first()?;
+    let pixelformat = match formats.iter().any(|f| f.pixelformat == want.pixelformat) {
+        true => want.pixelformat,
+        false => first.pixelformat,
+    };
+    formats
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| f.pixelformat == pixelformat)
+        .min_by_key(|(_, f)| {
+            u64::from(f.width.abs_diff(want.width)) + u64::from(f.height.abs_diff(want.height))
+        })
+        .map(|(i, _)| i)
+}
+
+/// One buffer index's data SRB: reused each time V4L2 queues that index.
+///
+/// # Invariants
+///
+/// `buf` is non-null exactly while the request is outstanding for a
+/// buffer not yet handed back; while it is, `node` is alive (a stop waits
+/// for or takes back every buffer before the node may go).
+struct DataSlot {
+    req: Pin<KBox<Request>>,
+    header: KBox<Opaque<StreamHeader>>,
+    buf: AtomicPtr<V4l2Buffer>,
+    node: *const Node,
+}
+
+/// The instance a running node streams on, and its buffers' SRBs.
+struct Streaming {
+    /// The open instance's object; null while stopped.
+    object: *mut c_void,
+    /// Data SRBs sent on the instance.
+    sent: u64,
+    /// By V4L2 buffer index.
+    slots: KVec<Option<KBox<DataSlot>>>,
+}
+
+/// The device of a node (a newtype: a bare trait-object pointer trips the
+/// pinning macro's lifetimes).
+struct PortPtr(*const dyn Port);
+
+/// A capture stream's V4L2 node.
+///
+/// # Invariants
+///
+/// - `port` is the device the node belongs to, which outlives it (the
+///   device drops its nodes before anything else of its streams).
+/// - `c` is the C node while registered, null otherwise.
+#[pin_data(PinnedDrop)]
+pub(crate) struct Node {
+    port: PortPtr,
+    stream: usize,
+    c: AtomicPtr<c_void>,
+    #[pin]
+    streaming: Mutex<Streaming>,
+    outstanding: AtomicU32,
+    #[pin]
+    drained: Event,
+}
+
+// SAFETY: `port` is `Sync` and outlives the node; `c` is only passed to the
+// C glue, which any thread may call; the rest is locks and atomics.
+unsafe impl Send for Node {}
+// SAFETY: As above.
+unsafe impl Sync for Node {}
+// SAFETY: The slot's raw pointers name a request's C buffer and the node,
+// both usable from any thread.
+unsafe impl Send for DataSlot {}
+// SAFETY: As above.
+unsafe impl Sync for DataSlot {}
+
+impl Node {
+    /// Registers `/dev/videoN` for stream `stream` of `port`, named `card`.
+    ///
+    /// # Safety
+    ///
+    /// `port` outlives the node, and `parent` is its bound device.
+    pub(crate) unsafe fn register(
+        port: *const dyn Port,
+        parent: *mut bindings::device,
+        stream: usize,
+        contig: bool,
+        driver: &CStr,
+        card: &CStr,
+    ) -> Result<Pin<KBox<Self>>> {
+        let mut count = 0;
+        // SAFETY: `port` is live by the safety requirements.
+        unsafe { &*port }.with_formats(stream, &mut |f| count = f.len());
+        // INVARIANT: `port` as the safety requirements say; not registered.
+        let node = KBox::pin_init(
+            pin_init!(Self {
+                port: PortPtr(port),
+                stream,
+                c: AtomicPtr::new(ptr::null_mut()),
+                streaming <- new_mutex!(Streaming {
+                    object: ptr::null_mut(),
+                    sent: 0,
+                    slots: KVec::new(),
+                }),
+                outstanding: AtomicU32::new(0),
+                drained <- Event::new(),
+            }),
+            GFP_KERNEL,
+        )?;
+        let desc = Desc {
+            parent: parent.cast(),
+            driver: driver.as_char_ptr(),
+            card: card.as_char_ptr(),
+            contig: u32::from(contig),
+            number_of_formats: count as u32,
+            ctx: ptr::from_ref::<Self>(&node).cast_mut().cast(),
+        };
+        // SAFETY: `desc` is valid for the call; its strings are copied; the
+        // node is pinned and unregisters itself before it goes.
+        let c = unsafe { streamclass_v4l2_register(&desc) };
+        if c.is_null() {
+            return Err(ENOMEM);
+        }
+        let err = c as isize;
+        if err < 0 && err >= -(bindings::MAX_ERRNO as isize) {
+            return Err(Error::from_errno(err as i32));
+        }
+        // INVARIANT: Registered.
+        node.c.store(c, Ordering::Release);
+        Ok(node)
+    }
+
+    fn port(&self) -> &dyn Port {
+        // SAFETY: The device outlives its nodes (type invariant).
+        unsafe { &*self.port.0 }
+    }
+
+    fn format(&self, index: usize) -> Option<Format> {
+        let mut found = None;
+        self.port()
+            .with_formats(self.stream, &mut |f| found = f.get(index).copied());
+        found
+    }
+
+    fn try_format(&self, want: &mut Format) -> Result<usize> {
+        let mut chosen = None;
+        self.port().with_formats(self.stream, &mut |f| {
+            chosen = choose(f, want).map(|i| (i, f[i]));
+        });
+        let (i, f) = chosen.ok_or(EINVAL)?;
+        *want = f;
+        Ok(i)
+    }
+
+    /// `STREAMON`: opens an instance in format `format` and runs it.
+    fn start(&self, format: usize) -> Result {
+        let mut s = self.streaming.lock();
+        if !s.object.is_null() {
+            return Err(EBUSY);
+        }
+        let object = self.port().open(self.stream, format)?;
+        if let Err(e) = self.port().set_state(self.stream, object, KsState::Run) {
+            self.port().close(self.stream, object);
+            return Err(e);
+        }
+        s.object = object;
+        s.sent = 0;
+        Ok(())
+    }
+
+    /// Sends `buf` as a data SRB to the running instance.
+    ///
+    /// # Safety
+    ///
+    /// `buf` is C's queued buffer, valid until it is handed back.
+    unsafe fn queue(&self, buf: *mut V4l2Buffer) -> Result {
+        // SAFETY: Valid by the safety requirements; C does not change it
+        // while it is queued.
+        let b = unsafe { &*buf };
+        let mut guard = self.streaming.lock();
+        let s = &mut *guard;
+        if s.object.is_null() {
+            return Err(EINVAL);
+        }
+        let index = b.index as usize;
+        while s.slots.len() <= index {
+            s.slots.push(None, GFP_KERNEL)?;
+        }
+        let slot = match &mut s.slots[index] {
+            Some(slot) => slot,
+            empty => empty.insert(self.new_slot()?),
+        };
+        if !slot.req.is_complete() || !slot.buf.load(Ordering::Acquire).is_null() {
+            return Err(EBUSY);
+        }
+        let header = slot.header.get();
+        // SAFETY: The header is the slot's, and no SRB names it now.
+        unsafe {
+            header.write(StreamHeader {
+                size: core::mem::size_of::<StreamHeader>() as u32,
+                option_flags: 0,
+                data: b.vaddr,
+                frame_extent: b.length,
+                data_used: 0,
+                presentation_time: 0,
+                duration: 0,
+                picture_number: 0,
+                drop_count: 0,
+            })
+        };
+        let params = Params {
+            command: Command::ReadData,
+            hw_device_extension: self.port().handle(),
+            command_data: header.cast(),
+            frame_number: s.sent,
+            timeout_s: 0,
+            stream_object: s.object,
+            data: Some(DataParams {
+                sg: b.sg,
+                elements: b.elements,
+                bytes: b.length,
+            }),
+            done: Some(Done {
+                f: data_done,
+                ctx: ptr::from_ref::<DataSlot>(slot) as usize,
+            }),
+        };
+        s.sent += 1;
+        // INVARIANT: Outstanding for `buf` from here; the node waits for it.
+        self.outstanding.fetch_add(1, Ordering::AcqRel);
+        slot.buf.store(buf, Ordering::Release);
+        slot.req.arm(&params);
+        self.port().deliver(&slot.req);
+        Ok(())
+    }
+
+    fn new_slot(&self) -> Result<KBox<DataSlot>> {
+        // SAFETY: The device stays bound while its node lives, and a slot
+        // given up is unmapped first ([`Node::stop`]).
+        let ext =
+            unsafe { Extension::new(self.port().dma_device(), self.port().extension_size()) }?;
+        Ok(KBox::new(
+            DataSlot {
+                req: Request::new(ext)?,
+                header: KBox::new(Opaque::zeroed(), GFP_KERNEL)?,
+                buf: AtomicPtr::new(ptr::null_mut()),
+                node: ptr::from_ref(self),
+            },
+            GFP_KERNEL,
+        )?)
+    }
+
+    /// `STREAMOFF`: pauses the instance, cancels and collects every data
+    /// SRB (each buffer goes back), then stops and closes it.
+    fn stop(&self) {
+        let mut s = self.streaming.lock();
+        let object = core::mem::replace(&mut s.object, ptr::null_mut());
+        if object.is_null() {
+            return;
+        }
+        let _ = self.port().set_state(self.stream, object, KsState::Pause);
+        self.drained.reinit();
+        for slot in s.slots.iter().flatten() {
+            if !slot.buf.load(Ordering::Acquire).is_null() {
+                self.port().cancel(&slot.req);
+            }
+        }
+        let mut waited = 0;
+        while self.outstanding.load(Ordering::Acquire) > 0 && waited < DRAIN_MS {
+            self.drained.wait_ms(100);
+            waited += 100;
+        }
+        let mut kept = 0;
+        for entry in s.slots.iter_mut() {
+            let taken = entry
+                .as_ref()
+                .map(|slot| slot.buf.swap(ptr::null_mut(), Ordering::AcqRel))
+                .filter(|b| !b.is_null());
+            let (Some(buf), Some(slot)) = (taken, entry.take()) else {
+                continue;
+            };
+            // SAFETY: Taken from the slot: the buffer is C's queued one,
+            // handed back once.
+            unsafe { streamclass_v4l2_buffer_done(buf, 0, 0, true) };
+            self.outstanding.fetch_sub(1, Ordering::AcqRel);
+            // The minidriver may still complete it: its memory stays.
+            slot.req.extension().unmap();
+            core::mem::forget(slot);
+            kept += 1;
+        }
+        if kept > 0 {
+            pr_err!(
+                "stream {}: {kept} data SRB(s) not returned {} ms after cancel: buffers returned with an error, SRBs kept\n",
+                self.stream,
+                DRAIN_MS
+            );
+        }
+        // A completion between taking its buffer and counting it down.
+        for _ in 0..100 {
+            if self.outstanding.load(Ordering::Acquire) == 0 {
+                break;
+            }
+            self.drained.wait_ms(10);
+        }
+        self.port().close(self.stream, object);
+    }
+}
+
+#[pinned_drop]
+impl PinnedDrop for Node {
+    fn drop(self: Pin<&mut Self>) {
+        let c = self.c.swap(ptr::null_mut(), Ordering::AcqRel);
+        if !c.is_null() {
+            // SAFETY: Registered by `register`, unregistered once; this stops
+            // a running stream (calling `stop`) and is the last call from C.
+            unsafe { streamclass_v4l2_unregister(c) };
+        }
+    }
+}
+
+/// A data SRB completed (any context): its buffer goes back to V4L2.
+fn data_done(ctx: usize, req: &Request) {
+    // SAFETY: `ctx` is the slot that armed `req`, which lives as long as
+    // the node or, once given up, for ever.
+    let slot = unsafe { &*(ctx as *const DataSlot) };
+    let buf = slot.buf.swap(ptr::null_mut(), Ordering::AcqRel);
+    // SAFETY: The slot's header; the minidriver is done with it.
+    let header = unsafe { &*slot.header.get() };
+    let (used, picture) = (
+        // SAFETY: Read through raw pointers: the minidriver wrote them.
+        unsafe { ptr::read_volatile(&header.data_used) },
+        // SAFETY: As above.
+        unsafe { ptr::read_volatile(&header.picture_number) },
+    );
+    let error = req.status() != Status::Success;
+    req.retire();
+    if buf.is_null() {
+        // Given up at a stop already.
+        return;
+    }
+    // SAFETY: Taken from the slot: C's queued buffer, handed back once.
+    unsafe { streamclass_v4l2_buffer_done(buf, used, picture, error) };
+    // SAFETY: `buf` was set, so the node is alive (type invariant of
+    // `DataSlot`).
+    let node = unsafe { &*slot.node };
+    if node.outstanding.fetch_sub(1, Ordering::AcqRel) == 1 {
+        node.drained.signal();
+    }
+}
+
+/// The node a C call names.
+///
+/// # Safety
+///
+/// `ctx` is a registered node's (the C glue passes back the `ctx` of its
+/// registration, and calls only until it is unregistered).
+unsafe fn node<'a>(ctx: *mut c_void) -> &'a Node {
+    // SAFETY: By the safety requirements.
+    unsafe { &*ctx.cast::<Node>() }
+}
+
+/// `streamclass_v4l2_format()`: format `index`, `-EINVAL` past the last.
+///
+/// # Safety
+///
+/// As for [`node`]; `out` is writable.
+#[no_mangle]
+pub(crate) unsafe extern "C" fn streamclass_v4l2_format(
+    ctx: *mut c_void,
+    index: u32,
+    out: *mut Format,
+) -> c_int {
+    // SAFETY: By the safety requirements.
+    match unsafe { node(ctx) }.format(index as usize) {
+        Some(f) => {
+            // SAFETY: Writable by the safety requirements.
+            unsafe { out.write(f) };
+            0
+        }
+        None => EINVAL.to_errno(),
+    }
+}
+
+/// `streamclass_v4l2_try_format()`: the index of the format a request for
+/// `*want` gets, which is written to `*want`.
+///
+/// # Safety
+///
+/// As for [`node`]; `want` is readable and writable.
+#[no_mangle]
+pub(crate) unsafe extern "C" fn streamclass_v4l2_try_format(
+    ctx: *mut c_void,
+    want: *mut Format,
+) -> c_int {
+    // SAFETY: By the safety requirements.
+    let (node, want) = unsafe { (node(ctx), &mut *want) };
+    match node.try_format(want) {
+        Ok(i) => i as c_int,
+        Err(e) => e.to_errno(),
+    }
+}
+
+/// `streamclass_v4l2_start()`.
+///
+/// # Safety
+///
+/// As for [`node`].
+#[no_mangle]
+pub(crate) unsafe extern "C" fn streamclass_v4l2_start(ctx: *mut c_void, format: u32) -> c_int {
+    // SAFETY: By the safety requirements.
+    match unsafe { node(ctx) }.start(format as usize) {
+        Ok(()) => 0,
+        Err(e) => e.to_errno(),
+    }
+}
+
+/// `streamclass_v4l2_stop()`: every buffer queued goes back before it returns.
+///
+/// # Safety
+///
+/// As for [`node`].
+#[no_mangle]
+pub(crate) unsafe extern "C" fn streamclass_v4l2_stop(ctx: *mut c_void) {
+    // SAFETY: By the safety requirements.
+    unsafe { node(ctx) }.stop()
+}
+
+/// `streamclass_v4l2_queue()`.
+///
+/// # Safety
+///
+/// As for [`node`]; `buf` is a queued buffer, valid until handed back.
+#[no_mangle]
+pub(crate) unsafe extern "C" fn streamclass_v4l2_queue(
+    ctx: *mut c_void,
+    buf: *mut V4l2Buffer,
+) -> c_int {
+    // SAFETY: By the safety requirements.
+    match unsafe { node(ctx).queue(buf) } {
+        Ok(()) => 0,
+        Err(e) => e.to_errno(),
+    }
+}
+
+#[kunit_tests(streamclass_v4l2)]
+mod tests {
+    use super::*;
+
+    const fn fmt(pixelformat: u32, width: u32, height: u32) -> Format {
+        Format {
+            pixelformat,
+            width,
+            height,
+            bytesperline: width,
+            sizeimage: width.wrapping_mul(height),
+            interval_numerator: 1,
+            interval_denominator: 30,
+        }
+    }
+
+    #[test]
+    fn choose_takes_the_closest_of_the_pixel_format() {
+        let grey = crate::fourcc(b"GREY");
+        let yuyv = crate::fourcc(b"YUYV");
+        let formats = [fmt(grey, 64, 64), fmt(grey, 128, 64), fmt(yuyv, 640, 480)];
+        assert_eq!(choose(&formats, &fmt(grey, 64, 64)), Some(0));
+        assert_eq!(choose(&formats, &fmt(grey, 120, 60)), Some(1));
+        assert_eq!(choose(&formats, &fmt(yuyv, 1, 1)), Some(2));
+        // An unknown pixel format gets the first format's.
+        assert_eq!(choose(&formats, &fmt(0, 130, 64)), Some(1));
+        // Absurd sizes do not overflow.
+        assert_eq!(choose(&formats, &fmt(grey, u32::MAX, u32::MAX)), Some(1));
+        assert_eq!(choose(&formats, &fmt(grey, 0, 0)), Some(0));
+        assert_eq!(choose(&[], &fmt(grey, 64, 64)), None);
+    }
+}
