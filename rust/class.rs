@@ -79,8 +79,10 @@ pub use minidriver_api::{
 pub use priority::Priority;
 pub use srb::{
     Command,
+    SgElement,
     Status, //
 };
+pub use stream::KsState;
 pub use stream_info::{
     fourcc,
     DataFlow,

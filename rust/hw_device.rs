@@ -111,6 +111,10 @@ pub(crate) struct Ops {
     pub(crate) interrupt: Option<fn(&HwDevice) -> bool>,
     pub(crate) cancel: Option<fn(&HwDevice, &Request)>,
     pub(crate) timeout: Option<fn(&HwDevice, &Request)>,
+    /// A Rust minidriver's stream callbacks (a C minidriver sets its own in
+    /// each stream object): data SRBs, and control SRBs.
+    pub(crate) data: Option<fn(&HwDevice, &Request)>,
+    pub(crate) control: Option<fn(&HwDevice, &Request)>,
 }
 
 /// What the devices of one minidriver share: set when it registers, read
@@ -862,22 +866,27 @@ impl Port for HwDevice {
 impl Endpoint for HwDevice {
     fn deliver(&self, req: &Request) {
         let object = req.stream_object();
+        let ops = &self.minidriver().ops;
         let callback = match req.command() {
-            // SAFETY: The object of an open instance, which stays allocated
-            // while this SRB names it.
-            Command::SetStreamState => Some(unsafe { stream::control_callback(object) }),
+            Command::SetStreamState => {
+                // SAFETY: The object of an open instance, which stays
+                // allocated while this SRB names it.
+                Some((unsafe { stream::control_callback(object) }, ops.control))
+            }
             Command::ReadData if !object.is_null() => {
                 // SAFETY: As above.
-                Some(unsafe { stream::data_callback(object) })
+                Some((unsafe { stream::data_callback(object) }, ops.data))
             }
             _ => None,
         };
         if let Some(callback) = callback {
-            // A stream SRB: to the instance's control or data callback.
+            // A stream SRB: to the instance's control or data callback (a
+            // C minidriver's, from the object; a Rust minidriver's method).
             match callback {
                 // SAFETY: A C minidriver's callback, given a live SRB.
-                Some(f) => self.synchronized(|| unsafe { f(req.srb_ptr()) }),
-                None => {
+                (Some(f), _) => self.synchronized(|| unsafe { f(req.srb_ptr()) }),
+                (None, Some(f)) => self.synchronized(|| f(self, req)),
+                (None, None) => {
                     req.set_status(Status::NotImplemented);
                     req.complete();
                 }

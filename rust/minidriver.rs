@@ -79,6 +79,8 @@ impl Ops {
             timeout: init
                 .hw_request_timeout_handler
                 .map(|_| c_timeout as fn(&HwDevice, &Request)),
+            data: None,
+            control: None,
         }
     }
 }

@@ -66,9 +66,13 @@ use crate::{
     srb::{
         Command,
         Request,
-        Status, //
+        SgElement,
+        Status,
+        StreamHeader, //
     },
+    stream::KsState,
     stream_info::{
+        Format,
         StreamDescriptor,
         StreamInfo,
         MAX_STREAMS, //
@@ -115,6 +119,29 @@ pub trait Minidriver: Sized + Send + Sync + 'static {
 
     /// `HwRequestTimeoutHandler`: the SRB's timeout ran out.
     fn request_timeout(_dev: &Adapter<Self>, _command: Command, _frame: u64) {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
+
+    /// `ReceiveDataPacket` of every open stream instance: a stream's
+    /// `SRB_READ_DATA`, one V4L2 buffer to fill ([`Srb::scatter_gather`],
+    /// [`Srb::set_data_used`], [`Srb::set_picture_number`]). Several are
+    /// outstanding at once; complete each (`StreamRequestComplete`) with
+    /// [`Srb::complete`]. Not implemented: they fail with `NotImplemented`.
+    fn receive_data_packet(_dev: &Adapter<Self>, _srb: Srb) {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
+
+    /// `ReceiveControlPacket` of every open stream instance:
+    /// `SRB_SET_STREAM_STATE` ([`Srb::stream_state`]), one state step.
+    /// Not implemented: they fail with `NotImplemented`.
+    fn receive_control_packet(_dev: &Adapter<Self>, _srb: Srb) {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
+
+    /// `HwCancelPacket` for a stream SRB (each outstanding data SRB when
+    /// its stream stops): end the one of `command`/`frame` early; it must
+    /// still be completed (with [`Status::Cancelled`]).
+    fn cancel_stream_packet(_dev: &Adapter<Self>, _command: Command, _frame: u64) {
         build_error!(VTABLE_DEFAULT_ERROR)
     }
 }
@@ -171,11 +198,17 @@ impl<M: Minidriver> MinidriverRegistration<M> {
                 GFP_KERNEL,
             )?;
         }
+        let callback = |has: bool, f: fn(&HwDevice, &Request)| has.then_some(f);
         let ops = Ops {
             receive: receive::<M>,
             interrupt: M::HAS_INTERRUPT.then_some(interrupt::<M> as fn(&HwDevice) -> bool),
-            cancel: M::HAS_CANCEL_PACKET.then_some(cancel::<M> as fn(&HwDevice, &Request)),
-            timeout: M::HAS_REQUEST_TIMEOUT.then_some(timeout::<M> as fn(&HwDevice, &Request)),
+            cancel: callback(
+                M::HAS_CANCEL_PACKET || M::HAS_CANCEL_STREAM_PACKET,
+                cancel::<M>,
+            ),
+            timeout: callback(M::HAS_REQUEST_TIMEOUT, timeout::<M>),
+            data: callback(M::HAS_RECEIVE_DATA_PACKET, data::<M>),
+            control: callback(M::HAS_RECEIVE_CONTROL_PACKET, control::<M>),
         };
         let md = PciMinidriver::register(name, &table, &init, ops, module.as_ptr())?;
         Ok(Self {
@@ -185,14 +218,26 @@ impl<M: Minidriver> MinidriverRegistration<M> {
     }
 }
 
-fn receive<M: Minidriver>(hw: &HwDevice, req: &Request) {
+/// The token of a request being delivered.
+fn token(req: &Request) -> Srb {
     // INVARIANT: The class delivers each armed request once, and this is
     // the only token made at delivery.
-    let srb = Srb {
+    Srb {
         req: NonNull::from(req),
         generation: req.generation(),
-    };
-    M::receive_packet(Adapter::<M>::new(hw), srb);
+    }
+}
+
+fn receive<M: Minidriver>(hw: &HwDevice, req: &Request) {
+    M::receive_packet(Adapter::<M>::new(hw), token(req));
+}
+
+fn data<M: Minidriver>(hw: &HwDevice, req: &Request) {
+    M::receive_data_packet(Adapter::<M>::new(hw), token(req));
+}
+
+fn control<M: Minidriver>(hw: &HwDevice, req: &Request) {
+    M::receive_control_packet(Adapter::<M>::new(hw), token(req));
 }
 
 fn interrupt<M: Minidriver>(hw: &HwDevice) -> bool {
@@ -200,7 +245,14 @@ fn interrupt<M: Minidriver>(hw: &HwDevice) -> bool {
 }
 
 fn cancel<M: Minidriver>(hw: &HwDevice, req: &Request) {
-    M::cancel_packet(Adapter::<M>::new(hw), req.command(), req.frame_number());
+    let dev = Adapter::<M>::new(hw);
+    match req.stream_object().is_null() {
+        false if M::HAS_CANCEL_STREAM_PACKET => {
+            M::cancel_stream_packet(dev, req.command(), req.frame_number())
+        }
+        _ if M::HAS_CANCEL_PACKET => M::cancel_packet(dev, req.command(), req.frame_number()),
+        _ => {}
+    }
 }
 
 fn timeout<M: Minidriver>(hw: &HwDevice, req: &Request) {
@@ -346,9 +398,70 @@ impl Srb {
         self.req().frame_number()
     }
 
-    /// `SRB_READ_DATA`: the bytes the device captured.
+    /// `SRB_READ_DATA`: the bytes the device captured (for a stream's, also
+    /// its header's `DataUsed`: the V4L2 buffer's `bytesused`).
     pub fn set_data_used(&mut self, bytes: u32) {
-        self.req().set_data_used(bytes)
+        self.req().set_data_used(bytes);
+        if let Some(h) = self.stream_header() {
+            // SAFETY: The header of a live data SRB, the token holder's.
+            unsafe { ptr::addr_of_mut!((*h).data_used).write_volatile(bytes) };
+        }
+    }
+
+    /// A stream's `SRB_READ_DATA`: its stream header.
+    fn stream_header(&self) -> Option<*mut StreamHeader> {
+        let req = self.req();
+        let h = req.command_data().cast::<StreamHeader>();
+        (req.command() == Command::ReadData && !req.stream_object().is_null() && !h.is_null())
+            .then_some(h)
+    }
+
+    /// A stream's `SRB_READ_DATA`: the frame's picture number (the V4L2
+    /// buffer's `sequence`: count from 0 per stream start; a gap shows
+    /// dropped frames). Ignored for another SRB.
+    pub fn set_picture_number(&mut self, n: u64) {
+        if let Some(h) = self.stream_header() {
+            // SAFETY: The header of a live data SRB, the token holder's.
+            unsafe { ptr::addr_of_mut!((*h).picture_number).write_volatile(n) };
+        }
+    }
+
+    /// A stream's `SRB_READ_DATA`: its buffer as the device reaches it
+    /// (`ScatterGatherBuffer`), in order; empty for another SRB.
+    pub fn scatter_gather(&self) -> &[SgElement] {
+        let (sg, n) = self.req().scatter_gather();
+        if sg.is_null() || self.stream_header().is_none() {
+            return &[];
+        }
+        // SAFETY: The list of a live data SRB: `n` elements, valid until it
+        // completes, which takes this token.
+        unsafe { core::slice::from_raw_parts(sg, n as usize) }
+    }
+
+    /// A stream's `SRB_READ_DATA`: the buffer's bytes
+    /// (`NumberOfBytesToTransfer`); 0 for another SRB.
+    pub fn bytes_to_transfer(&self) -> u32 {
+        self.req().bytes_to_transfer()
+    }
+
+    /// `SRB_OPEN_STREAM`: the format the instance opens in; `None` for
+    /// another SRB.
+    pub fn open_format(&self) -> Option<Format> {
+        let req = self.req();
+        let f = req.command_data().cast::<Format>();
+        // SAFETY: For this command, `command_data` is the class's copy of a
+        // described format, alive until completion.
+        (req.command() == Command::OpenStream && !f.is_null()).then(|| unsafe { f.read() })
+    }
+
+    /// `SRB_SET_STREAM_STATE`: the state to move to; `None` for another SRB.
+    pub fn stream_state(&self) -> Option<KsState> {
+        let req = self.req();
+        if req.command() != Command::SetStreamState {
+            return None;
+        }
+        // The state is the pointer-sized `command_data`'s value.
+        KsState::from_raw(req.command_data() as usize as u32)
     }
 
     /// The zeroed per-request extension (`SRBExtension`), of

@@ -50,13 +50,26 @@ pub struct RawSrb {
     pub(crate) reserved: u32,
 }
 
-/// `struct streamclass_sg_element` (`KSSCATTER_GATHER`), as C lays it out.
+/// `struct streamclass_sg_element` (`KSSCATTER_GATHER`), as C lays it
+/// out: one piece of a data buffer as the device reaches it.
 #[repr(C)]
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub(crate) struct SgElement {
+pub struct SgElement {
     pub(crate) physical_address: u64,
     pub(crate) length: u32,
     pub(crate) reserved: u32,
+}
+
+impl SgElement {
+    /// Its bus address (an I/O virtual address under an IOMMU).
+    pub fn address(&self) -> u64 {
+        self.physical_address
+    }
+
+    /// Its bytes.
+    pub fn length(&self) -> u32 {
+        self.length
+    }
 }
 
 /// `struct streamclass_stream_header` (`KSSTREAM_HEADER` with the video
@@ -521,6 +534,11 @@ impl Request {
     /// The stream instance of the SRB, null for a device SRB.
     pub(crate) fn stream_object(&self) -> *mut c_void {
         srb_read!(self, stream_object)
+    }
+
+    /// A data SRB's `number_of_bytes_to_transfer`.
+    pub(crate) fn bytes_to_transfer(&self) -> u32 {
+        srb_read!(self, number_of_bytes_to_transfer)
     }
 
     /// A data SRB's scatter/gather list and its length.

@@ -136,7 +136,7 @@ pub(crate) unsafe fn data_callback(object: *mut c_void) -> Option<ReceivePacketF
 /// `KSSTATE` (ks.h), same values.
 #[repr(u32)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub(crate) enum KsState {
+pub enum KsState {
     /// `KSSTATE_STOP`: no resources held, no data.
     Stop = 0,
     /// `KSSTATE_ACQUIRE`: resources acquired.
@@ -149,7 +149,7 @@ pub(crate) enum KsState {
 
 impl KsState {
     /// The state of raw value `v`, `None` for a value ks.h does not define.
-    pub(crate) fn from_raw(v: u32) -> Option<Self> {
+    pub fn from_raw(v: u32) -> Option<Self> {
         match v {
             0 => Some(Self::Stop),
             1 => Some(Self::Acquire),

@@ -15,8 +15,11 @@
  * file handle is closed; the Rust side is called only until
  * streamclass_v4l2_unregister() returns (vb2_video_unregister_device()
  * stops a running stream, and afterwards the V4L2 core answers every
- * ioctl and mmap with -ENODEV).
+ * ioctl and mmap with -ENODEV). Unregistering waits a bounded time for
+ * the last close, so that buffers userspace still maps (allocated for the
+ * device) are freed before the device's driver is gone.
  */
+#include <linux/completion.h>
 #include <linux/pci.h>
 #include <linux/slab.h>
 #include <linux/timekeeping.h>
@@ -28,6 +31,12 @@
 #include <media/videobuf2-dma-sg.h>
 #include <media/videobuf2-v4l2.h>
 #include "streamclass_v4l2.h"
+
+/* How long unregistering waits for the node's last file handle to close. */
+#define RELEASE_WAIT_MS 10000
+
+/* Guards each node's @released between its release and a waiter giving up. */
+static DEFINE_SPINLOCK(release_lock);
 
 /* The layouts rust/v4l2.rs declares. */
 static_assert(offsetof(struct streamclass_v4l2_buffer, sg) == 8);
@@ -50,6 +59,7 @@ struct streamclass_v4l2_node {
 	bool contig;
 	bool running;			/* started: buffers go to the stream */
 	struct list_head waiting;	/* queued before the start */
+	struct completion *released;	/* completed at release; release_lock */
 };
 
 struct streamclass_v4l2_vb {
@@ -431,6 +441,10 @@ static void node_release(struct v4l2_device *v4l2_dev)
 
 	v4l2_ctrl_handler_free(&n->ctrls);
 	mutex_destroy(&n->lock);
+	spin_lock(&release_lock);
+	if (n->released)
+		complete(n->released);
+	spin_unlock(&release_lock);
 	kfree(n);
 }
 
@@ -510,6 +524,9 @@ put:
 
 void streamclass_v4l2_unregister(struct streamclass_v4l2_node *n)
 {
+	DECLARE_COMPLETION_ONSTACK(released);
+	struct device *parent = n->parent;
+
 	/* A reader blocked in DQBUF wakes with -EIO. */
 	mutex_lock(&n->lock);
 	vb2_queue_error(&n->queue);
@@ -517,5 +534,17 @@ void streamclass_v4l2_unregister(struct streamclass_v4l2_node *n)
 	/* Stops a running stream: the last call into the Rust side. */
 	vb2_video_unregister_device(&n->vdev);
 	v4l2_device_unregister(&n->v4l2_dev);
+	spin_lock(&release_lock);
+	n->released = &released;
+	spin_unlock(&release_lock);
 	v4l2_device_put(&n->v4l2_dev);
+	if (wait_for_completion_timeout(&released, msecs_to_jiffies(RELEASE_WAIT_MS)))
+		return;
+	spin_lock(&release_lock);
+	/* Not released yet (so not freed): it must not complete a gone waiter. */
+	if (!completion_done(&released))
+		n->released = NULL;
+	spin_unlock(&release_lock);
+	dev_warn(parent, "V4L2 node still open %d s after its device went: its buffers are freed at its last close\n",
+		 RELEASE_WAIT_MS / 1000);
 }

@@ -18,6 +18,18 @@
 //! [`Priority::High`] to start the DMA; the interrupt handler only moves
 //! the phase on.
 //!
+//! Its capture stream is what V4L2 applications see (`/dev/videoN`): each
+//! stream data SRB (one queued V4L2 buffer) is one frame made by edu's DMA
+//! engine. The frame is drawn into the DMA buffer, edu DMAs it into its
+//! internal buffer and from there straight into the user's buffer, one DMA
+//! per piece of the SRB's scatter/gather list (at most 4 KiB each, so a
+//! 128x64 frame takes two or more). The pattern it promises is the C
+//! sample's: byte `i` of frame `n` is [`stream_byte`]`(n, i % 4096)`, and
+//! bytes 0-7 of each 4 KiB hold `n` (little endian), the picture number
+//! from 0 per stream start. The stream's callbacks run under the device's
+//! lock, like the others: the 4 KiB drawing is done there, in 64-byte
+//! pieces, with no allocation.
+//!
 //! Module parameter `fail_init`: fail `SRB_INITIALIZE_DEVICE` (for tests).
 
 use kernel::{
@@ -35,6 +47,7 @@ use streamclass::{
     Command,
     Config,
     Format,
+    KsState,
     Minidriver,
     MinidriverRegistration,
     PciId,
@@ -96,6 +109,9 @@ const FRAME: usize = 4096;
 /// Frames logged in full at the start of a capture.
 const LOGGED_FRAMES: u64 = 3;
 
+/// Stream data SRBs a device keeps waiting.
+const QUEUE: usize = 16;
+
 /// Phases of a frame.
 const IDLE: u64 = 0;
 const FILLING: u64 = 1;
@@ -112,6 +128,29 @@ struct EduExt {
     verified: AtomicWord,
     pending: SrbSlot,
     stopping: SrbSlot,
+    stream: EduStream,
+}
+
+/// The one open instance of the capture stream (one may be open).
+#[derive(Zeroable)]
+struct EduStream {
+    open: AtomicWord,
+    state: AtomicWord,
+    frame_bytes: AtomicWord,
+    /// The next frame's picture number.
+    picture: AtomicWord,
+    /// Data SRBs waiting, `count` of them from `head`.
+    queue: [SrbSlot; QUEUE],
+    head: AtomicWord,
+    count: AtomicWord,
+    /// The frame being made (`busy`), and where its DMA is.
+    active: SrbSlot,
+    busy: AtomicWord,
+    cancel: AtomicWord,
+    done: AtomicWord,
+    element: AtomicWord,
+    offset: AtomicWord,
+    frames: AtomicWord,
 }
 
 struct EduCapture;
@@ -119,6 +158,13 @@ struct EduCapture;
 /// The byte at `i` of frame `n`.
 fn pattern(n: u64, i: usize) -> u8 {
     (n.wrapping_mul(31) as usize ^ i.wrapping_mul(7) ^ (i >> 8)) as u8
+}
+
+/// Byte `i` (below 4096, past the header) of stream frame `n`.
+fn stream_byte(n: u64, i: usize) -> u8 {
+    (n.wrapping_mul(31) as usize)
+        .wrapping_add(i * 7)
+        .wrapping_add(i / 256) as u8
 }
 
 /// Writes frame `n` (its number, the pattern, the checksum of what precedes
@@ -180,7 +226,8 @@ impl EduCapture {
     /// Takes `SRB_READ_DATA`: the frame is drawn at low priority.
     fn start_frame(dev: &Adapter<Self>, srb: Srb) {
         let ext = dev.extension();
-        if ext.phase.compare_exchange(IDLE, FILLING).is_err() {
+        // edu's DMA engine is the stream's while it makes a frame.
+        if ext.stream.busy.load() != 0 || ext.phase.compare_exchange(IDLE, FILLING).is_err() {
             srb.complete(Status::InvalidParameter);
             return;
         }
@@ -396,6 +443,178 @@ impl EduCapture {
     }
 }
 
+/// The capture stream. Every method runs under the device's lock.
+impl EduCapture {
+    /// Programs one DMA of `count` bytes.
+    fn program(dev: &Adapter<Self>, src: u64, dst: u64, count: u64, to_ram: bool) -> Result {
+        let bar = Self::bar(dev)?;
+        bar.try_write64(src, EDU_DMA_SRC)?;
+        bar.try_write64(dst, EDU_DMA_DST)?;
+        bar.try_write64(count, EDU_DMA_COUNT)?;
+        let to_ram = if to_ram { DMA_TO_RAM } else { 0 };
+        bar.try_write64(DMA_START | DMA_IRQ | to_ram, EDU_DMA_CMD)
+    }
+
+    /// `SRB_OPEN_STREAM`.
+    fn open_stream(dev: &Adapter<Self>, srb: &Srb) -> Status {
+        let st = &dev.extension().stream;
+        let Some(format) = srb.open_format() else {
+            return Status::InvalidParameter;
+        };
+        if st.open.compare_exchange(0, 1).is_err() {
+            return Status::InsufficientResources;
+        }
+        st.frame_bytes.store(format.sizeimage.into());
+        st.picture.store(0);
+        st.frames.store(0);
+        Status::Success
+    }
+
+    /// `SRB_CLOSE_STREAM`.
+    fn close_stream(dev: &Adapter<Self>) -> Status {
+        let st = &dev.extension().stream;
+        dev_info!(
+            dev.device(),
+            "stream closed: {} frames made by device DMA into the data buffers\n",
+            st.frames.load()
+        );
+        st.open.store(0);
+        Status::Success
+    }
+
+    /// Starts the next waiting frame, when running and edu is free.
+    fn stream_next(dev: &Adapter<Self>) {
+        let ext = dev.extension();
+        let st = &ext.stream;
+        if st.busy.load() != 0
+            || st.count.load() == 0
+            || st.state.load() != KsState::Run as u64
+            || ext.phase.load() != IDLE
+        {
+            return;
+        }
+        let head = st.head.load() as usize;
+        st.head.store(((head + 1) % QUEUE) as u64);
+        st.count.store(st.count.load() - 1);
+        let Some(srb) = st.queue[head].take() else {
+            return;
+        };
+        let n = st.picture.load();
+        let drawn = (|| -> Result {
+            let buf = dev.dma_buffer().ok_or(ENOMEM)?;
+            let mut piece = [0u8; 64];
+            for off in (0..FRAME).step_by(64) {
+                for (k, b) in piece.iter_mut().enumerate() {
+                    *b = stream_byte(n, off + k);
+                }
+                if off == 0 {
+                    piece[..8].copy_from_slice(&n.to_le_bytes());
+                }
+                io_project!(buf, [try: off..off + 64]).copy_from_slice(&piece);
+            }
+            let (bus, _) = dev.dma_address_at(0).ok_or(EINVAL)?;
+            Self::program(dev, bus, EDU_BUFFER, FRAME as u64, false)
+        })();
+        if drawn.is_err() {
+            srb.complete(Status::IoDeviceError);
+            return;
+        }
+        for w in [&st.done, &st.element, &st.offset, &st.cancel] {
+            w.store(0);
+        }
+        st.busy.store(1);
+        if let Err(srb) = st.active.put(srb) {
+            srb.complete(Status::IoDeviceError);
+        }
+    }
+
+    /// The next piece of the active frame, from edu's buffer into the data
+    /// buffer.
+    fn stream_piece(dev: &Adapter<Self>, srb: &Srb) -> Result {
+        let st = &dev.extension().stream;
+        let (done, element, offset) = (st.done.load(), st.element.load(), st.offset.load());
+        let e = srb.scatter_gather().get(element as usize).ok_or(EINVAL)?;
+        let len = (u64::from(e.length()) - offset)
+            .min(FRAME as u64 - done % FRAME as u64)
+            .min(st.frame_bytes.load() - done);
+        let src = EDU_BUFFER + done % FRAME as u64;
+        Self::program(dev, src, e.address() + offset, len, true)?;
+        st.done.store(done + len);
+        if offset + len == u64::from(e.length()) {
+            st.element.store(element + 1);
+            st.offset.store(0);
+        } else {
+            st.offset.store(offset + len);
+        }
+        Ok(())
+    }
+
+    /// A DMA of the active frame is done (interrupt handler).
+    fn stream_dma_done(dev: &Adapter<Self>) {
+        let st = &dev.extension().stream;
+        let Some(mut srb) = st.active.take() else {
+            st.busy.store(0);
+            return;
+        };
+        let status = if st.cancel.load() != 0 {
+            Status::Cancelled
+        } else if st.done.load() < st.frame_bytes.load() {
+            match Self::stream_piece(dev, &srb) {
+                Ok(()) => match st.active.put(srb) {
+                    Ok(()) => return,
+                    Err(s) => {
+                        srb = s;
+                        Status::IoDeviceError
+                    }
+                },
+                Err(_) => Status::IoDeviceError,
+            }
+        } else {
+            srb.set_data_used(st.frame_bytes.load() as u32);
+            srb.set_picture_number(st.picture.fetch_add(1));
+            st.frames.fetch_add(1);
+            Status::Success
+        };
+        st.busy.store(0);
+        srb.complete(status);
+        Self::stream_next(dev);
+    }
+
+    /// Ends the data SRB of frame `frame`: a waiting one at once, the
+    /// active one when its DMA in flight ends.
+    fn stream_cancel(dev: &Adapter<Self>, frame: u64) {
+        let st = &dev.extension().stream;
+        if let Some(srb) = st.active.take() {
+            let active = srb.frame_number() == frame;
+            if let Err(srb) = st.active.put(srb) {
+                srb.complete(Status::Cancelled);
+            }
+            if active {
+                st.cancel.store(1);
+                return;
+            }
+        }
+        let (head, count) = (st.head.load() as usize, st.count.load() as usize);
+        let mut kept = 0;
+        // Compacts the queue, completing the cancelled SRB.
+        for i in 0..count {
+            let Some(srb) = st.queue[(head + i) % QUEUE].take() else {
+                continue;
+            };
+            if srb.frame_number() == frame {
+                srb.complete(Status::Cancelled);
+                continue;
+            }
+            if let Err(srb) = st.queue[(head + kept) % QUEUE].put(srb) {
+                srb.complete(Status::Cancelled);
+                continue;
+            }
+            kept += 1;
+        }
+        st.count.store(kept as u64);
+    }
+}
+
 #[vtable]
 impl Minidriver for EduCapture {
     type Extension = EduExt;
@@ -419,8 +638,9 @@ impl Minidriver for EduCapture {
             Command::InitializationComplete => Status::Success,
             Command::UninitializeDevice => return Self::uninitialize(dev, srb),
             Command::ReadData => return Self::start_frame(dev, srb),
-            // Its stream opens through V4L2 once that face exists; the
-            // other commands (the enum grows) are not its business.
+            Command::OpenStream => Self::open_stream(dev, &srb),
+            Command::CloseStream => Self::close_stream(dev),
+            // The other commands (the enum grows) are not its business.
             _ => Status::NotImplemented,
         };
         srb.complete(status);
@@ -436,9 +656,47 @@ impl Minidriver for EduCapture {
         }
         let _ = bar.try_write32(status, EDU_IRQ_ACK);
         if status & IRQ_DMA_DONE != 0 {
-            Self::dma_done(dev);
+            match dev.extension().stream.busy.load() {
+                0 => Self::dma_done(dev),
+                _ => Self::stream_dma_done(dev),
+            }
         }
         true
+    }
+
+    fn receive_data_packet(dev: &Adapter<Self>, srb: Srb) {
+        let st = &dev.extension().stream;
+        if srb.command() != Command::ReadData {
+            return srb.complete(Status::NotImplemented);
+        }
+        if srb.scatter_gather().is_empty()
+            || u64::from(srb.bytes_to_transfer()) < st.frame_bytes.load()
+        {
+            return srb.complete(Status::InvalidParameter);
+        }
+        let count = st.count.load() as usize;
+        if count == QUEUE {
+            return srb.complete(Status::InsufficientResources);
+        }
+        let at = (st.head.load() as usize + count) % QUEUE;
+        match st.queue[at].put(srb) {
+            Ok(()) => st.count.store(count as u64 + 1),
+            Err(srb) => return srb.complete(Status::InsufficientResources),
+        }
+        Self::stream_next(dev);
+    }
+
+    fn receive_control_packet(dev: &Adapter<Self>, srb: Srb) {
+        let Some(state) = srb.stream_state() else {
+            return srb.complete(Status::NotImplemented);
+        };
+        dev.extension().stream.state.store(state as u64);
+        srb.complete(Status::Success);
+        Self::stream_next(dev);
+    }
+
+    fn cancel_stream_packet(dev: &Adapter<Self>, _command: Command, frame: u64) {
+        Self::stream_cancel(dev, frame);
     }
 
     fn cancel_packet(dev: &Adapter<Self>, _command: Command, _frame: u64) {

@@ -9,8 +9,9 @@
 #   EDU=N edu devices (default 1), EDU_OPTS (e.g. ,dma_mask=0xffffff), MEM (default 1G),
 #   QEMU_ACCEL (default tcg), SMP (default 2), HOTPLUG=1 (each edu behind its
 #   own hotplug-capable PCIe root port; ids edu0, edu1..., buses rp0...),
-#   V4L2=1 (the guest gets trixie's v4l2-compliance and v4l2-ctl, and the
-#   kernel's own modules under /lib/modules/<version> for modprobe: vivid).
+#   V4L2=1 (the guest gets trixie's v4l2-compliance and v4l2-ctl, our
+#   tests/v4l2/bad_input built static, and the kernel's own modules under
+#   /lib/modules/<version> for modprobe: vivid).
 # Monitor: with HOTPLUG=1 the guest may print `streamclass-monitor: device_del ID`
 #   or `streamclass-monitor: device_add edu,bus=rpN,id=ID` (ktap.sh's monitor);
 #   the watchdog below passes each such line once to QEMU's monitor.
@@ -59,6 +60,10 @@ if [ "${V4L2:-0}" = 1 ]; then
 		cp -L "$v4l/$f" "$root/$f"
 	done
 	cp -r "$(kernel_modules)/lib/modules/." "$root/lib/modules/"
+	# Our own userspace check of bad V4L2 input, static (the guest has no
+	# libc of its own but trixie's, for v4l-utils).
+	gcc -static -O2 -Wall -Werror -o "$root/bin/bad_input" "$TOP/tests/v4l2/bad_input.c" ||
+		die "cannot build tests/v4l2/bad_input.c (gcc and a static libc needed)"
 fi
 (cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) >"$root.cpio.gz"
 

@@ -1,11 +1,14 @@
-# In-guest scenario of the V4L2 face (sourced by /init): the C edu sample's
-# capture stream on two edu devices as /dev/videoN, used by trixie's
-# v4l2-ctl and v4l2-compliance 1.30.1: frames made by edu's DMA straight
-# into the user's buffers, checked byte for byte against the pattern the
-# sample promises; both formats; two devices at once; STREAMON/STREAMOFF
-# in a loop; bad formats; unbind while streaming.
+# In-guest scenario of the V4L2 face (sourced by /init): the edu samples'
+# capture stream (C, then Rust) on two edu devices as /dev/videoN, used by
+# trixie's v4l2-ctl and v4l2-compliance 1.30.1 and by our bad_input:
+# frames made by edu's DMA straight into the user's buffers, checked byte
+# for byte against the pattern the samples promise; both formats; two
+# devices at once; STREAMON/STREAMOFF in a loop; bad formats and bad
+# buffer requests; ioctls on a node whose device is gone; unbind and QEMU
+# hot-unplug (device_del) while streaming, and device_add after it.
 
 cdrv=/sys/bus/pci/drivers/streamclass_edu_capture_c
+rdrv=/sys/bus/pci/drivers/streamclass_edu_capture
 set -- $(for d in /sys/bus/pci/devices/*; do
 	[ "$(cat "$d/vendor"):$(cat "$d/device")" = 0x1234:0x11e8 ] && echo "${d##*/}"
 done)
@@ -28,30 +31,8 @@ vid() {
 	return 1
 }
 
-# pattern FILE SIZE N: FILE holds N frames of SIZE bytes, frame k being
-# picture k of the sample's pattern: byte i is, with j = i % 4096, the
-# picture number's byte j (little endian) for j < 8, else
-# (k * 31 + j * 7 + j / 256) % 256.
-pattern() {
-	got=$(wc -c <"$1")
-	test "$got" -eq $(($2 * $3)) || { echo "$got bytes, $3 frames of $2 expected"; return 1; }
-	od -An -v -tu1 "$1" | awk -v size="$2" '
-	{
-		for (f = 1; f <= NF; f++) {
-			k = int(idx / size); j = (idx % size) % 4096
-			if (j >= 8) want = (k * 31 + j * 7 + int(j / 256)) % 256
-			else if (j == 0) want = k % 256
-			else if (j == 1) want = int(k / 256) % 256
-			else want = 0
-			if ($f != want) {
-				printf "frame %d byte %d: %d, %d expected\n", k, idx % size, $f, want
-				if (++bad >= 5) exit 1
-			}
-			idx++
-		}
-	}
-	END { if (bad) exit 1; printf "%d bytes checked\n", idx }'
-}
+# pattern FILE SIZE N: the samples' frame check (tests/v4l2/edu_pattern.sh).
+. /lib/edu_pattern.sh
 
 # capture DEV N W H: N frames of W x H by mmap, checked byte for byte.
 capture() {
@@ -65,7 +46,7 @@ capture() {
 	[ "$r" = 0 ] && say "$1: $2 frames of $3x$4 streamed by device DMA, verified: $out"
 }
 
-ktap_suite streamclass_v4l2_capture 13
+ktap_suite streamclass_v4l2_capture 24
 check "two edu devices present" test "$b" != none
 check "insmod streamclass and the C sample: both devices bound" sh -c \
 	"insmod $MODDIR/streamclass.ko && insmod $MODDIR/streamclass_edu_capture_c.ko &&
@@ -122,27 +103,94 @@ compliance() {
 	return 1
 }
 check "v4l2-compliance -s10 -e (vivid exports): no failure" compliance "$A" "$(vid vivid-000-vid-cap)"
-unplugged() {
-	v4l2-ctl -d "$B" --stream-mmap=4 --stream-count=100000 >/tmp/unbind.out 2>&1 &
+# waitfor SECONDS COMMAND...: poll COMMAND every 0.5 s until it succeeds.
+waitfor() {
+	t=$(($1 * 2))
+	shift
+	until "$@"; do
+		t=$((t - 1))
+		[ $t -gt 0 ] || return 1
+		sleep 0.5
+	done
+}
+check "bad buffer requests get their errno, and the node still streams" bad_input abuse "$A"
+# gone: bad_input holds A open with a buffer mapped while A is unbound.
+holding() { grep -q holding /tmp/gone.out; }
+gone() {
+	rm -f /tmp/hold && mkfifo /tmp/hold || return 1
+	bad_input gone "$A" </tmp/hold >/tmp/gone.out 2>&1 &
+	pid=$!
+	exec 3>/tmp/hold
+	waitfor 30 holding || { exec 3>&-; cat /tmp/gone.out; return 1; }
+	echo "$a" >"$cdrv/unbind"
+	exec 3>&-
+	rc=0
+	wait "$pid" || rc=$?
+	cat /tmp/gone.out
+	test "$rc" = 0 || return 1
+	echo "$a" >"$cdrv/bind" && A=$(node "$a") && capture "$A" 3 64 64
+}
+check "ioctls on a node held open (buffers allocated) while its device is unbound get -ENODEV; rebound, it streams" gone
+# stream_cut DEV ACTION GONE...: v4l2-ctl streams from DEV; once frames
+# flow, ACTION removes the device; the reader must see its DQBUF (blocked
+# in poll, then woken) or its next QBUF fail, and end, and the node go.
+# GONE: a command true once the removal is done.
+stream_cut() {
+	v4l2-ctl -d "$1" --stream-mmap=4 --stream-count=100000 >/tmp/cut.out 2>&1 &
 	pid=$!
 	sleep 3
-	kill -0 "$pid" 2>/dev/null || { echo "not streaming"; cat /tmp/unbind.out; return 1; }
-	echo "$b" >"$cdrv/unbind" || return 1
+	kill -0 "$pid" 2>/dev/null || { echo "not streaming"; cat /tmp/cut.out; return 1; }
+	eval "$2" || return 1
 	n=0
 	while kill -0 "$pid" 2>/dev/null; do
 		n=$((n + 1))
-		[ $n -le 300 ] || { echo "v4l2-ctl still running 30 s after unbind"; kill "$pid"; return 1; }
+		[ $n -le 600 ] || { echo "v4l2-ctl still running 60 s after the removal"; kill "$pid"; return 1; }
 		sleep 0.1
 	done
 	rc=0
 	wait "$pid" || rc=$?
-	say "the streaming reader at unbind: exit status $rc, last words: $(tail -n 3 /tmp/unbind.out | tr '\n' ' ')"
-	tail -n 5 /tmp/unbind.out
-	# v4l2-ctl reports the failed DQBUF, then exits 0.
-	grep -q 'VIDIOC_DQBUF: failed: Input/output error' /tmp/unbind.out || return 1
-	! test -e "$B"
+	say "the streaming reader at \"$2\": exit status $rc, last words: $(tail -n 2 /tmp/cut.out | tr '\n' ' ')"
+	tail -n 5 /tmp/cut.out
+	# v4l2-ctl reports the failed DQBUF or QBUF, then exits 0.
+	grep -qE 'VIDIOC_DQBUF: failed: Input/output error|qbuf error' /tmp/cut.out || return 1
+	waitfor 60 sh -c "$3" || { echo "removal not done"; return 1; }
+	! test -e "$1"
 }
-check "unbind while streaming: the reader gets an error, the node goes" unplugged
-check "rmmod the sample, then streamclass" sh -c "rmmod streamclass_edu_capture_c && rmmod streamclass"
+check "unbind while streaming: the reader's DQBUF or QBUF fails, the node goes" \
+	stream_cut "$B" "echo $b >$cdrv/unbind" "! test -e $cdrv/$b"
+check "rmmod the C sample" rmmod streamclass_edu_capture_c
+
+# The Rust sample, the same way.
+rust_loaded() {
+	insmod "$MODDIR/streamclass_edu_capture.ko" && test -e "$rdrv/$a" && test -e "$rdrv/$b" &&
+		A=$(node "$a") && B=$(node "$b") && test -c "$A" && test -c "$B" &&
+		v4l2-ctl -d "$A" --info | grep -q 'Card type *: streamclass_edu_capture edu$'
+}
+check "insmod the Rust sample: both devices are nodes again" rust_loaded
+A=$(node "$a") B=$(node "$b")
+check "Rust sample, 64x64: 8 frames by mmap, byte for byte" capture "$A" 8 64 64
+check "Rust sample, 128x64: 8 frames by mmap, byte for byte" capture "$A" 8 128 64
+check "Rust sample: v4l2-compliance -s10 -e (vivid exports): no failure" \
+	compliance "$A" "$(vid vivid-000-vid-cap)"
+check "PCI remove while streaming: the reader's DQBUF or QBUF fails, the node goes" \
+	stream_cut "$A" "echo 1 >/sys/bus/pci/devices/$a/remove" "! test -e /sys/bus/pci/devices/$a"
+rescanned() {
+	echo 1 >/sys/bus/pci/rescan
+	waitfor 60 sh -c "test -e $rdrv/$a && ls /sys/bus/pci/devices/$a/video4linux/ >/dev/null 2>&1" ||
+		{ echo "edu not bound again"; return 1; }
+	A=$(node "$a") && capture "$A" 3 64 64
+}
+check "PCI rescan: the device is a node again and streams" rescanned
+# QEMU's device_del ejects edu1 through ACPI (scripts/run-vm.sh, HOTPLUG=1).
+check "QEMU hot-unplug while streaming: the reader's DQBUF or QBUF fails, the node goes" \
+	stream_cut "$B" "monitor device_del edu1" "! test -e /sys/bus/pci/devices/$b"
+replug() {
+	monitor device_add edu,bus=rp1,id=edu1
+	waitfor 60 sh -c "test -e $rdrv/$b && ls /sys/bus/pci/devices/$b/video4linux/ >/dev/null 2>&1" ||
+		{ echo "edu not bound again"; return 1; }
+	B=$(node "$b") && capture "$B" 3 128 64
+}
+check "QEMU device_add: the device is a node again and streams" replug
+check "rmmod the Rust sample, then streamclass" sh -c "rmmod streamclass_edu_capture && rmmod streamclass"
 check "rmmod vivid" rmmod vivid
 ktap_end
