@@ -24,6 +24,9 @@ set -- $geom
 out=$TOP/build/vm/demo.out
 [ "$(wc -c <"$out")" -eq "$1" ] || die "$out holds $(wc -c <"$out") bytes, $1 sent"
 size=$(($3 * $4))
+# The same byte-for-byte check as in the guest, on what came out.
+busybox sh -c ". '$TOP/tests/v4l2/edu_pattern.sh' && pattern '$out' $size $2" >/dev/null ||
+	die "the frames that came out ($out) do not hold the sample's pattern"
 mkdir -p "$TOP/build/demo"
 rm -f "$TOP/build/demo"/frame-*.pgm
 i=0

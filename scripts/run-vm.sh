@@ -10,8 +10,9 @@
 #   QEMU_ACCEL (default tcg), SMP (default 2), HOTPLUG=1 (each edu behind its
 #   own hotplug-capable PCIe root port; ids edu0, edu1..., buses rp0...),
 #   V4L2=1 (the guest gets trixie's v4l2-compliance and v4l2-ctl, our
-#   tests/v4l2/bad_input built static, and the kernel's own modules under
-#   /lib/modules/<version> for modprobe: vivid).
+#   tests/v4l2/bad_input built static, /lib/edu_pattern.sh, and the kernel's
+#   own modules under /lib/modules/<version> for modprobe: vivid),
+#   OUT=1 (a second serial line, the guest's /dev/ttyS1, into build/vm/NAME.out).
 # Monitor: with HOTPLUG=1 the guest may print `streamclass-monitor: device_del ID`
 #   or `streamclass-monitor: device_add edu,bus=rpN,id=ID` (ktap.sh's monitor);
 #   the watchdog below passes each such line once to QEMU's monitor.
@@ -64,6 +65,8 @@ if [ "${V4L2:-0}" = 1 ]; then
 	# libc of its own but trixie's, for v4l-utils).
 	gcc -static -O2 -Wall -Werror -o "$root/bin/bad_input" "$TOP/tests/v4l2/bad_input.c" ||
 		die "cannot build tests/v4l2/bad_input.c (gcc and a static libc needed)"
+	# The samples' frame check, for scenarios to source.
+	cp "$TOP/tests/v4l2/edu_pattern.sh" "$root/lib/"
 fi
 (cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) >"$root.cpio.gz"
 
@@ -95,6 +98,12 @@ if [ "${HOTPLUG:-0}" = 1 ]; then
 	drain=$!
 fi
 
+out=
+if [ "${OUT:-0}" = 1 ]; then
+	rm -f "$root.out"
+	out="-serial file:$root.out"
+fi
+
 # QEMU exits 0 even after a panic: the verdict comes from the console log.
 stall=${VM_STALL:-120} max=${VM_MAX:-2400}
 : >"$log"
@@ -103,7 +112,7 @@ qemu-system-x86_64 -accel "${QEMU_ACCEL:-tcg}" \
 	-M "$machine" -m "${MEM:-1G}" -smp "${SMP:-2}" $iommu_dev $edus \
 	-kernel "$kernel" -initrd "$root.cpio.gz" \
 	-append "console=ttyS0 printk.devkmsg=on panic=-1 oops=panic $append ${VM_APPEND:-}" \
-	-nodefaults -display none $monitor -serial "file:$log" -no-reboot </dev/null &
+	-nodefaults -display none $monitor -serial "file:$log" $out -no-reboot </dev/null &
 qemu=$!
 
 # pass_monitor_requests: send the guest's monitor requests not sent yet
