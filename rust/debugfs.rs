@@ -44,6 +44,9 @@ pub(crate) trait Target: Sync {
     fn streams(&self) -> u32;
     /// The videobuf2 allocator its stream buffers will come from.
     fn buffers(&self) -> &'static str;
+    /// Stream buffers its V4L2 nodes took that the device reaches only
+    /// through swiotlb bounce buffers.
+    fn bounced(&self) -> u32;
     /// Writes the streams the minidriver described, their formats, and the
     /// instances open.
     fn describe_streams(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result;
@@ -199,5 +202,6 @@ fn stats_read(h: &Hook, f: &mut fmt::Formatter<'_>) -> fmt::Result {
     writeln!(f, "failed {}", s.failed.load(Ordering::Relaxed))?;
     writeln!(f, "last_status {}", s.last_status.load(Ordering::Relaxed))?;
     writeln!(f, "streams {}", h.target().streams())?;
-    writeln!(f, "buffers {}", h.target().buffers())
+    writeln!(f, "buffers {}", h.target().buffers())?;
+    writeln!(f, "bounced_buffers {}", h.target().bounced())
 }

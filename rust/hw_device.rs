@@ -788,6 +788,10 @@ impl Target for HwDevice {
         self.buffers.name()
     }
 
+    fn bounced(&self) -> u32 {
+        self.nodes.lock().iter().map(|n| n.bounced()).sum()
+    }
+
     fn describe_streams(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         stream_info::describe(&self.described.lock(), f)?;
         for (i, o) in self.opened.lock().iter().enumerate() {

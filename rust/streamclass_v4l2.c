@@ -20,6 +20,8 @@
  * device) are freed before the device's driver is gone.
  */
 #include <linux/completion.h>
+#include <linux/dma-direct.h>
+#include <linux/swiotlb.h>
 #include <linux/pci.h>
 #include <linux/slab.h>
 #include <linux/timekeeping.h>
@@ -60,6 +62,7 @@ struct streamclass_v4l2_node {
 	bool running;			/* started: buffers go to the stream */
 	struct list_head waiting;	/* queued before the start */
 	struct completion *released;	/* completed at release; release_lock */
+	atomic_t bounced;		/* buffers reached through swiotlb */
 };
 
 struct streamclass_v4l2_vb {
@@ -105,6 +108,26 @@ static int queue_setup(struct vb2_queue *q, unsigned int *nbuffers, unsigned int
 	return 0;
 }
 
+/*
+ * Whether the device reaches @addr of @vb only through a swiotlb bounce
+ * buffer: its DMA would then land in memory the CPU copies afterwards,
+ * which is not the zero copy a node promises (an imported DMABUF or a
+ * USERPTR buffer above a narrow DMA mask, without an IOMMU). Behind a
+ * translating IOMMU the address is an IOVA, and a trusted device is never
+ * bounced. With CONFIG_SWIOTLB_DYNAMIC the pool lookup is not exported to
+ * modules: every imported buffer of a device with a narrow mask counts.
+ */
+static bool bounced(struct vb2_buffer *vb, struct device *dev, dma_addr_t addr)
+{
+	if (device_iommu_mapped(dev))
+		return false;
+#if IS_ENABLED(CONFIG_SWIOTLB_DYNAMIC)
+	return vb->memory != VB2_MEMORY_MMAP && dma_addressing_limited(dev);
+#else
+	return swiotlb_find_pool(dev, dma_to_phys(dev, addr));
+#endif
+}
+
 /* Describes the buffer as the device reaches it, for the data SRB. */
 static int buf_prepare(struct vb2_buffer *vb)
 {
@@ -134,6 +157,15 @@ static int buf_prepare(struct vb2_buffer *vb)
 	} else {
 		sg[0].physical_address = vb2_dma_contig_plane_dma_addr(vb, 0);
 		sg[0].length = vb2_plane_size(vb, 0);
+	}
+	for (i = 0; i < count; i++) {
+		if (bounced(vb, n->parent, sg[i].physical_address)) {
+			atomic_inc(&n->bounced);
+			dev_info_ratelimited(n->parent,
+					     "%s: buffer %u reaches the device through swiotlb bounce buffers: a copy, not zero copy\n",
+					     n->vdev.name, vb->index);
+			break;
+		}
 	}
 	kfree(b->rb.sg);
 	b->rb.sg = sg;
@@ -520,6 +552,11 @@ put:
 	v4l2_device_unregister(&n->v4l2_dev);
 	v4l2_device_put(&n->v4l2_dev);
 	return ERR_PTR(ret);
+}
+
+u32 streamclass_v4l2_bounced(struct streamclass_v4l2_node *n)
+{
+	return atomic_read(&n->bounced);
 }
 
 void streamclass_v4l2_unregister(struct streamclass_v4l2_node *n)

@@ -53,6 +53,8 @@ struct streamclass_v4l2_desc {
 /* Rust to C (streamclass_v4l2.c). Process context. */
 struct streamclass_v4l2_node *streamclass_v4l2_register(const struct streamclass_v4l2_desc *d);
 void streamclass_v4l2_unregister(struct streamclass_v4l2_node *node);
+/* Buffers prepared that the device reaches only through swiotlb bounce buffers. */
+u32 streamclass_v4l2_bounced(struct streamclass_v4l2_node *node);
 /* Any context, hard IRQ included; once per buffer handed to streamclass_v4l2_queue(). */
 void streamclass_v4l2_buffer_done(struct streamclass_v4l2_buffer *buf, u32 bytesused,
 				  u64 sequence, bool error);

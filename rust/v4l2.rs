@@ -100,6 +100,7 @@ const _: () = {
 extern "C" {
     fn streamclass_v4l2_register(d: *const Desc) -> *mut c_void;
     fn streamclass_v4l2_unregister(node: *mut c_void);
+    fn streamclass_v4l2_bounced(node: *mut c_void) -> u32;
     fn streamclass_v4l2_buffer_done(
         buf: *mut V4l2Buffer,
         bytesused: u32,
@@ -262,6 +263,18 @@ impl Node {
         // INVARIANT: Registered.
         node.c.store(c, Ordering::Release);
         Ok(node)
+    }
+
+    /// Buffers prepared that the device reaches only through swiotlb bounce
+    /// buffers (not zero copy: counted, never silent).
+    pub(crate) fn bounced(&self) -> u32 {
+        let c = self.c.load(Ordering::Acquire);
+        if c.is_null() {
+            return 0;
+        }
+        // SAFETY: Registered (type invariant), and unregistered only by the
+        // node's drop, which cannot run during this borrow.
+        unsafe { streamclass_v4l2_bounced(c) }
     }
 
     fn port(&self) -> &dyn Port {
