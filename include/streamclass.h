@@ -138,6 +138,16 @@ enum streamclass_buffer_type {
  *     removal: its registers read all ones and DMA no longer lands; do not
  *     wait for the hardware. Sent after the pending SRBs were cancelled and
  *     completed, before SRB_UNINITIALIZE_DEVICE.
+ * @STREAMCLASS_SRB_GET_STREAM_STATE: a stream SRB, to the instance's
+ *     receive_control_packet: set command_data.stream_state to the
+ *     instance's state (enum streamclass_ksstate). Sent for VIDIOC_LOG_STATUS
+ *     while the node streams.
+ * @STREAMCLASS_SRB_GET_DATA_INTERSECTION: format negotiation, to
+ *     @hw_receive_packet: command_data.intersect names a stream and the
+ *     format an application asked for; set its result to the described
+ *     format the stream gives for it. NOT_IMPLEMENTED: the class matches
+ *     (the described format of the requested pixel format, else of the
+ *     first format's, closest in size). Sent for every TRY_FMT and S_FMT.
  * @STREAMCLASS_SRB_SET_STREAM_STATE: a stream SRB, to the instance's
  *     receive_control_packet: move to command_data.stream_state (enum
  *     streamclass_ksstate), one state away from the current one (the class
@@ -155,12 +165,14 @@ enum streamclass_buffer_type {
  */
 enum streamclass_srb_command {
 	STREAMCLASS_SRB_READ_DATA = 0x0,
+	STREAMCLASS_SRB_GET_STREAM_STATE = 0x2,
 	STREAMCLASS_SRB_SET_STREAM_STATE = 0x3,
 	STREAMCLASS_SRB_GET_STREAM_INFO = 0x100,
 	STREAMCLASS_SRB_OPEN_STREAM = 0x101,
 	STREAMCLASS_SRB_CLOSE_STREAM = 0x102,
 	STREAMCLASS_SRB_INITIALIZE_DEVICE = 0x107,
 	STREAMCLASS_SRB_UNINITIALIZE_DEVICE = 0x109,
+	STREAMCLASS_SRB_GET_DATA_INTERSECTION = 0x10c,
 	STREAMCLASS_SRB_INITIALIZATION_COMPLETE = 0x10d,
 	STREAMCLASS_SRB_SURPRISE_REMOVAL = 0x10e,
 };
@@ -368,6 +380,21 @@ struct streamclass_stream_header {
 };
 
 /**
+ * struct streamclass_data_intersection - for SRB_GET_DATA_INTERSECTION
+ * (STREAM_DATA_INTERSECT_INFO)
+ * @stream_number: the stream.
+ * @request: what the application asked for: pixelformat, width and height
+ *           (any values; the other fields are 0).
+ * @result: set by the minidriver: one of the stream's described formats
+ *          (a format it did not describe is refused: the class matches).
+ */
+struct streamclass_data_intersection {
+	u32 stream_number;
+	struct streamclass_format request;
+	struct streamclass_format result;
+};
+
+/**
  * struct streamclass_srb - a stream request block (HW_STREAM_REQUEST_BLOCK)
  * @size_of_this_packet: sizeof(struct streamclass_srb).
  * @command: enum streamclass_srb_command.
@@ -380,8 +407,10 @@ struct streamclass_stream_header {
  * @srb_extension: the zeroed per-request extension, NULL when its size is 0.
  * @command_data: per command: config_info (INITIALIZE_DEVICE),
  *                stream_info (GET_STREAM_INFO), open_format
- *                (OPEN_STREAM), stream_state (SET_STREAM_STATE) or
- *                data_buffer_array (a stream's READ_DATA); NULL otherwise.
+ *                (OPEN_STREAM), stream_state (SET_STREAM_STATE, and
+ *                GET_STREAM_STATE's answer), intersect
+ *                (GET_DATA_INTERSECTION) or data_buffer_array (a stream's
+ *                READ_DATA); NULL otherwise.
  * @frame_number: READ_DATA: the frame's number, from 0 per device.
  * @data_used: READ_DATA: bytes the device captured, set by the minidriver.
  * @timeout_counter: counted down by the class once a second while the SRB
@@ -412,6 +441,7 @@ struct streamclass_srb {
 		const struct streamclass_format *open_format;
 		u32 stream_state;
 		struct streamclass_stream_header *data_buffer_array;
+		struct streamclass_data_intersection *intersect;
 		void *raw;
 	} command_data;
 	u64 frame_number;

@@ -81,6 +81,7 @@ use crate::{
     stream_info::{
         self,
         DataFlow,
+        DataIntersection,
         Format,
         Stream,
         StreamInfo, //
@@ -704,6 +705,56 @@ impl HwDevice {
         sent?.status.to_result()
     }
 
+    /// `SRB_GET_DATA_INTERSECTION`: the index of the described format the
+    /// minidriver gives stream `stream` for `want`; `None` when it leaves
+    /// the choice to the class (`NOT_IMPLEMENTED`, or a result it did not
+    /// describe, which is logged). Process context.
+    fn intersect(&self, stream: usize, want: &Format) -> Result<Option<usize>> {
+        let mut q = DataIntersection::new(stream as u32, want);
+        let st = self
+            .call(
+                Command::GetDataIntersection,
+                ptr::from_mut(&mut q).cast(),
+                0,
+            )?
+            .status;
+        match st {
+            Status::Success => {}
+            Status::NotImplemented => return Ok(None),
+            st => return st.to_result().map(|()| None),
+        }
+        let found = self
+            .described
+            .lock()
+            .get(stream)
+            .and_then(|s| s.formats.iter().position(|f| *f == q.result));
+        if found.is_none() {
+            dev_warn!(
+                self.device(),
+                "SRB_GET_DATA_INTERSECTION: stream {stream}: a format it did not describe ({}x{}): the class matches\n",
+                q.result.width,
+                q.result.height
+            );
+        }
+        Ok(found)
+    }
+
+    /// `SRB_GET_STREAM_STATE` to instance `object` of stream `stream`: the
+    /// state the minidriver reports. Process context.
+    fn stream_state(&self, stream: usize, object: *mut c_void) -> Result<KsState> {
+        let opened = self.opened.lock();
+        let o = opened.get(stream).ok_or(EINVAL)?;
+        Self::find(o, Some(object)).ok_or(EINVAL)?;
+        let params = Params {
+            stream_object: object,
+            ..self.params(Command::GetStreamState, ptr::null_mut(), 0)
+        };
+        let outcome = self.transport.send(self, &params, self.kind())?;
+        outcome.status.to_result()?;
+        // The answer is the pointer-sized union's `u32 stream_state`.
+        KsState::from_raw(outcome.command_data as u32).ok_or(EIO)
+    }
+
     /// Registers a V4L2 node for each capture stream.
     fn register_nodes(self: &Pin<KBox<Self>>) -> Result {
         let mut captures = KVec::new();
@@ -827,6 +878,9 @@ impl Port for HwDevice {
     }
 
     fn open(&self, stream: usize, format: usize) -> Result<*mut c_void> {
+        if self.removing.load(Ordering::Acquire) {
+            return Err(ENODEV);
+        }
         self.open_stream(stream, format)
     }
 
@@ -834,13 +888,35 @@ impl Port for HwDevice {
         self.set_stream_state(stream, Some(object), to, self.kind())
     }
 
-    fn close(&self, stream: usize, object: *mut c_void) {
+    fn close(&self, stream: usize, object: *mut c_void, keep: bool) {
+        if keep {
+            let mut opened = self.opened.lock();
+            if let Some(o) = opened.get_mut(stream) {
+                if let Some(i) = Self::find(o, Some(object)) {
+                    o.instances[i].lost = true;
+                }
+            }
+        }
         if let Err(e) = self.close_stream(stream, Some(object), self.kind()) {
             dev_warn!(self.device(), "stream {stream}: close: {}\n", e.to_errno());
         }
     }
 
+    fn intersect(&self, stream: usize, want: &Format) -> Result<Option<usize>> {
+        HwDevice::intersect(self, stream, want)
+    }
+
+    fn get_state(&self, stream: usize, object: *mut c_void) -> Result<KsState> {
+        self.stream_state(stream, object)
+    }
+
     fn deliver(&self, req: &Request) {
+        if self.removing.load(Ordering::Acquire) {
+            // The device is going: no new data SRB reaches the minidriver.
+            req.set_status(Status::NoSuchDevice);
+            req.complete();
+            return;
+        }
         Endpoint::deliver(self, req)
     }
 
@@ -872,7 +948,7 @@ impl Endpoint for HwDevice {
         let object = req.stream_object();
         let ops = &self.minidriver().ops;
         let callback = match req.command() {
-            Command::SetStreamState => {
+            Command::SetStreamState | Command::GetStreamState => {
                 // SAFETY: The object of an open instance, which stays
                 // allocated while this SRB names it.
                 Some((unsafe { stream::control_callback(object) }, ops.control))

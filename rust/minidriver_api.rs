@@ -72,6 +72,7 @@ use crate::{
     },
     stream::KsState,
     stream_info::{
+        DataIntersection,
         Format,
         StreamDescriptor,
         StreamInfo,
@@ -132,7 +133,8 @@ pub trait Minidriver: Sized + Send + Sync + 'static {
     }
 
     /// `ReceiveControlPacket` of every open stream instance:
-    /// `SRB_SET_STREAM_STATE` ([`Srb::stream_state`]), one state step.
+    /// `SRB_SET_STREAM_STATE` ([`Srb::stream_state`]), one state step, and
+    /// `SRB_GET_STREAM_STATE` ([`Srb::report_stream_state`]).
     /// Not implemented: they fail with `NotImplemented`.
     fn receive_control_packet(_dev: &Adapter<Self>, _srb: Srb) {
         build_error!(VTABLE_DEFAULT_ERROR)
@@ -452,6 +454,52 @@ impl Srb {
         // SAFETY: For this command, `command_data` is the class's copy of a
         // described format, alive until completion.
         (req.command() == Command::OpenStream && !f.is_null()).then(|| unsafe { f.read() })
+    }
+
+    /// `SRB_GET_STREAM_STATE`: answers with the instance's state; `EINVAL`
+    /// for another SRB.
+    pub fn report_stream_state(&mut self, state: KsState) -> Result {
+        if self.command() != Command::GetStreamState {
+            return Err(EINVAL);
+        }
+        // The answer is the pointer-sized `command_data`'s value.
+        self.req()
+            .set_command_data(ptr::without_provenance_mut(state as usize));
+        Ok(())
+    }
+
+    /// `SRB_GET_DATA_INTERSECTION`: the stream and the format an
+    /// application asked for (pixel format, width and height; any values);
+    /// `None` for another SRB.
+    pub fn intersection_request(&self) -> Option<(u32, Format)> {
+        let req = self.req();
+        let q = req.command_data().cast::<DataIntersection>();
+        if req.command() != Command::GetDataIntersection || q.is_null() {
+            return None;
+        }
+        // SAFETY: For this command, `command_data` is the class's question,
+        // alive until completion; read through raw pointers.
+        Some(unsafe {
+            (
+                ptr::addr_of!((*q).stream_number).read(),
+                ptr::addr_of!((*q).request).read(),
+            )
+        })
+    }
+
+    /// `SRB_GET_DATA_INTERSECTION`: the described format the stream gives
+    /// for the request (one it did not describe is refused by the class,
+    /// which then matches); `EINVAL` for another SRB.
+    pub fn set_intersection_result(&mut self, f: Format) -> Result {
+        let req = self.req();
+        let q = req.command_data().cast::<DataIntersection>();
+        if req.command() != Command::GetDataIntersection || q.is_null() {
+            return Err(EINVAL);
+        }
+        // SAFETY: As in `intersection_request`, the holder of the token
+        // writes the result.
+        unsafe { ptr::addr_of_mut!((*q).result).write(f) };
+        Ok(())
     }
 
     /// `SRB_SET_STREAM_STATE`: the state to move to; `None` for another SRB.

@@ -140,6 +140,10 @@ pub enum Command {
     SetStreamState,
     /// `SRB_CLOSE_STREAM`: close an instance of a stream.
     CloseStream,
+    /// `SRB_GET_STREAM_STATE`: a stream SRB, the instance's state asked.
+    GetStreamState,
+    /// `SRB_GET_DATA_INTERSECTION`: the described format a request gets.
+    GetDataIntersection,
     /// A code this version does not send.
     Other(u32),
 }
@@ -156,6 +160,8 @@ impl Command {
             Self::OpenStream => 0x101,
             Self::SetStreamState => 0x3,
             Self::CloseStream => 0x102,
+            Self::GetStreamState => 0x2,
+            Self::GetDataIntersection => 0x10c,
             Self::Other(c) => c,
         }
     }
@@ -171,6 +177,8 @@ impl Command {
             Self::OpenStream,
             Self::CloseStream,
             Self::SetStreamState,
+            Self::GetStreamState,
+            Self::GetDataIntersection,
         ]
         .into_iter()
         .find(|c| c.code() == code)
@@ -524,6 +532,11 @@ impl Request {
     /// Sets the bytes the device captured.
     pub(crate) fn set_data_used(&self, bytes: u32) {
         srb_write!(self, data_used, bytes)
+    }
+
+    /// Sets the command data (a `GET_STREAM_STATE` answer is its value).
+    pub(crate) fn set_command_data(&self, v: *mut c_void) {
+        srb_write!(self, command_data, v)
     }
 
     /// The command data (per command; see `include/streamclass.h`).

@@ -123,6 +123,46 @@ impl StreamDescriptor {
     }
 }
 
+/// `struct streamclass_data_intersection` (`STREAM_DATA_INTERSECT_INFO`),
+/// as C lays it out: the command data of `SRB_GET_DATA_INTERSECTION`.
+#[repr(C)]
+pub(crate) struct DataIntersection {
+    pub(crate) stream_number: u32,
+    pub(crate) request: Format,
+    pub(crate) result: Format,
+}
+
+const _: () = {
+    assert!(core::mem::offset_of!(DataIntersection, result) == 32);
+    assert!(core::mem::size_of::<DataIntersection>() == 60);
+};
+
+impl DataIntersection {
+    /// The question for a request of `pixelformat`, `width` x `height` on
+    /// stream `stream`: the other fields 0, no result yet.
+    pub(crate) fn new(stream: u32, want: &Format) -> Self {
+        let zero = Format {
+            pixelformat: 0,
+            width: 0,
+            height: 0,
+            bytesperline: 0,
+            sizeimage: 0,
+            interval_numerator: 0,
+            interval_denominator: 0,
+        };
+        Self {
+            stream_number: stream,
+            request: Format {
+                pixelformat: want.pixelformat,
+                width: want.width,
+                height: want.height,
+                ..zero
+            },
+            result: zero,
+        }
+    }
+}
+
 /// `struct streamclass_stream_info`, as C lays it out.
 #[repr(C)]
 pub(crate) struct StreamInfo {

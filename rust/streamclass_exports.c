@@ -33,6 +33,8 @@ static_assert(offsetof(struct streamclass_srb, scatter_gather_buffer) == 80);
 static_assert(sizeof(struct streamclass_sg_element) == 16);
 static_assert(offsetof(struct streamclass_stream_header, picture_number) == 40);
 static_assert(sizeof(struct streamclass_stream_header) == 56);
+static_assert(offsetof(struct streamclass_data_intersection, result) == 32);
+static_assert(sizeof(struct streamclass_data_intersection) == 60);
 static_assert(offsetof(struct streamclass_srb, stream_object) == 64);
 static_assert(sizeof(struct streamclass_stream_object) == 40);
 static_assert(offsetof(struct streamclass_srb, command_data) == 32);

@@ -407,6 +407,25 @@ static int g_parm(struct file *file, void *priv, struct v4l2_streamparm *a)
 	return 0;
 }
 
+/* The stream's state as the minidriver reports it, then the controls'. */
+static int log_status(struct file *file, void *priv)
+{
+	static const char * const names[] = { "STOP", "ACQUIRE", "PAUSE", "RUN" };
+	struct streamclass_v4l2_node *n = video_drvdata(file);
+	u32 state, outstanding;
+	int ret = streamclass_v4l2_status(n->ctx, &state, &outstanding);
+
+	if (ret == -ENOENT)
+		v4l2_info(&n->v4l2_dev, "not streaming\n");
+	else if (ret)
+		v4l2_info(&n->v4l2_dev, "streaming; SRB_GET_STREAM_STATE failed: %d\n", ret);
+	else
+		v4l2_info(&n->v4l2_dev,
+			  "streaming: the minidriver reports %s (SRB_GET_STREAM_STATE), %u data SRBs outstanding\n",
+			  state < ARRAY_SIZE(names) ? names[state] : "?", outstanding);
+	return v4l2_ctrl_log_status(file, priv);
+}
+
 static int enum_input(struct file *file, void *priv, struct v4l2_input *in)
 {
 	struct streamclass_v4l2_node *n = video_drvdata(file);
@@ -451,7 +470,7 @@ static const struct v4l2_ioctl_ops ioctl_ops = {
 	.vidioc_expbuf = vb2_ioctl_expbuf,
 	.vidioc_streamon = vb2_ioctl_streamon,
 	.vidioc_streamoff = vb2_ioctl_streamoff,
-	.vidioc_log_status = v4l2_ctrl_log_status,
+	.vidioc_log_status = log_status,
 	.vidioc_subscribe_event = v4l2_ctrl_subscribe_event,
 	.vidioc_unsubscribe_event = v4l2_event_unsubscribe,
 };

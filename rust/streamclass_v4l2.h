@@ -65,5 +65,6 @@ int streamclass_v4l2_try_format(void *ctx, struct streamclass_format *want);
 int streamclass_v4l2_start(void *ctx, u32 format_index);
 void streamclass_v4l2_stop(void *ctx);
 int streamclass_v4l2_queue(void *ctx, struct streamclass_v4l2_buffer *buf);
+int streamclass_v4l2_status(void *ctx, u32 *state, u32 *outstanding);
 
 #endif /* _STREAMCLASS_V4L2_H */

@@ -84,6 +84,9 @@ pub(crate) enum Kind {
 pub(crate) struct Outcome {
     pub(crate) status: Status,
     pub(crate) data_used: u32,
+    /// The command data as the minidriver left it (a `GET_STREAM_STATE`
+    /// answer is its value).
+    pub(crate) command_data: usize,
 }
 
 /// The requests of one device.
@@ -271,6 +274,7 @@ impl Transport {
         let outcome = Outcome {
             status: req.status(),
             data_used: req.data_used(),
+            command_data: req.command_data() as usize,
         };
         req.retire();
         self.give_back(req);

@@ -16,9 +16,13 @@
 //!   picture number, an error unless the status is success.
 //! - `STREAMOFF` (or removal): the instance is stepped to PAUSE, what is
 //!   outstanding is cancelled (`HwCancelPacket`) and waited for, at most
-//!   [`DRAIN_MS`]; a buffer still out then is returned with an error and its
-//!   SRB kept (the minidriver may still complete it), as an abandoned device
-//!   SRB is. Then STOP and `SRB_CLOSE_STREAM`.
+//!   [`DRAIN_MS`]; a buffer still out then is returned with an error, and
+//!   its SRB (with its own copy of the scatter/gather list) and the
+//!   instance are kept (the minidriver may still complete it), as an
+//!   abandoned device SRB is. Then STOP and `SRB_CLOSE_STREAM`.
+//!
+//! Once the device is being removed, no instance opens and no data SRB
+//! reaches the minidriver: they fail with `ENODEV`.
 
 use core::{
     ffi::{
@@ -28,15 +32,22 @@ use core::{
     ptr,
     sync::atomic::{
         AtomicPtr,
-        AtomicU32,
         Ordering, //
     }, //
 };
 use kernel::{
     bindings,
     new_mutex,
+    new_spinlock_irq,
     prelude::*,
-    sync::Mutex,
+    sync::{
+        Mutex,
+        SpinLockIrq, //
+    },
+    time::{
+        delay::fsleep,
+        Delta, //
+    },
     types::Opaque, //
 };
 
@@ -46,7 +57,6 @@ use crate::{
         Command,
         DataParams,
         Done,
-        Event,
         Params,
         Request,
         SgElement,
@@ -118,8 +128,16 @@ pub(crate) trait Port: Sync {
     fn open(&self, stream: usize, format: usize) -> Result<*mut c_void>;
     /// Steps the instance `object` of `stream` to `to`.
     fn set_state(&self, stream: usize, object: *mut c_void, to: KsState) -> Result;
-    /// Closes the instance `object` of `stream` (stepping it to STOP first).
-    fn close(&self, stream: usize, object: *mut c_void);
+    /// Closes the instance `object` of `stream` (stepping it to STOP
+    /// first); `keep`: an SRB naming it may still complete, so its memory
+    /// must stay.
+    fn close(&self, stream: usize, object: *mut c_void, keep: bool);
+    /// `SRB_GET_DATA_INTERSECTION`: the described format the minidriver
+    /// gives `want` on `stream`, `None` when it leaves it to the class.
+    fn intersect(&self, stream: usize, want: &Format) -> Result<Option<usize>>;
+    /// `SRB_GET_STREAM_STATE`: the state the minidriver reports for the
+    /// instance `object` of `stream`.
+    fn get_state(&self, stream: usize, object: *mut c_void) -> Result<KsState>;
     /// Hands the armed data SRB of `req` to its instance's data callback.
     fn deliver(&self, req: &Request);
     /// Asks the minidriver to end `req` early, unless it is complete.
@@ -155,12 +173,16 @@ pub(crate) fn choose(formats: &[Format], want: &Format) -> Option<usize> {
 ///
 /// # Invariants
 ///
-/// `buf` is non-null exactly while the request is outstanding for a
-/// buffer not yet handed back; while it is, `node` is alive (a stop waits
-/// for or takes back every buffer before the node may go).
+/// - `buf` is non-null exactly while the request is outstanding for a
+///   buffer not yet handed back; while it is, and until its completion has
+///   counted it out of the node's `outstanding` (under that lock, the
+///   completion's last access to the node), `node` is alive: a stop waits
+///   for the count to reach 0 before the node may go.
+/// - `sg` is the SRB's scatter/gather list while it is outstanding.
 struct DataSlot {
     req: Pin<KBox<Request>>,
     header: KBox<Opaque<StreamHeader>>,
+    sg: KVec<SgElement>,
     buf: AtomicPtr<V4l2Buffer>,
     node: *const Node,
 }
@@ -169,7 +191,8 @@ struct DataSlot {
 struct Streaming {
     /// The open instance's object; null while stopped.
     object: *mut c_void,
-    /// Data SRBs sent on the instance.
+    /// Data SRBs sent by the node, its SRBs' frame numbers (never reused,
+    /// so a cancel names one SRB).
     sent: u64,
     /// By V4L2 buffer index.
     slots: KVec<Option<KBox<DataSlot>>>,
@@ -193,9 +216,9 @@ pub(crate) struct Node {
     c: AtomicPtr<c_void>,
     #[pin]
     streaming: Mutex<Streaming>,
-    outstanding: AtomicU32,
+    /// Data SRBs sent and not yet counted back.
     #[pin]
-    drained: Event,
+    outstanding: SpinLockIrq<u32>,
 }
 
 // SAFETY: `port` is `Sync` and outlives the node; `c` is only passed to the
@@ -237,8 +260,7 @@ impl Node {
                     sent: 0,
                     slots: KVec::new(),
                 }),
-                outstanding: AtomicU32::new(0),
-                drained <- Event::new(),
+                outstanding <- new_spinlock_irq!(0),
             }),
             GFP_KERNEL,
         )?;
@@ -289,14 +311,34 @@ impl Node {
         found
     }
 
+    /// The described format a request for `want` gets, which is written to
+    /// `want`: the minidriver's answer to `SRB_GET_DATA_INTERSECTION`, or,
+    /// when it leaves the choice to the class, [`choose`]'s.
     fn try_format(&self, want: &mut Format) -> Result<usize> {
-        let mut chosen = None;
-        self.port().with_formats(self.stream, &mut |f| {
-            chosen = choose(f, want).map(|i| (i, f[i]));
-        });
+        let mut chosen = self
+            .port()
+            .intersect(self.stream, want)?
+            .and_then(|i| Some((i, self.format(i)?)));
+        if chosen.is_none() {
+            self.port().with_formats(self.stream, &mut |f| {
+                chosen = choose(f, want).map(|i| (i, f[i]));
+            });
+        }
         let (i, f) = chosen.ok_or(EINVAL)?;
         *want = f;
         Ok(i)
+    }
+
+    /// `VIDIOC_LOG_STATUS`: while streaming, the state the minidriver
+    /// reports (`SRB_GET_STREAM_STATE`) and the data SRBs outstanding;
+    /// `ENOENT` while not streaming.
+    fn status(&self) -> Result<(KsState, u32)> {
+        let s = self.streaming.lock();
+        if s.object.is_null() {
+            return Err(ENOENT);
+        }
+        let state = self.port().get_state(self.stream, s.object)?;
+        Ok((state, self.outstanding()))
     }
 
     /// `STREAMON`: opens an instance in format `format` and runs it.
@@ -307,11 +349,10 @@ impl Node {
         }
         let object = self.port().open(self.stream, format)?;
         if let Err(e) = self.port().set_state(self.stream, object, KsState::Run) {
-            self.port().close(self.stream, object);
+            self.port().close(self.stream, object, false);
             return Err(e);
         }
         s.object = object;
-        s.sent = 0;
         Ok(())
     }
 
@@ -340,6 +381,11 @@ impl Node {
         if !slot.req.is_complete() || !slot.buf.load(Ordering::Acquire).is_null() {
             return Err(EBUSY);
         }
+        // The SRB's list is the slot's own copy: a kept SRB outlives C's.
+        slot.sg.clear();
+        // SAFETY: C's list of `elements` entries, valid while queued.
+        let list = unsafe { core::slice::from_raw_parts(b.sg, b.elements as usize) };
+        slot.sg.extend_from_slice(list, GFP_KERNEL)?;
         let header = slot.header.get();
         // SAFETY: The header is the slot's, and no SRB names it now.
         unsafe {
@@ -363,7 +409,7 @@ impl Node {
             timeout_s: 0,
             stream_object: s.object,
             data: Some(DataParams {
-                sg: b.sg,
+                sg: slot.sg.as_mut_ptr(),
                 elements: b.elements,
                 bytes: b.length,
             }),
@@ -374,7 +420,7 @@ impl Node {
         };
         s.sent += 1;
         // INVARIANT: Outstanding for `buf` from here; the node waits for it.
-        self.outstanding.fetch_add(1, Ordering::AcqRel);
+        *self.outstanding.lock() += 1;
         slot.buf.store(buf, Ordering::Release);
         slot.req.arm(&params);
         self.port().deliver(&slot.req);
@@ -390,11 +436,17 @@ impl Node {
             DataSlot {
                 req: Request::new(ext)?,
                 header: KBox::new(Opaque::zeroed(), GFP_KERNEL)?,
+                sg: KVec::new(),
                 buf: AtomicPtr::new(ptr::null_mut()),
                 node: ptr::from_ref(self),
             },
             GFP_KERNEL,
         )?)
+    }
+
+    /// Data SRBs not yet counted back.
+    fn outstanding(&self) -> u32 {
+        *self.outstanding.lock()
     }
 
     /// `STREAMOFF`: pauses the instance, cancels and collects every data
@@ -406,16 +458,15 @@ impl Node {
             return;
         }
         let _ = self.port().set_state(self.stream, object, KsState::Pause);
-        self.drained.reinit();
         for slot in s.slots.iter().flatten() {
             if !slot.buf.load(Ordering::Acquire).is_null() {
                 self.port().cancel(&slot.req);
             }
         }
         let mut waited = 0;
-        while self.outstanding.load(Ordering::Acquire) > 0 && waited < DRAIN_MS {
-            self.drained.wait_ms(100);
-            waited += 100;
+        while self.outstanding() > 0 && waited < DRAIN_MS {
+            fsleep(Delta::from_millis(10));
+            waited += 10;
         }
         let mut kept = 0;
         for entry in s.slots.iter_mut() {
@@ -429,27 +480,26 @@ impl Node {
             // SAFETY: Taken from the slot: the buffer is C's queued one,
             // handed back once.
             unsafe { streamclass_v4l2_buffer_done(buf, 0, 0, true) };
-            self.outstanding.fetch_sub(1, Ordering::AcqRel);
-            // The minidriver may still complete it: its memory stays.
+            *self.outstanding.lock() -= 1;
+            // The minidriver may still complete it: its memory (and its
+            // list) stays, its mapping ends.
             slot.req.extension().unmap();
             core::mem::forget(slot);
             kept += 1;
         }
         if kept > 0 {
             pr_err!(
-                "stream {}: {kept} data SRB(s) not returned {} ms after cancel: buffers returned with an error, SRBs kept\n",
+                "stream {}: {kept} data SRB(s) not returned {} ms after cancel: buffers returned with an error, SRBs and instance kept\n",
                 self.stream,
                 DRAIN_MS
             );
         }
-        // A completion between taking its buffer and counting it down.
-        for _ in 0..100 {
-            if self.outstanding.load(Ordering::Acquire) == 0 {
-                break;
-            }
-            self.drained.wait_ms(10);
+        // Only a completion between taking its buffer and counting it down
+        // can still be counted: a few instructions, with no wait in them.
+        while self.outstanding() > 0 {
+            fsleep(Delta::from_millis(1));
         }
-        self.port().close(self.stream, object);
+        self.port().close(self.stream, object, kept > 0);
     }
 }
 
@@ -470,7 +520,6 @@ fn data_done(ctx: usize, req: &Request) {
     // SAFETY: `ctx` is the slot that armed `req`, which lives as long as
     // the node or, once given up, for ever.
     let slot = unsafe { &*(ctx as *const DataSlot) };
-    let buf = slot.buf.swap(ptr::null_mut(), Ordering::AcqRel);
     // SAFETY: The slot's header; the minidriver is done with it.
     let header = unsafe { &*slot.header.get() };
     let (used, picture) = (
@@ -480,19 +529,19 @@ fn data_done(ctx: usize, req: &Request) {
         unsafe { ptr::read_volatile(&header.picture_number) },
     );
     let error = req.status() != Status::Success;
+    let node = slot.node;
+    let buf = slot.buf.swap(ptr::null_mut(), Ordering::AcqRel);
     req.retire();
     if buf.is_null() {
         // Given up at a stop already.
         return;
     }
+    // From here the slot may be queued again: only `node` is used.
     // SAFETY: Taken from the slot: C's queued buffer, handed back once.
     unsafe { streamclass_v4l2_buffer_done(buf, used, picture, error) };
-    // SAFETY: `buf` was set, so the node is alive (type invariant of
-    // `DataSlot`).
-    let node = unsafe { &*slot.node };
-    if node.outstanding.fetch_sub(1, Ordering::AcqRel) == 1 {
-        node.drained.signal();
-    }
+    // SAFETY: `buf` was set, so the node is alive until this count is
+    // taken (type invariant of `DataSlot`): the last access to it.
+    *unsafe { &*node }.outstanding.lock() -= 1;
 }
 
 /// The node a C call names.
@@ -543,6 +592,33 @@ pub(crate) unsafe extern "C" fn streamclass_v4l2_try_format(
     let (node, want) = unsafe { (node(ctx), &mut *want) };
     match node.try_format(want) {
         Ok(i) => i as c_int,
+        Err(e) => e.to_errno(),
+    }
+}
+
+/// `streamclass_v4l2_status()`: 0 and the minidriver's state and the data
+/// SRBs outstanding while streaming, `-ENOENT` while not, or the errno of
+/// `SRB_GET_STREAM_STATE`.
+///
+/// # Safety
+///
+/// As for [`node`]; `state` and `outstanding` are writable.
+#[no_mangle]
+pub(crate) unsafe extern "C" fn streamclass_v4l2_status(
+    ctx: *mut c_void,
+    state: *mut u32,
+    outstanding: *mut u32,
+) -> c_int {
+    // SAFETY: By the safety requirements.
+    match unsafe { node(ctx) }.status() {
+        Ok((st, n)) => {
+            // SAFETY: Writable by the safety requirements.
+            unsafe {
+                state.write(st as u32);
+                outstanding.write(n);
+            }
+            0
+        }
         Err(e) => e.to_errno(),
     }
 }

@@ -345,6 +345,15 @@ impl EduCapture {
         if let Some(srb) = ext.pending.take() {
             srb.complete(status);
         }
+        Self::resume_stream(dev);
+    }
+
+    /// edu's DMA engine is free again: the stream's frames go on (at high
+    /// priority, under the device's lock).
+    fn resume_stream(dev: &Adapter<Self>) {
+        if dev.extension().stream.open.load() != 0 {
+            let _ = dev.call_at_new_priority(Priority::High, Self::stream_next);
+        }
     }
 
     /// The DMA in flight is done (interrupt handler).
@@ -399,6 +408,7 @@ impl EduCapture {
         } else {
             srb.complete(Status::IoDeviceError);
         }
+        Self::resume_stream(dev);
     }
 
     /// Takes `SRB_UNINITIALIZE_DEVICE`: the wait for the DMA runs at low
@@ -640,7 +650,8 @@ impl Minidriver for EduCapture {
             Command::ReadData => return Self::start_frame(dev, srb),
             Command::OpenStream => Self::open_stream(dev, &srb),
             Command::CloseStream => Self::close_stream(dev),
-            // The other commands (the enum grows) are not its business.
+            // The other commands (the enum grows) are not its business;
+            // SRB_GET_DATA_INTERSECTION too: the class matches formats.
             _ => Status::NotImplemented,
         };
         srb.complete(status);
@@ -686,13 +697,27 @@ impl Minidriver for EduCapture {
         Self::stream_next(dev);
     }
 
-    fn receive_control_packet(dev: &Adapter<Self>, srb: Srb) {
-        let Some(state) = srb.stream_state() else {
-            return srb.complete(Status::NotImplemented);
-        };
-        dev.extension().stream.state.store(state as u64);
-        srb.complete(Status::Success);
-        Self::stream_next(dev);
+    fn receive_control_packet(dev: &Adapter<Self>, mut srb: Srb) {
+        let st = &dev.extension().stream;
+        match srb.command() {
+            Command::SetStreamState => {
+                let Some(state) = srb.stream_state() else {
+                    return srb.complete(Status::InvalidParameter);
+                };
+                st.state.store(state as u64);
+                srb.complete(Status::Success);
+                Self::stream_next(dev);
+            }
+            Command::GetStreamState => {
+                let state = KsState::from_raw(st.state.load() as u32).unwrap_or(KsState::Stop);
+                let status = match srb.report_stream_state(state) {
+                    Ok(()) => Status::Success,
+                    Err(_) => Status::InvalidParameter,
+                };
+                srb.complete(status);
+            }
+            _ => srb.complete(Status::NotImplemented),
+        }
     }
 
     fn cancel_stream_packet(dev: &Adapter<Self>, _command: Command, frame: u64) {

@@ -109,6 +109,8 @@ static void srb_complete(struct streamclass_srb *srb, int status)
 					srb->hw_device_extension, srb);
 }
 
+static void resume_stream(void *context);
+
 static void finish(struct edu_ext *ext, int status)
 {
 	struct streamclass_srb *srb = xchg(&ext->pending, NULL);
@@ -116,6 +118,9 @@ static void finish(struct edu_ext *ext, int status)
 	atomic_set(&ext->phase, IDLE);
 	if (srb)
 		srb_complete(srb, status);
+	/* The stream's frames waited for edu's DMA engine. */
+	if (READ_ONCE(ext->stream))
+		streamclass_call_at_new_priority(ext, STREAMCLASS_PRIORITY_HIGH, resume_stream, ext);
 }
 
 static int initialize(struct edu_ext *ext, struct streamclass_port_config *cfg)
@@ -308,6 +313,15 @@ static void stream_dma_done(struct edu_ext *ext, struct edu_stream *st)
 	stream_next(ext, st);
 }
 
+/* HIGH priority: a device capture ended; the stream goes on. */
+static void resume_stream(void *context)
+{
+	struct edu_ext *ext = context;
+
+	if (ext->stream)
+		stream_next(ext, ext->stream->hw_stream_extension);
+}
+
 /* receive_data_packet: SRB_READ_DATA, one frame into its buffer. */
 static void edu_stream_data(struct streamclass_srb *srb)
 {
@@ -337,6 +351,11 @@ static void edu_stream_control(struct streamclass_srb *srb)
 	struct edu_ext *ext = srb->hw_device_extension;
 	struct edu_stream *st = srb->stream_object->hw_stream_extension;
 
+	if (srb->command == STREAMCLASS_SRB_GET_STREAM_STATE) {
+		srb->command_data.stream_state = st->state;
+		stream_complete(srb, STREAMCLASS_STATUS_SUCCESS);
+		return;
+	}
 	if (srb->command != STREAMCLASS_SRB_SET_STREAM_STATE) {
 		stream_complete(srb, STREAMCLASS_STATUS_NOT_IMPLEMENTED);
 		return;
@@ -396,6 +415,35 @@ static void stream_cancel(struct edu_ext *ext, struct streamclass_srb *srb)
 	}
 }
 
+/*
+ * SRB_GET_DATA_INTERSECTION: of the requested pixel format (else the first
+ * format's), the largest format no larger than the request, else the
+ * smallest. (The class, left to itself, takes the closest.)
+ */
+static int intersect(struct streamclass_data_intersection *q)
+{
+	const struct streamclass_format *best = NULL, *smallest = NULL;
+	u32 pf = edu_formats[0].pixelformat;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(edu_formats); i++)
+		if (edu_formats[i].pixelformat == q->request.pixelformat)
+			pf = q->request.pixelformat;
+	for (i = 0; i < ARRAY_SIZE(edu_formats); i++) {
+		const struct streamclass_format *f = &edu_formats[i];
+
+		if (f->pixelformat != pf)
+			continue;
+		if (!smallest || f->sizeimage < smallest->sizeimage)
+			smallest = f;
+		if (f->width <= q->request.width && f->height <= q->request.height &&
+		    (!best || f->sizeimage > best->sizeimage))
+			best = f;
+	}
+	q->result = best ? *best : *smallest;
+	return STREAMCLASS_STATUS_SUCCESS;
+}
+
 static void edu_receive_packet(struct streamclass_srb *srb)
 {
 	struct edu_ext *ext = srb->hw_device_extension;
@@ -425,6 +473,9 @@ static void edu_receive_packet(struct streamclass_srb *srb)
 		break;
 	case STREAMCLASS_SRB_CLOSE_STREAM:
 		srb_complete(srb, close_stream(ext, srb));
+		break;
+	case STREAMCLASS_SRB_GET_DATA_INTERSECTION:
+		srb_complete(srb, intersect(srb->command_data.intersect));
 		break;
 	default:
 		srb_complete(srb, STREAMCLASS_STATUS_NOT_IMPLEMENTED);
