@@ -22,6 +22,17 @@ started() { say "started: $*"; }
 # sent within a few seconds; the caller waits for its effect.
 monitor() { ktap "streamclass-monitor: $*"; }
 
+# waitfor SECONDS COMMAND...: poll COMMAND every 0.5 s until it succeeds.
+waitfor() {
+	t=$(($1 * 2))
+	shift
+	until "$@"; do
+		t=$((t - 1))
+		[ $t -gt 0 ] || return 1
+		sleep 0.5
+	done
+}
+
 # ktap_suite NAME PLANNED: start a suite of PLANNED cases. Its start mark
 # lets the host count the cases of a suite a dead boot never reported.
 ktap_suite() {

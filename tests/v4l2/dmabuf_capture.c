@@ -6,7 +6,9 @@
  *   dmabuf_capture EXPORTER DEV N WIDTH HEIGHT FILE
  *
  * Allocates 4 buffers on EXPORTER (vivid) and exports them (EXPBUF), imports
- * them into DEV (a streamclass node, GREY WIDTH x HEIGHT) as DMABUF, streams
+ * them into DEV (a streamclass node, GREY WIDTH x HEIGHT) as DMABUF, using
+ * the first image size of each (QBUF's length: a contiguous importer needs
+ * only that much contiguous), streams
  * N frames, and writes each frame, read back through the exported buffer's
  * own mapping (between DMA_BUF_IOCTL_SYNC calls), to FILE. Zero copy: the
  * device writes the exporter's memory. Exit status 0 when all N came back
@@ -95,7 +97,7 @@ int main(int argc, char **argv)
 		return 1;
 	for (i = 0; i < NBUF; i++) {
 		struct v4l2_buffer q = { .type = type, .memory = V4L2_MEMORY_DMABUF, .index = i,
-					 .length = len[i] };
+					 .length = size };
 
 		q.m.fd = fds[i];
 		if (xioctl(dfd, VIDIOC_QBUF, &q, "QBUF DMABUF") < 0)
@@ -117,7 +119,7 @@ int main(int argc, char **argv)
 		sync_buf(fds[q.index], DMA_BUF_SYNC_END);
 		got++;
 		q.m.fd = fds[q.index];
-		q.length = len[q.index];
+		q.length = size;
 		if (xioctl(dfd, VIDIOC_QBUF, &q, "QBUF DMABUF") < 0)
 			return 1;
 	}

@@ -267,16 +267,6 @@ check "... and a bind without faults captures" rebound
 # card is still there, then ejects it, so the removal is orderly (no
 # SRB_SURPRISE_REMOVAL: that is for a device that is gone, tested above).
 # Then device_add plugs it in again.
-# waitfor SECONDS COMMAND...: poll COMMAND every 0.5 s until it succeeds.
-waitfor() {
-	t=$(($1 * 2))
-	shift
-	until "$@"; do
-		t=$((t - 1))
-		[ $t -gt 0 ] || return 1
-		sleep 0.5
-	done
-}
 flowing() { test "$(stat frames)" -gt 0; }
 gone_from_bus() { ! test -e /sys/bus/pci/devices/$edu; }
 unplug() {
