@@ -428,10 +428,10 @@ impl Node {
     }
 
     fn new_slot(&self) -> Result<KBox<DataSlot>> {
+        let (dev, size) = (self.port().dma_device(), self.port().extension_size());
         // SAFETY: The device stays bound while its node lives, and a slot
         // given up is unmapped first ([`Node::stop`]).
-        let ext =
-            unsafe { Extension::new(self.port().dma_device(), self.port().extension_size()) }?;
+        let ext = unsafe { Extension::new(dev, size) }?;
         Ok(KBox::new(
             DataSlot {
                 req: Request::new(ext)?,
