@@ -103,11 +103,14 @@ check "TRY_FMT asks the C sample (SRB_GET_DATA_INTERSECTION): largest not larger
 	negotiated "$A" 100x64=64/64 200x200=128/64 10x10=64/64
 # state DEV: VIDIOC_LOG_STATUS while DEV streams logs the state the
 # minidriver reports for its instance (SRB_GET_STREAM_STATE).
+# flowing FILE: v4l2-ctl, writing to FILE, has dequeued a frame (it prints
+# a '<' for each).
+flowing() { grep -q '<' "$1"; }
 state() {
 	before=$(dmesg | grep -c 'streaming: the minidriver reports')
-	v4l2-ctl -d "$1" --stream-mmap=4 --stream-count=15 >/dev/null 2>&1 &
+	v4l2-ctl -d "$1" --stream-mmap=4 --stream-count=15 >/tmp/state.out 2>&1 &
 	pid=$!
-	sleep 2
+	waitfor 60 flowing /tmp/state.out || { echo "no frame flowed"; kill "$pid"; return 1; }
 	v4l2-ctl -d "$1" --log-status >/dev/null || return 1
 	wait "$pid" || return 1
 	lines=$(dmesg | grep 'streaming: the minidriver reports')
@@ -183,8 +186,7 @@ check "ioctls on a node held open (buffers allocated) while its device is unboun
 stream_cut() {
 	v4l2-ctl -d "$1" --stream-mmap=4 --stream-count=100000 >/tmp/cut.out 2>&1 &
 	pid=$!
-	sleep 3
-	kill -0 "$pid" 2>/dev/null || { echo "not streaming"; cat /tmp/cut.out; return 1; }
+	waitfor 60 flowing /tmp/cut.out || { echo "no frame flowed"; cat /tmp/cut.out; kill "$pid"; return 1; }
 	eval "$2" || return 1
 	n=0
 	while kill -0 "$pid" 2>/dev/null; do
