@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! Where a device's stream buffers will come from: the videobuf2 allocator
-//! its V4L2 queues will use, chosen so that the device's DMA lands in the
-//! user's buffer itself, never in a swiotlb bounce buffer that the CPU then
-//! copies (which would make "zero copy" a copy, silently).
+//! Where a device's stream buffers come from: the videobuf2 allocator its
+//! V4L2 queues use, chosen so that the device's DMA lands in the user's
+//! buffer itself, never in a swiotlb bounce buffer that the CPU then copies
+//! (which would make "zero copy" a copy, silently). Buffers imported from
+//! elsewhere (DMABUF, USERPTR) that still bounce are counted by the node
+//! (`streamclass_v4l2.c`).
 //!
 //! - Behind a translating IOMMU every page is reachable: scatter/gather
 //!   (`vb2-dma-sg`: pages from anywhere, mapped for the device; its

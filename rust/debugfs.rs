@@ -42,7 +42,7 @@ pub(crate) trait Target: Sync {
     fn read_frame(&self, frame: u64) -> Result<Outcome>;
     /// The streams the minidriver reported.
     fn streams(&self) -> u32;
-    /// The videobuf2 allocator its stream buffers will come from.
+    /// The videobuf2 allocator its stream buffers come from.
     fn buffers(&self) -> &'static str;
     /// Stream buffers its V4L2 nodes took that the device reaches only
     /// through swiotlb bounce buffers.
@@ -161,8 +161,8 @@ fn capture_write(h: &Hook, r: &mut UserSliceReader) -> Result {
 /// `stream`: writing `open S F` opens an instance of stream S in its format F
 /// (`SRB_OPEN_STREAM`), `state S N` moves the one opened last to `KSSTATE`
 /// N (`SRB_SET_STREAM_STATE` steps), `close S` closes it (stepped down to
-/// STOP, then `SRB_CLOSE_STREAM`); the write fails with the errno. Until the V4L2 face
-/// opens streams, the way to test it.
+/// STOP, then `SRB_CLOSE_STREAM`); the write fails with the errno. The
+/// tests' way to drive instances without V4L2.
 fn stream_write(h: &Hook, r: &mut UserSliceReader) -> Result {
     let mut buf = [0u8; 32];
     let len = r.len().min(buf.len());
@@ -194,7 +194,8 @@ fn streams_read(h: &Hook, f: &mut fmt::Formatter<'_>) -> fmt::Result {
 }
 
 /// `stats`: frames captured by device DMA, verified, failed, streams, and
-/// the allocator the stream buffers will come from.
+/// the allocator the stream buffers come from, and the imported buffers
+/// that bounced.
 fn stats_read(h: &Hook, f: &mut fmt::Formatter<'_>) -> fmt::Result {
     let s = &h.stats;
     writeln!(f, "frames {}", s.frames.load(Ordering::Relaxed))?;

@@ -2,7 +2,8 @@
 # kernel's own vivid driver, loaded as a module with two video capture
 # devices, judged by trixie's v4l2-compliance 1.30.1 with streaming and
 # DMABUF (the second vivid device exports the buffers), and streamed by
-# v4l2-ctl. The streamclass nodes will be judged the same way, beside it.
+# v4l2-ctl. The streamclass nodes are judged the same way, beside it, in
+# tests/scenarios/stream.
 
 # vid NAME: the /dev node of the video4linux device named NAME (never by
 # number: the numbers depend on the probe order).
