@@ -321,8 +321,8 @@ struct streamclass_stream_info {
  *                       (READ_DATA). NULL: they fail with NOT_IMPLEMENTED.
  * @receive_control_packet: set by the minidriver in SRB_OPEN_STREAM
  *                          (ReceiveControlPacket): the instance's control
- *                          SRBs (SET_STREAM_STATE). NULL: they are answered
- *                          NOT_IMPLEMENTED.
+ *                          SRBs (SET_STREAM_STATE, GET_STREAM_STATE). NULL:
+ *                          they are answered NOT_IMPLEMENTED.
  */
 struct streamclass_stream_object {
 	u32 size_of_this_packet;
@@ -635,8 +635,9 @@ void streamclass_unregister_minidriver(struct streamclass_minidriver *md);
  * @srb: the pending stream SRB it concerns.
  *
  * As streamclass_device_notification(), for the SRBs sent to an instance's
- * receive_control_packet and receive_data_packet: any context; a second completion, or an SRB that
- * is not pending, is refused with a rate-limited warning.
+ * receive_control_packet and receive_data_packet: any context; a second
+ * completion, or an SRB that is not pending, is refused with a rate-limited
+ * warning.
  */
 void streamclass_stream_notification(enum streamclass_stream_notification type,
 				     struct streamclass_stream_object *stream_object,
