@@ -20,6 +20,7 @@
  * device) are freed before the device's driver is gone.
  */
 #include <linux/completion.h>
+#include <linux/delay.h>
 #include <linux/dma-direct.h>
 #include <linux/swiotlb.h>
 #include <linux/pci.h>
@@ -36,6 +37,12 @@
 
 /* How long unregistering waits for the node's last file handle to close. */
 #define RELEASE_WAIT_MS 10000
+/*
+ * How long unregistering waits for a reader woken in DQBUF to take the
+ * queue lock and leave (microseconds when it runs; a stopped task keeps it
+ * waiting this long, then gets -EINVAL instead of -EIO).
+ */
+#define DQBUF_WAKE_MS 2000
 
 /* Guards each node's @released between its release and a waiter giving up. */
 static DEFINE_SPINLOCK(release_lock);
@@ -583,10 +590,25 @@ void streamclass_v4l2_unregister(struct streamclass_v4l2_node *n)
 	DECLARE_COMPLETION_ONSTACK(released);
 	struct device *parent = n->parent;
 
-	/* A reader blocked in DQBUF wakes with -EIO. */
+	unsigned long until = jiffies + msecs_to_jiffies(DQBUF_WAKE_MS);
+	bool waiting;
+
+	/*
+	 * A reader blocked in DQBUF wakes with -EIO, once it has the queue
+	 * lock again: wait (bounded) for that before the queue is released
+	 * below, or vb2 would find the queue no longer streaming and give it
+	 * -EINVAL.
+	 */
 	mutex_lock(&n->lock);
 	vb2_queue_error(&n->queue);
 	mutex_unlock(&n->lock);
+	do {
+		mutex_lock(&n->lock);
+		waiting = n->queue.waiting_in_dqbuf;
+		mutex_unlock(&n->lock);
+		if (waiting)
+			usleep_range(500, 1000);
+	} while (waiting && time_before(jiffies, until));
 	/* Stops a running stream: the last call into the Rust side. */
 	vb2_video_unregister_device(&n->vdev);
 	v4l2_device_unregister(&n->v4l2_dev);
