@@ -620,9 +620,39 @@ __streamclass_register_minidriver(const char *name, const struct pci_device_id *
 	__streamclass_register_minidriver(name, ids, init, THIS_MODULE)
 
 /**
+ * __streamclass_register_virtual_minidriver() - register a minidriver of
+ * devices off the PCI bus
+ * @name: the name of the driver and of its devices (copied).
+ * @devices: how many devices to create, 1 to 16.
+ * @init: its initialization data; @init->hw_receive_packet is required.
+ * @owner: the minidriver's module.
+ *
+ * For software devices (StreamClassRegisterAdapter serves root-enumerated
+ * ones on Windows): streamclass registers a platform driver @name and
+ * creates @devices platform devices "@name.0", "@name.1", ... bound to it.
+ * Each runs the lifecycle of a PCI device (above) without BARs and
+ * interrupts: its port configuration has no access range, IRQ 0 and a NULL
+ * @pdev. Its DMA mask is the one @init asks for, so the common buffer and
+ * the stream buffers are real DMA buffers. Unbinding one through sysfs
+ * removes it as on PCI; streamclass_unregister_minidriver() removes and
+ * deletes them all.
+ *
+ * Context: process context, may sleep.
+ * Return: the minidriver, or an ERR_PTR() as for
+ * __streamclass_register_minidriver() (-EINVAL for @devices out of range).
+ */
+struct streamclass_minidriver *
+__streamclass_register_virtual_minidriver(const char *name, u32 devices,
+					  const struct streamclass_init_data *init,
+					  struct module *owner);
+#define streamclass_register_virtual_minidriver(name, devices, init) \
+	__streamclass_register_virtual_minidriver(name, devices, init, THIS_MODULE)
+
+/**
  * streamclass_unregister_minidriver() - unbind every device, then unregister
- * @md: what streamclass_register_minidriver() returned; NULL or an ERR_PTR()
- *      does nothing. Call it from the minidriver's module exit.
+ * @md: what streamclass_register_minidriver() or
+ *      streamclass_register_virtual_minidriver() returned; NULL or an
+ *      ERR_PTR() does nothing. Call it from the minidriver's module exit.
  *
  * Context: process context, may sleep.
  */

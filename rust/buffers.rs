@@ -17,9 +17,10 @@
 //!   for the device, within its mask; one element).
 //! - Otherwise scatter/gather.
 
-use kernel::ffi::c_void;
-
-use crate::pci::Pdev;
+use kernel::{
+    bindings,
+    ffi::c_void, //
+};
 
 extern "C" {
     /// 1 for contiguous buffers, 0 for scatter/gather (C shim). `dev` is
@@ -37,11 +38,11 @@ pub(crate) enum Backend {
 }
 
 impl Backend {
-    /// The allocator for `p`, whose DMA mask is set.
-    pub(crate) fn for_device(p: Pdev) -> Self {
-        // SAFETY: `p` is a valid device (a `Pdev` names one being bound or
-        // bound).
-        match unsafe { streamclass_contig_buffers(p.dev().cast()) } {
+    /// The allocator for `dev`, a device being bound or bound whose DMA
+    /// mask is set.
+    pub(crate) fn for_device(dev: *mut bindings::device) -> Self {
+        // SAFETY: `dev` is a valid device (the caller's probe is binding it).
+        match unsafe { streamclass_contig_buffers(dev.cast()) } {
             0 => Self::DmaSg,
             _ => Self::DmaContig,
         }

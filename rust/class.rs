@@ -52,12 +52,14 @@ pub mod init_data;
 mod minidriver;
 pub mod minidriver_api;
 mod pci;
+mod platform;
 pub mod priority;
 mod registration;
 mod registry;
 pub mod srb;
 mod stream;
 mod stream_info;
+mod timer;
 mod transport;
 mod v4l2;
 

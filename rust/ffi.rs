@@ -23,7 +23,7 @@ use crate::{
     },
     init_data::InitData,
     minidriver::{
-        PciMinidriver,
+        BusMinidriver,
         MAX_IDS, //
     },
     priority::{
@@ -214,7 +214,42 @@ pub(crate) unsafe extern "C" fn __streamclass_register_minidriver(
         }
         // SAFETY: `n` entries were read above.
         let ids = unsafe { core::slice::from_raw_parts(ids, n) };
-        let md = PciMinidriver::register(name, ids, &init, Ops::for_c(&init), owner)?;
+        let md = BusMinidriver::register(name, ids, &init, Ops::for_c(&init), owner)?;
+        // SAFETY: Given to the caller until it unregisters; never moved.
+        Ok(KBox::into_raw(unsafe { Pin::into_inner_unchecked(md) }))
+    })();
+    match result {
+        Ok(md) => md.cast(),
+        Err(e) => e.to_ptr(),
+    }
+}
+
+/// `__streamclass_register_virtual_minidriver()`.
+///
+/// # Safety
+///
+/// `name` is NULL or a C string; `init` as for
+/// [`streamclass_register_device`]; `owner` is the caller's module, whose
+/// callbacks stay valid until it unregisters.
+#[no_mangle]
+pub(crate) unsafe extern "C" fn __streamclass_register_virtual_minidriver(
+    name: *const c_char,
+    devices: u32,
+    init: *const InitData,
+    owner: *mut bindings::module,
+) -> *mut c_void {
+    let result = (|| {
+        if name.is_null() {
+            return Err(EINVAL);
+        }
+        // SAFETY: Forwarded from this function's safety requirements.
+        let init = unsafe { InitData::from_raw(init) }?;
+        if init.hw_receive_packet.is_none() {
+            return Err(EINVAL);
+        }
+        // SAFETY: `name` is a C string by the safety requirements.
+        let name = unsafe { CStr::from_char_ptr(name) };
+        let md = BusMinidriver::register_virtual(name, devices, &init, Ops::for_c(&init), owner)?;
         // SAFETY: Given to the caller until it unregisters; never moved.
         Ok(KBox::into_raw(unsafe { Pin::into_inner_unchecked(md) }))
     })();
@@ -233,14 +268,15 @@ fn is_terminator(id: &bindings::pci_device_id) -> bool {
 /// # Safety
 ///
 /// `md` is NULL, an `ERR_PTR()`, or what `__streamclass_register_minidriver`
-/// returned and was not unregistered yet.
+/// or `__streamclass_register_virtual_minidriver` returned and was not
+/// unregistered yet.
 #[no_mangle]
 pub(crate) unsafe extern "C" fn streamclass_unregister_minidriver(md: *mut c_void) {
     if md.is_null() || (md as usize) >= (-(bindings::MAX_ERRNO as isize)) as usize {
         return;
     }
     // SAFETY: Made by `KBox::into_raw` in registration, taken back once.
-    drop(unsafe { KBox::from_raw(md.cast::<PciMinidriver>()) });
+    drop(unsafe { KBox::from_raw(md.cast::<BusMinidriver>()) });
 }
 
 fn refuse(what: &CStr, srb: *mut RawSrb) {

@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! One device of a minidriver: its lifecycle on the PCI bus, the
-//! synchronization of the minidriver's entry points, and its deferred work.
+//! One device of a minidriver: its lifecycle on the PCI bus (or off it, as a
+//! virtual device: no BARs, no interrupt), the synchronization of the
+//! minidriver's entry points, and its deferred work.
 //!
 //! [`HwDevice::probe`] takes the device's resources in the Windows order
-//! (enable, bus master, DMA mask with extension and buffer, BARs, IRQ vector),
+//! (enable, bus master, DMA mask with extension and buffer, BARs, IRQ vector;
+//! a virtual device has only the DMA mask, extension and buffer),
 //! then sends `SRB_INITIALIZE_DEVICE`, requests the interrupt and sends
 //! `SRB_GET_STREAM_INFO` and `SRB_INITIALIZATION_COMPLETE`. Dropping the
 //! `HwDevice` is the one place a device is torn down, after a failed probe as
@@ -84,7 +86,12 @@ use crate::{
         DataIntersection,
         Format,
         Stream,
-        StreamInfo, //
+        StreamInfo,
+        MAX_STREAMS, //
+    },
+    timer::{
+        StreamClock,
+        Timer, //
     },
     transport::{
         Endpoint,
@@ -193,6 +200,25 @@ impl PinnedDrop for DriverInfo {
     }
 }
 
+/// The device a probe was given.
+#[derive(Clone, Copy)]
+pub(crate) enum BusDevice {
+    /// A PCI device.
+    Pci(Pdev),
+    /// A virtual device (a platform device the class created), being bound.
+    Virtual(*mut bindings::device),
+}
+
+impl BusDevice {
+    /// Its `struct device`.
+    fn dev(self) -> *mut bindings::device {
+        match self {
+            Self::Pci(p) => p.dev(),
+            Self::Virtual(d) => d,
+        }
+    }
+}
+
 /// `struct streamclass_port_config`, as C lays it out.
 #[repr(C)]
 pub(crate) struct PortConfig {
@@ -241,7 +267,10 @@ impl Drop for Registered {
 #[pin_data(PinnedDrop)]
 pub(crate) struct HwDevice {
     md: *const DriverInfo,
-    pub(crate) pdev: Pdev,
+    /// The PCI device; `None` for a virtual device.
+    pub(crate) pdev: Option<Pdev>,
+    /// The `struct device`, bound while `self` lives.
+    dev: *mut bindings::device,
     pub(crate) handle: usize,
     synchronized: bool,
     initialized: AtomicBool,
@@ -264,6 +293,13 @@ pub(crate) struct HwDevice {
     dispatch: Slot,
     #[pin]
     low: Slot,
+    /// `StreamClassScheduleTimer`: the device's timer, and each stream's.
+    #[pin]
+    timer: Timer,
+    #[pin]
+    stream_timers: [Timer; MAX_STREAMS],
+    /// `StreamClassQueryMasterClockSync`: each stream's clock.
+    clocks: [StreamClock; MAX_STREAMS],
     #[pin]
     transport: Transport,
     #[pin]
@@ -272,9 +308,9 @@ pub(crate) struct HwDevice {
     debugfs: Mutex<Option<Files>>,
     master: Option<pci::Master>,
     registered: Registered,
-    pub(crate) bars: pci::Bars,
+    pub(crate) bars: Option<pci::Bars>,
     vector: Option<pci::IrqVector>,
-    enabled: pci::Enabled,
+    enabled: Option<pci::Enabled>,
 }
 
 // SAFETY: The raw pointers name objects that outlive the device and may be
@@ -284,28 +320,37 @@ unsafe impl Send for HwDevice {}
 unsafe impl Sync for HwDevice {}
 
 impl HwDevice {
-    /// Takes `p`'s resources for `md` and starts the device.
-    pub(crate) fn probe(md: &DriverInfo, p: Pdev) -> Result<Pin<KBox<Self>>> {
+    /// Takes `bus`'s resources for `md` and starts the device.
+    pub(crate) fn probe(md: &DriverInfo, bus: BusDevice) -> Result<Pin<KBox<Self>>> {
+        let pdev = match bus {
+            BusDevice::Pci(p) => Some(p),
+            BusDevice::Virtual(_) => None,
+        };
         ProbeStep::Enable.fault_point()?;
-        let enabled = pci::Enabled::new(p)?;
-        let master = (md.init.bus_master_dma != 0).then(|| pci::Master::new(p));
+        let enabled = pdev.map(pci::Enabled::new).transpose()?;
+        let master = pdev
+            .filter(|_| md.init.bus_master_dma != 0)
+            .map(pci::Master::new);
         ProbeStep::Register.fault_point()?;
         // SAFETY: The device is being bound to our driver: it stays bound
         // until remove, which drops the registration first.
         let handle = unsafe {
-            registry::with_bound_device(p.dev(), |dev| registry::register(dev, &md.init))
+            registry::with_bound_device(bus.dev(), |dev| registry::register(dev, &md.init))
         }?;
         let registered = Registered(handle);
         ProbeStep::Bars.fault_point()?;
         // SAFETY: The minidriver, and so its name, outlives its devices.
-        let bars = unsafe { pci::Bars::new(p, &md.name) }?;
+        let bars = pdev
+            .map(|p| unsafe { pci::Bars::new(p, &md.name) })
+            .transpose()?;
         let vector = md
             .ops
             .interrupt
             .filter(|_| ProbeStep::Vectors.fault_point().is_ok())
-            .and_then(|_| pci::IrqVector::new(p));
+            .and(pdev)
+            .and_then(pci::IrqVector::new);
         // The registration above set the DMA mask.
-        let buffers = Backend::for_device(p);
+        let buffers = Backend::for_device(bus.dev());
         let synchronized = md.init.turn_off_synchronization == 0;
         let stream_extension_size = md.init.per_stream_extension_size as usize;
         let extension_size = md.init.per_request_extension_size as usize;
@@ -313,7 +358,8 @@ impl HwDevice {
         let hw = KBox::pin_init(
             try_pin_init!(Self {
                 md: ptr::from_ref(md),
-                pdev: p,
+                pdev,
+                dev: bus.dev(),
                 handle: registered.0,
                 synchronized,
                 initialized: AtomicBool::new(false),
@@ -328,9 +374,12 @@ impl HwDevice {
                 sync <- new_spinlock_irq!(()),
                 dispatch <- Slot::new(Priority::Dispatch, run_deferred),
                 low <- Slot::new(Priority::Low, run_deferred),
+                timer <- Timer::new(run_timed),
+                stream_timers <- pin_init::pin_init_array_from_fn(|_| Timer::new(run_timed)),
+                clocks: [const { StreamClock::new() }; MAX_STREAMS],
                 // SAFETY: The device stays bound until `remove` drops `hw`, and
                 // with it the transport.
-                transport <- unsafe { Transport::new(p.dev(), extension_size, DEVICE_SRB_TIMEOUT_S) },
+                transport <- unsafe { Transport::new(bus.dev(), extension_size, DEVICE_SRB_TIMEOUT_S) },
                 irq <- new_mutex!(None),
                 debugfs <- new_mutex!(None),
                 master,
@@ -342,6 +391,10 @@ impl HwDevice {
             GFP_KERNEL,
         )?;
         hw.registered.set_owner(ptr::from_ref::<Self>(&hw) as usize);
+        let me = ptr::from_ref::<Self>(&hw).cast::<c_void>();
+        for t in hw.timers() {
+            t.set_owner(me);
+        }
         // On error `hw` is dropped, which undoes whatever `start` did.
         hw.start()?;
         Ok(hw)
@@ -353,9 +406,11 @@ impl HwDevice {
     pub(crate) fn shutdown(&self) {
         self.removing.store(true, Ordering::Release);
         self.transport.close();
-        // SAFETY: The device is bound while `self` lives; turning bus
-        // mastering off twice (here and when `master` drops) is harmless.
-        unsafe { bindings::pci_clear_master(self.pdev.0) };
+        if let Some(p) = self.pdev {
+            // SAFETY: The device is bound while `self` lives; turning bus
+            // mastering off twice (here and when `master` drops) is harmless.
+            unsafe { bindings::pci_clear_master(p.0) };
+        }
         dev_info!(self.device(), "shutdown: SRBs refused, bus mastering off\n");
     }
 
@@ -387,7 +442,7 @@ impl HwDevice {
     /// The device.
     pub(crate) fn device(&self) -> &Device {
         // SAFETY: The device is bound while `self` lives.
-        unsafe { Device::from_raw(self.pdev.dev()) }
+        unsafe { Device::from_raw(self.dev) }
     }
 
     /// Runs `f` synchronized with the minidriver's other entry points: under
@@ -435,6 +490,31 @@ impl HwDevice {
         }
     }
 
+    /// `StreamClassScheduleTimer`: calls `r` in about `us` microseconds,
+    /// synchronized (softirq context), on the timer of stream `stream`, or
+    /// of the device for `None`; scheduling again replaces, `us == 0`
+    /// cancels. Any context. The class cancels a stream's timer, and waits
+    /// for its routine, when the stream stops or closes, and every timer at
+    /// removal (`ENODEV` from then on).
+    pub(crate) fn schedule_timer(&self, stream: Option<usize>, us: u64, r: Routine) -> Result {
+        let t = match stream {
+            None => &self.timer,
+            Some(s) => self.stream_timers.get(s).ok_or(EINVAL)?,
+        };
+        t.schedule(us, r)
+    }
+
+    /// The device's timer and every stream's.
+    fn timers(&self) -> impl Iterator<Item = &Timer> {
+        Iterator::chain(core::iter::once(&self.timer), self.stream_timers.iter())
+    }
+
+    /// `StreamClassQueryMasterClockSync`: nanoseconds since stream
+    /// `stream` stepped to RUN; `None` when it is not running. Any context.
+    pub(crate) fn stream_time(&self, stream: usize) -> Option<i64> {
+        self.clocks.get(stream)?.ns()
+    }
+
     fn run(&self, r: Routine) {
         match r {
             // SAFETY: A C minidriver's routine with its own context, as it
@@ -447,12 +527,15 @@ impl HwDevice {
     fn port_config(&self) -> PortConfig {
         PortConfig {
             size_of_this_packet: core::mem::size_of::<PortConfig>() as u32,
-            number_of_access_ranges: self.bars.count(),
-            dev: self.pdev.dev(),
-            pdev: self.pdev.0,
+            number_of_access_ranges: self.bars.as_ref().map_or(0, |b| b.count()),
+            dev: self.dev,
+            pdev: self.pdev.map_or(ptr::null_mut(), |p| p.0),
             hw_device_extension: self.handle as *mut c_void,
             irq: self.vector.as_ref().map_or(0, |v| v.irq),
-            access_ranges: self.bars.ranges,
+            access_ranges: self
+                .bars
+                .as_ref()
+                .map_or([AccessRange::NONE; MAX_ACCESS_RANGES], |b| b.ranges),
         }
     }
 
@@ -634,7 +717,7 @@ impl HwDevice {
     /// Steps `open` to `to`, one `SRB_SET_STREAM_STATE` to its control
     /// callback per state (as stream.sys steps them); stops at the first
     /// step the minidriver refuses, with its errno.
-    fn step(&self, open: &mut Open, to: KsState, kind: Kind) -> Result {
+    fn step(&self, stream: usize, open: &mut Open, to: KsState, kind: Kind) -> Result {
         for next in steps(open.life.state(), to) {
             let state = ptr::without_provenance_mut::<c_void>(next as usize);
             let params = Params {
@@ -648,6 +731,16 @@ impl HwDevice {
             }
             sent?.status.to_result()?;
             open.life.stepped(next)?;
+            if let Some(clock) = self.clocks.get(stream) {
+                match next {
+                    KsState::Run => clock.start(),
+                    KsState::Stop => {
+                        clock.stop();
+                        self.stream_timers[stream].cancel_sync();
+                    }
+                    _ => {}
+                }
+            }
         }
         Ok(())
     }
@@ -672,7 +765,7 @@ impl HwDevice {
         let mut opened = self.opened.lock();
         let o = opened.get_mut(stream).ok_or(EINVAL)?;
         let i = Self::find(o, object).ok_or(EINVAL)?;
-        self.step(&mut o.instances[i], to, kind)
+        self.step(stream, &mut o.instances[i], to, kind)
     }
 
     /// Closes instance `object` (or the one opened last) of stream
@@ -685,7 +778,12 @@ impl HwDevice {
         let mut opened = self.opened.lock();
         let o = opened.get_mut(stream).ok_or(EINVAL)?;
         let i = Self::find(o, object).ok_or(EINVAL)?;
-        let stopped = self.step(&mut o.instances[i], KsState::Stop, kind);
+        let stopped = self.step(stream, &mut o.instances[i], KsState::Stop, kind);
+        if let Some(t) = self.stream_timers.get(stream) {
+            // Whatever the minidriver said: a closed stream's timer is off.
+            self.clocks[stream].stop();
+            t.cancel_sync();
+        }
         let mut open = o.instances.remove(i).map_err(|_| EINVAL)?;
         if stopped.is_ok() {
             // Stopped with nothing outstanding, so this cannot fail; and the
@@ -772,7 +870,7 @@ impl HwDevice {
             let node = unsafe {
                 Node::register(
                     port,
-                    self.pdev.dev(),
+                    self.dev,
                     i,
                     self.buffers == Backend::DmaContig,
                     &self.minidriver().name,
@@ -870,6 +968,10 @@ impl Target for HwDevice {
 }
 
 impl Port for HwDevice {
+    fn run_since_ns(&self, stream: usize) -> Option<i64> {
+        self.clocks.get(stream)?.since()
+    }
+
     fn with_formats(&self, stream: usize, f: &mut dyn FnMut(&[Format])) {
         match self.described.lock().get(stream) {
             Some(s) => f(&s.formats),
@@ -935,7 +1037,7 @@ impl Port for HwDevice {
     }
 
     fn dma_device(&self) -> *mut bindings::device {
-        self.pdev.dev()
+        self.dev
     }
 
     fn extension_size(&self) -> usize {
@@ -1025,7 +1127,8 @@ impl PinnedDrop for HwDevice {
         this.removing.store(true, Ordering::Release);
         this.transport.close();
         // Checked first, before any callback: whether the hardware is gone.
-        let gone = this.initialized.load(Ordering::Acquire) && this.pdev.is_gone();
+        let gone =
+            this.initialized.load(Ordering::Acquire) && this.pdev.is_some_and(|p| p.is_gone());
         if gone {
             dev_warn!(this.device(), "the device is gone: surprise removal\n");
         }
@@ -1046,6 +1149,10 @@ impl PinnedDrop for HwDevice {
         if this.initialized.load(Ordering::Acquire) {
             this.close_streams();
         }
+        // No timer fires from here on.
+        for t in this.timers() {
+            t.shutdown();
+        }
         if this.initialized.load(Ordering::Acquire) {
             this.removal_srb(Command::UninitializeDevice);
         }
@@ -1054,6 +1161,14 @@ impl PinnedDrop for HwDevice {
         this.low.shutdown();
         drop(this.irq.lock().take());
     }
+}
+
+/// Runs a timer's routine for the device at `owner`, synchronized.
+fn run_timed(owner: *const c_void, r: Routine) {
+    // SAFETY: A timer's owner is the live device that holds it, which shuts
+    // it down (waiting for this call) before it goes.
+    let hw = unsafe { &*owner.cast::<HwDevice>() };
+    hw.synchronized(|| hw.run(r));
 }
 
 /// Runs a deferred routine of `slot`, a `dispatch` or `low` field of a

@@ -57,7 +57,7 @@ use crate::{
         Ops, //
     },
     init_data::Config,
-    minidriver::PciMinidriver,
+    minidriver::BusMinidriver,
     priority::{
         Priority,
         Routine, //
@@ -68,7 +68,8 @@ use crate::{
         Request,
         SgElement,
         Status,
-        StreamHeader, //
+        StreamHeader,
+        STREAM_HEADER_TIME_VALID, //
     },
     stream::KsState,
     stream_info::{
@@ -165,7 +166,7 @@ impl PciId {
 /// A registered Rust minidriver; dropping it unbinds its devices and
 /// unregisters its PCI driver.
 pub struct MinidriverRegistration<M: Minidriver> {
-    _md: Pin<KBox<PciMinidriver>>,
+    _md: Pin<KBox<BusMinidriver>>,
     _p: PhantomData<M>,
 }
 
@@ -173,17 +174,7 @@ impl<M: Minidriver> MinidriverRegistration<M> {
     /// Registers `M` as the PCI driver `name` for `ids`, owned by `module`
     /// (`StreamClassRegisterMinidriver`).
     pub fn new(name: &CStr, ids: &[PciId], module: &'static ThisModule) -> Result<Self> {
-        const {
-            assert!(
-                !core::mem::needs_drop::<M::Extension>(),
-                "the class frees the extension without dropping it: an extension must not need Drop"
-            )
-        };
-        if align_of::<M::Extension>() > EXTENSION_ALIGN {
-            return Err(EINVAL);
-        }
-        let ext = u32::try_from(size_of::<M::Extension>()).map_err(|_| E2BIG)?;
-        let init = M::CONFIG.to_init_data(ext);
+        let (init, ops) = Self::glue()?;
         let mut table = KVec::with_capacity(ids.len(), GFP_KERNEL)?;
         for id in ids {
             table.push(
@@ -200,6 +191,41 @@ impl<M: Minidriver> MinidriverRegistration<M> {
                 GFP_KERNEL,
             )?;
         }
+        let md = BusMinidriver::register(name, &table, &init, ops, module.as_ptr())?;
+        Ok(Self {
+            _md: md,
+            _p: PhantomData,
+        })
+    }
+
+    /// Registers `M` for `devices` (1 to 16) virtual devices, off the PCI
+    /// bus, owned by `module`: platform devices `name`.0, `name`.1, ...,
+    /// which the class creates and binds to `M` (a software device, as
+    /// `StreamClassRegisterAdapter` serves root-enumerated ones). Each has
+    /// the lifecycle, SRBs, streams and V4L2 nodes of a PCI device, and the
+    /// DMA mask `M::CONFIG` asks for, but no BARs and no interrupt.
+    pub fn new_virtual(name: &CStr, devices: u32, module: &'static ThisModule) -> Result<Self> {
+        let (init, ops) = Self::glue()?;
+        let md = BusMinidriver::register_virtual(name, devices, &init, ops, module.as_ptr())?;
+        Ok(Self {
+            _md: md,
+            _p: PhantomData,
+        })
+    }
+
+    /// `M`'s initialization data and the class's calls into it.
+    fn glue() -> Result<(crate::init_data::InitData, Ops)> {
+        const {
+            assert!(
+                !core::mem::needs_drop::<M::Extension>(),
+                "the class frees the extension without dropping it: an extension must not need Drop"
+            )
+        };
+        if align_of::<M::Extension>() > EXTENSION_ALIGN {
+            return Err(EINVAL);
+        }
+        let ext = u32::try_from(size_of::<M::Extension>()).map_err(|_| E2BIG)?;
+        let init = M::CONFIG.to_init_data(ext);
         let callback = |has: bool, f: fn(&HwDevice, &Request)| has.then_some(f);
         let ops = Ops {
             receive: receive::<M>,
@@ -212,11 +238,7 @@ impl<M: Minidriver> MinidriverRegistration<M> {
             data: callback(M::HAS_RECEIVE_DATA_PACKET, data::<M>),
             control: callback(M::HAS_RECEIVE_CONTROL_PACKET, control::<M>),
         };
-        let md = PciMinidriver::register(name, &table, &init, ops, module.as_ptr())?;
-        Ok(Self {
-            _md: md,
-            _p: PhantomData,
-        })
+        Ok((init, ops))
     }
 }
 
@@ -313,7 +335,7 @@ impl<M: Minidriver> Adapter<M> {
     /// BAR `index` when it is a memory BAR the class mapped (and its size
     /// a multiple of 4, as `kernel::io::Region` needs).
     pub fn access_range(&self, index: usize) -> Option<Bar<'_>> {
-        let r = self.hw.bars.ranges.get(index)?;
+        let r = self.hw.bars.as_ref()?.ranges.get(index)?;
         if r.start.is_null() {
             return None;
         }
@@ -332,18 +354,14 @@ impl<M: Minidriver> Adapter<M> {
 
     /// The bound PCI device, for `kernel::pci` (config space, IDs) and for
     /// the minidriver's own DMA allocations (`pci_device().as_ref()` is the
-    /// `&Device<Bound>` they take). Bound for as long as the adapter is
-    /// borrowed: an adapter exists only while its device is bound.
-    pub fn pci_device(&self) -> &kernel::pci::Device<kernel::device::Bound> {
+    /// `&Device<Bound>` they take); `None` for a virtual device. Bound for
+    /// as long as the adapter is borrowed: an adapter exists only while its
+    /// device is bound.
+    pub fn pci_device(&self) -> Option<&kernel::pci::Device<kernel::device::Bound>> {
+        let p = self.hw.pdev?;
         // SAFETY: `pdev` is bound while the `HwDevice` (so this adapter) lives;
         // `kernel::pci::Device` is a transparent wrapper of `struct pci_dev`.
-        unsafe {
-            &*self
-                .hw
-                .pdev
-                .0
-                .cast::<kernel::pci::Device<kernel::device::Bound>>()
-        }
+        Some(unsafe { &*p.0.cast::<kernel::pci::Device<kernel::device::Bound>>() })
     }
 
     /// `StreamClassCallAtNewPriority`: calls `f` with this device now
@@ -356,6 +374,33 @@ impl<M: Minidriver> Adapter<M> {
     pub fn call_at_new_priority(&self, p: Priority, f: fn(&Adapter<M>)) -> Result {
         let r = Routine::Rust(priority_routine::<M>, f as usize);
         self.hw.call_at_new_priority(p, r)
+    }
+
+    /// `StreamClassScheduleTimer` with no stream object: calls `f` with
+    /// this device in about `us` microseconds (up to an hour), in softirq
+    /// context, synchronized as the other entry points; scheduling again
+    /// replaces the routine and the time, `us == 0` cancels. Any context.
+    /// The class cancels it, and waits for a running `f`, at removal
+    /// (`ENODEV` from then on).
+    pub fn schedule_timer(&self, us: u64, f: fn(&Adapter<M>)) -> Result {
+        let r = Routine::Rust(priority_routine::<M>, f as usize);
+        self.hw.schedule_timer(None, us, r)
+    }
+
+    /// `StreamClassScheduleTimer` for stream `stream`: as
+    /// [`Adapter::schedule_timer`], on the stream's own timer, which the
+    /// class also cancels (waiting for a running `f`) when the stream
+    /// steps to STOP or closes. `EINVAL` for a stream out of range.
+    pub fn schedule_stream_timer(&self, stream: u32, us: u64, f: fn(&Adapter<M>)) -> Result {
+        let r = Routine::Rust(priority_routine::<M>, f as usize);
+        self.hw.schedule_timer(Some(stream as usize), us, r)
+    }
+
+    /// `StreamClassQueryMasterClockSync`: the time of stream `stream` in
+    /// 100 ns units (KS time) since it last stepped to RUN, from the
+    /// monotonic clock; `None` when it is not running. Any context.
+    pub fn stream_time(&self, stream: u32) -> Option<i64> {
+        self.hw.stream_time(stream as usize).map(|ns| ns / 100)
     }
 }
 
@@ -425,6 +470,50 @@ impl Srb {
         if let Some(h) = self.stream_header() {
             // SAFETY: The header of a live data SRB, the token holder's.
             unsafe { ptr::addr_of_mut!((*h).picture_number).write_volatile(n) };
+        }
+    }
+
+    /// A stream's `SRB_READ_DATA`: the buffer's bytes, for a device that
+    /// fills it with the CPU (a software device); `None` for a buffer with
+    /// no kernel address (an imported DMABUF) or another SRB.
+    pub fn data_buffer(&mut self) -> Option<&mut [u8]> {
+        let h = self.stream_header()?;
+        // SAFETY: The header of a live data SRB, the token holder's.
+        let (data, extent) = unsafe {
+            (
+                ptr::addr_of!((*h).data).read_volatile(),
+                ptr::addr_of!((*h).frame_extent).read_volatile(),
+            )
+        };
+        if data.is_null() {
+            return None;
+        }
+        // SAFETY: `data` is the kernel address of the SRB's buffer of
+        // `extent` bytes, which the token holder owns until it completes the
+        // SRB (which takes `self`, so the slice cannot outlive it).
+        Some(unsafe { core::slice::from_raw_parts_mut(data.cast::<u8>(), extent as usize) })
+    }
+
+    /// A stream's `SRB_READ_DATA`: the frame's presentation time in 100 ns
+    /// units (KS time, as [`Adapter::stream_time`] gives it), marked valid
+    /// (`KSSTREAM_HEADER_OPTIONSF_TIMEVALID`). Ignored for another SRB.
+    pub fn set_presentation_time(&mut self, t: i64) {
+        if let Some(h) = self.stream_header() {
+            // SAFETY: The header of a live data SRB, the token holder's.
+            unsafe {
+                ptr::addr_of_mut!((*h).presentation_time).write_volatile(t.saturating_mul(100));
+                let f = ptr::addr_of_mut!((*h).option_flags);
+                f.write_volatile(f.read_volatile() | STREAM_HEADER_TIME_VALID);
+            }
+        }
+    }
+
+    /// A stream's `SRB_READ_DATA`: the frames dropped so far
+    /// (`KS_FRAME_INFO.DropCount`). Ignored for another SRB.
+    pub fn set_drop_count(&mut self, n: u64) {
+        if let Some(h) = self.stream_header() {
+            // SAFETY: The header of a live data SRB, the token holder's.
+            unsafe { ptr::addr_of_mut!((*h).drop_count).write_volatile(n) };
         }
     }
 

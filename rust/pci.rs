@@ -26,6 +26,16 @@ pub(crate) struct AccessRange {
     pub(crate) in_memory: u8,
 }
 
+impl AccessRange {
+    /// No range.
+    pub(crate) const NONE: Self = Self {
+        start: core::ptr::null_mut(),
+        bus_address: 0,
+        length: 0,
+        in_memory: 0,
+    };
+}
+
 /// `STREAMCLASS_MAX_ACCESS_RANGES`: the standard BARs.
 pub(crate) const MAX_ACCESS_RANGES: usize = bindings::PCI_STD_NUM_BARS as usize;
 
@@ -157,12 +167,7 @@ impl Bars {
         to_result(unsafe { bindings::pci_request_regions(p.0, name.as_char_ptr()) })?;
         let mut bars = Self {
             pdev: p,
-            ranges: [AccessRange {
-                start: core::ptr::null_mut(),
-                bus_address: 0,
-                length: 0,
-                in_memory: 0,
-            }; MAX_ACCESS_RANGES],
+            ranges: [AccessRange::NONE; MAX_ACCESS_RANGES],
         };
         for (i, r) in bars.ranges.iter_mut().enumerate() {
             // SAFETY: `p` is valid; BARs 0..6 are its first resources.

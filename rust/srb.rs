@@ -72,6 +72,9 @@ impl SgElement {
     }
 }
 
+/// `STREAMCLASS_STREAM_HEADER_TIME_VALID`: `presentation_time` is set.
+pub(crate) const STREAM_HEADER_TIME_VALID: u32 = 0x80;
+
 /// `struct streamclass_stream_header` (`KSSTREAM_HEADER` with the video
 /// frame info), as C lays it out: the buffer of a stream's data SRB.
 #[repr(C)]

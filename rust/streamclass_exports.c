@@ -50,6 +50,7 @@ EXPORT_SYMBOL_NS_GPL(streamclass_get_dma_buffer, "STREAMCLASS");
 EXPORT_SYMBOL_NS_GPL(streamclass_get_physical_address, "STREAMCLASS");
 EXPORT_SYMBOL_NS_GPL(streamclass_nop, "STREAMCLASS");
 EXPORT_SYMBOL_NS_GPL(__streamclass_register_minidriver, "STREAMCLASS");
+EXPORT_SYMBOL_NS_GPL(__streamclass_register_virtual_minidriver, "STREAMCLASS");
 EXPORT_SYMBOL_NS_GPL(streamclass_unregister_minidriver, "STREAMCLASS");
 EXPORT_SYMBOL_NS_GPL(streamclass_device_notification, "STREAMCLASS");
 EXPORT_SYMBOL_NS_GPL(streamclass_stream_notification, "STREAMCLASS");

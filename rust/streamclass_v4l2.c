@@ -257,12 +257,12 @@ static const struct vb2_ops queue_ops = {
 };
 
 void streamclass_v4l2_buffer_done(struct streamclass_v4l2_buffer *rb, u32 bytesused, u64 sequence,
-				  bool error)
+				  u64 timestamp_ns, bool error)
 {
 	struct streamclass_v4l2_vb *b = container_of(rb, struct streamclass_v4l2_vb, rb);
 	struct vb2_buffer *vb = &b->vb.vb2_buf;
 
-	vb->timestamp = ktime_get_ns();
+	vb->timestamp = timestamp_ns ?: ktime_get_ns();
 	b->vb.sequence = (u32)sequence;
 	b->vb.field = V4L2_FIELD_NONE;
 	vb2_set_plane_payload(vb, 0, min_t(unsigned long, bytesused, vb2_plane_size(vb, 0)));
@@ -414,6 +414,47 @@ static int g_parm(struct file *file, void *priv, struct v4l2_streamparm *a)
 	return 0;
 }
 
+/*
+ * S_PARM: of the described formats of the current pixel format and size,
+ * the one whose frame interval is closest to the one asked for (the
+ * current one for 0/0); EBUSY while buffers are allocated.
+ */
+static int s_parm(struct file *file, void *priv, struct v4l2_streamparm *a)
+{
+	struct streamclass_v4l2_node *n = video_drvdata(file);
+	struct v4l2_fract *want = &a->parm.capture.timeperframe;
+	struct streamclass_format cur, f;
+	u64 best = U64_MAX;
+	u32 i, pick;
+
+	if (a->type != V4L2_BUF_TYPE_VIDEO_CAPTURE || format_at(n, n->format, &cur))
+		return -EINVAL;
+	pick = n->format;
+	if (want->numerator && want->denominator) {
+		for (i = 0; !format_at(n, i, &f); i++) {
+			u64 d;
+
+			if (f.pixelformat != cur.pixelformat || f.width != cur.width ||
+			    f.height != cur.height)
+				continue;
+			/* Nanoseconds apart (a u32 numerator times 10^9 fits in a u64). */
+			d = abs_diff((u64)want->numerator * NSEC_PER_SEC / want->denominator,
+				     (u64)f.interval_numerator * NSEC_PER_SEC /
+				     f.interval_denominator);
+			if (d < best) {
+				best = d;
+				pick = i;
+			}
+		}
+	}
+	if (pick != n->format) {
+		if (vb2_is_busy(&n->queue))
+			return -EBUSY;
+		n->format = pick;
+	}
+	return g_parm(file, priv, a);
+}
+
 /* The stream's state as the minidriver reports it, then the controls'. */
 static int log_status(struct file *file, void *priv)
 {
@@ -464,7 +505,7 @@ static const struct v4l2_ioctl_ops ioctl_ops = {
 	.vidioc_enum_framesizes = enum_framesizes,
 	.vidioc_enum_frameintervals = enum_frameintervals,
 	.vidioc_g_parm = g_parm,
-	.vidioc_s_parm = g_parm,
+	.vidioc_s_parm = s_parm,
 	.vidioc_enum_input = enum_input,
 	.vidioc_g_input = g_input,
 	.vidioc_s_input = s_input,

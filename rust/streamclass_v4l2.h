@@ -55,9 +55,12 @@ struct streamclass_v4l2_node *streamclass_v4l2_register(const struct streamclass
 void streamclass_v4l2_unregister(struct streamclass_v4l2_node *node);
 /* Buffers prepared that the device reaches only through swiotlb bounce buffers. */
 u32 streamclass_v4l2_bounced(struct streamclass_v4l2_node *node);
-/* Any context, hard IRQ included; once per buffer handed to streamclass_v4l2_queue(). */
+/*
+ * Any context, hard IRQ included; once per buffer handed to
+ * streamclass_v4l2_queue(). @timestamp_ns: CLOCK_MONOTONIC, or 0 for now.
+ */
 void streamclass_v4l2_buffer_done(struct streamclass_v4l2_buffer *buf, u32 bytesused,
-				  u64 sequence, bool error);
+				  u64 sequence, u64 timestamp_ns, bool error);
 
 /* C to Rust (v4l2.rs). Process context, under the node's lock. */
 int streamclass_v4l2_format(void *ctx, u32 index, struct streamclass_format *out);

@@ -61,7 +61,8 @@ use crate::{
         Request,
         SgElement,
         Status,
-        StreamHeader, //
+        StreamHeader,
+        STREAM_HEADER_TIME_VALID, //
     },
     stream::KsState,
     stream_info::Format, //
@@ -115,6 +116,7 @@ extern "C" {
         buf: *mut V4l2Buffer,
         bytesused: u32,
         sequence: u64,
+        timestamp_ns: u64,
         error: bool,
     );
 }
@@ -122,6 +124,9 @@ extern "C" {
 /// What a node needs of its device (implemented by the device, so that
 /// this module does not depend on it).
 pub(crate) trait Port: Sync {
+    /// The monotonic time in nanoseconds at which `stream` last stepped to
+    /// RUN, while it runs.
+    fn run_since_ns(&self, stream: usize) -> Option<i64>;
     /// Calls `f` with the described formats of stream `stream`.
     fn with_formats(&self, stream: usize, f: &mut dyn FnMut(&[Format]));
     /// Opens an instance of `stream` in format `format`: its object.
@@ -479,7 +484,7 @@ impl Node {
             };
             // SAFETY: Taken from the slot: the buffer is C's queued one,
             // handed back once.
-            unsafe { streamclass_v4l2_buffer_done(buf, 0, 0, true) };
+            unsafe { streamclass_v4l2_buffer_done(buf, 0, 0, 0, true) };
             *self.outstanding.lock() -= 1;
             // The minidriver may still complete it: its memory (and its
             // list) stays, its mapping ends.
@@ -522,11 +527,15 @@ fn data_done(ctx: usize, req: &Request) {
     let slot = unsafe { &*(ctx as *const DataSlot) };
     // SAFETY: The slot's header; the minidriver is done with it.
     let header = unsafe { &*slot.header.get() };
-    let (used, picture) = (
+    let (used, picture, flags, time) = (
         // SAFETY: Read through raw pointers: the minidriver wrote them.
         unsafe { ptr::read_volatile(&header.data_used) },
         // SAFETY: As above.
         unsafe { ptr::read_volatile(&header.picture_number) },
+        // SAFETY: As above.
+        unsafe { ptr::read_volatile(&header.option_flags) },
+        // SAFETY: As above.
+        unsafe { ptr::read_volatile(&header.presentation_time) },
     );
     let error = req.status() != Status::Success;
     let node = slot.node;
@@ -537,11 +546,24 @@ fn data_done(ctx: usize, req: &Request) {
         return;
     }
     // From here the slot may be queued again: only `node` is used.
+    // SAFETY: `buf` was set, so the node is alive (type invariant of
+    // `DataSlot`).
+    let n = unsafe { &*node };
+    // A presentation time (from the stream's clock, 0 at RUN) becomes a
+    // CLOCK_MONOTONIC timestamp; without one, the time of completion.
+    let timestamp = match flags & STREAM_HEADER_TIME_VALID {
+        0 => 0,
+        _ => n
+            .port()
+            .run_since_ns(n.stream)
+            .and_then(|t0| u64::try_from(t0.checked_add(time)?).ok())
+            .unwrap_or(0),
+    };
     // SAFETY: Taken from the slot: C's queued buffer, handed back once.
-    unsafe { streamclass_v4l2_buffer_done(buf, used, picture, error) };
-    // SAFETY: `buf` was set, so the node is alive until this count is
-    // taken (type invariant of `DataSlot`): the last access to it.
-    *unsafe { &*node }.outstanding.lock() -= 1;
+    unsafe { streamclass_v4l2_buffer_done(buf, used, picture, timestamp, error) };
+    // The node is alive until this count is taken (type invariant of
+    // `DataSlot`): the last access to it.
+    *n.outstanding.lock() -= 1;
 }
 
 /// The node a C call names.

@@ -209,7 +209,7 @@ impl EduCapture {
             return Err(EIO);
         }
         let buf = dev.dma_buffer().ok_or(ENOMEM)?;
-        let pdev = dev.pci_device();
+        let pdev = dev.pci_device().ok_or(ENODEV)?;
         dev_info!(
             dev.device(),
             "edu {}.{} (PCI device {:04x}, revision {}) found; DMA buffer {} bytes at bus address {:#x}\n",
