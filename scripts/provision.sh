@@ -2,7 +2,8 @@
 # Install what the rig needs, each step skipped when already done:
 #   - Debian packages: LLVM 19 (clang, lld, llvm, libclang), kernel build tools,
 #     busybox-static for the guest, gcc and a static libc (libc6-dev) for
-#     the guest's V4L2 check tests/v4l2/bad_input.c;
+#     the guest's V4L2 checks (tests/v4l2/*.c), imagemagick for the demo's
+#     pictures;
 #   - rust-src and bindgen-cli 0.72.1 (cargo install --locked);
 #   - qemu-system-x86 from bookworm-backports, matching the preinstalled
 #     qemu-utils, through a private apt configuration (never removes a package).
@@ -14,7 +15,7 @@ BINDGEN_VERSION=0.72.1
 
 missing=
 for p in clang-19 lld-19 llvm-19 libclang-19-dev flex bison bc libelf-dev \
-	libssl-dev cpio kmod busybox-static make gcc libc6-dev linux-libc-dev; do
+	libssl-dev cpio kmod busybox-static make gcc libc6-dev linux-libc-dev imagemagick; do
 	dpkg-query -W -f '${Status}\n' "$p" 2>/dev/null | grep -q 'ok installed' ||
 		missing="$missing $p"
 done

@@ -3,7 +3,8 @@
 # frames through the device's /dev/videoN with v4l2-ctl (each made by edu's
 # DMA straight into the mmap'd buffer), check them byte for byte, and send
 # them out on the second serial line (ttyS1) for scripts/demo.sh to turn
-# into image files.
+# into image files; then the same for the software capture sample's colour
+# bars.
 frames=8 width=128 height=64
 . /lib/edu_pattern.sh
 for d in /sys/bus/pci/devices/*; do
@@ -41,5 +42,22 @@ for d in /sys/kernel/debug/streamclass/streamclass_edu_capture/*/; do
 	say "demo: $frames frames streamed to userspace by device DMA, ${verified:-0} verified"
 done
 rmmod streamclass_edu_capture
+# The software capture sample on a virtual device: one frame of colour bars
+# in each pixel format, checked by value in the guest (testcap_check), out
+# on ttyS1 after the edu frames for the host to turn into PNG pictures.
+insmod "$MODDIR/streamclass_testcap.ko"
+tnode=
+for n in /sys/class/video4linux/*; do
+	[ "$(basename "$(readlink "$n/device")")" = streamclass_testcap.0 ] && tnode=/dev/${n##*/}
+done
+say "demo: $tnode is '$(cat /sys/class/video4linux/"${tnode#/dev/}"/name)' on the virtual device streamclass_testcap.0"
+for f in YUYV RGB3; do
+	testcap_check "$tnode" $f 320 240 30 15 /tmp/tc.$f >/tmp/tc.out 2>&1 ||
+		say "demo: testcap_check failed: $(tail -n 2 /tmp/tc.out)"
+	say "demo: testcap: $(tail -n 1 /tmp/tc.out)"
+	[ -s /tmp/tc.$f ] && stty -F /dev/ttyS1 raw -echo && cat /tmp/tc.$f >/dev/ttyS1 &&
+		say "demo: testcap out on ttyS1: $(wc -c </tmp/tc.$f) bytes, $f 320x240"
+done
+rmmod streamclass_testcap
 rmmod streamclass
 say "demo: unloaded; streamclass freed everything it allocated (kmemleak and DMA-API debug check next)"

@@ -1,0 +1,161 @@
+# In-guest scenario of the software capture sample (sourced by /init):
+# samples/streamclass_testcap.rs on two virtual devices off the PCI bus
+# (platform devices the class creates), used by trixie's v4l2-ctl and
+# v4l2-compliance 1.30.1 and by our testcap_check: the colour bars checked
+# by value in each format and size, the frame number and marker, the
+# sequence, the timestamp step against the frame interval, a second
+# process refused while one streams; stop, close, unbind and rmmod while
+# the frame timer is armed (KASAN and kmemleak judge what is left).
+
+pdrv=/sys/bus/platform/drivers/streamclass_testcap
+
+# node NAME: the /dev node of the video4linux device whose parent is the
+# platform device NAME.
+node() {
+	for n in /sys/class/video4linux/*; do
+		[ "$(basename "$(readlink "$n/device")")" = "$1" ] && echo "/dev/${n##*/}" && return 0
+	done
+	return 1
+}
+# vid NAME: the /dev node of the video4linux device named NAME.
+vid() {
+	for n in /sys/class/video4linux/*; do
+		[ "$(cat "$n/name")" = "$1" ] && echo "/dev/${n##*/}" && return 0
+	done
+	return 1
+}
+flowing() { grep -q '<' "$1"; }
+
+ktap_suite streamclass_testcap 17
+loaded() {
+	insmod "$MODDIR/streamclass.ko" && insmod "$MODDIR/streamclass_testcap.ko" devices=2 &&
+		test -e "$pdrv/streamclass_testcap.0" && test -e "$pdrv/streamclass_testcap.1"
+}
+check "insmod streamclass and the testcap sample (devices=2): two virtual devices bound" loaded
+A=$(node streamclass_testcap.0) B=$(node streamclass_testcap.1)
+check "each virtual device's capture stream is a video4linux node ($A, $B)" \
+	sh -c "test -c '$A' && test -c '$B' && test '$A' != '$B'"
+querycap() {
+	out=$(v4l2-ctl -d "$A" --info) || return 1
+	echo "$out"
+	echo "$out" | grep -q 'Driver name *: streamclass$' &&
+		echo "$out" | grep -q 'Card type *: streamclass_testcap testcap$' &&
+		echo "$out" | grep -q 'Bus info *: platform:streamclass_testcap.0$'
+}
+check "QUERYCAP names the class, the minidriver and stream, and the platform device" querycap
+formats() {
+	out=$(v4l2-ctl -d "$A" --list-formats-ext) || return 1
+	echo "$out"
+	for f in YUYV RGB3; do
+		echo "$out" | grep -q "'$f'" || return 1
+	done
+	test "$(echo "$out" | grep -c 'Size: Discrete 320x240')" = 2 &&
+		test "$(echo "$out" | grep -c 'Size: Discrete 640x480')" = 2 &&
+		test "$(echo "$out" | grep -c 'Interval: Discrete 0.033s')" = 4 &&
+		test "$(echo "$out" | grep -c 'Interval: Discrete 0.067s')" = 4
+}
+check "ENUM_FMT/FRAMESIZES/FRAMEINTERVALS: YUYV and RGB24, 320x240 and 640x480, 1/30 and 1/15" formats
+# bars DEV FOURCC W H FPS N: N frames checked by value (testcap_check).
+bars() {
+	out=$(testcap_check "$@" 2>&1)
+	r=$?
+	echo "$out" | head -n 20
+	say "$1: $(echo "$out" | tail -n 1)"
+	return $r
+}
+check "YUYV 320x240 at 1/30: bars, frame number, marker, sequence and timestamp step" bars "$A" YUYV 320 240 30 60
+check "YUYV 640x480 at 1/15: the same" bars "$A" YUYV 640 480 15 30
+check "RGB24 320x240 at 1/15: the same" bars "$A" RGB3 320 240 15 30
+check "RGB24 640x480 at 1/30: the same" bars "$A" RGB3 640 480 30 60
+both() {
+	testcap_check "$A" YUYV 320 240 30 30 >/tmp/both.a 2>&1 &
+	pa=$!
+	testcap_check "$B" RGB3 640 480 15 15 >/tmp/both.b 2>&1 || { cat /tmp/both.b; return 1; }
+	wait "$pa" || { cat /tmp/both.a; return 1; }
+	cat /tmp/both.a /tmp/both.b
+}
+check "two virtual devices stream at once, checked by value" both
+modprobe vivid n_devs=1 node_types=0x1 num_inputs=1 >/dev/null 2>&1
+compliance() {
+	out=$(v4l2-compliance -d "$1" -s10 -e "$2" 2>&1)
+	total=$(echo "$out" | grep '^Total for ')
+	say "v4l2-compliance $(v4l2-compliance --version 2>&1 | head -n 1 | cut -d, -f1) on $1: $total"
+	echo "$out" | tr '\r' '\n' | grep -i -e 'warn' | head -n 20 | while IFS= read -r l; do say "  $l"; done
+	echo "$total" | grep -q ', Failed: 0, ' && return 0
+	echo "$out" | grep -B3 -i 'fail' | head -n 80
+	echo "$out" | tail -n 5
+	return 1
+}
+check "v4l2-compliance -s10 -e (vivid exports): no failure" compliance "$A" "$(vid vivid-000-vid-cap)"
+# busy: while one process streams, a second can query the node but not
+# take its buffers (EBUSY).
+busy() {
+	v4l2-ctl -d "$A" --stream-mmap=4 --stream-count=100000 >/tmp/busy.out 2>&1 &
+	pid=$!
+	waitfor 60 flowing /tmp/busy.out || { kill "$pid"; cat /tmp/busy.out; return 1; }
+	v4l2-ctl -d "$A" --all >/dev/null || { kill "$pid"; echo "query refused"; return 1; }
+	out=$(v4l2-ctl -d "$A" --stream-mmap=2 --stream-count=1 2>&1)
+	kill "$pid"
+	wait "$pid"
+	echo "$out"
+	echo "$out" | grep -q 'Device or resource busy'
+}
+check "a second process can query while one streams, and cannot stream (EBUSY)" busy
+# onoff N: N short streams, each STREAMOFF (PAUSE, cancel, STOP, close)
+# with the frame timer armed.
+onoff() {
+	i=0
+	while [ $i -lt "$1" ]; do
+		v4l2-ctl -d "$A" --stream-mmap=2 --stream-count=2 >/dev/null 2>&1 || { echo "round $i failed"; return 1; }
+		i=$((i + 1))
+	done
+	testcap_check "$A" YUYV 320 240 30 10
+}
+check "STREAMON, 2 frames, STREAMOFF 30 times with the timer armed; then it streams, checked" onoff 30
+# cut ACTION GONE: stream from B; once frames flow, ACTION removes the
+# device with its timer armed; the reader ends and the node goes.
+cut() {
+	v4l2-ctl -d "$B" --stream-mmap=4 --stream-count=100000 >/tmp/cut.out 2>&1 &
+	pid=$!
+	waitfor 60 flowing /tmp/cut.out || { kill "$pid"; cat /tmp/cut.out; return 1; }
+	eval "$1" || return 1
+	n=0 rc=0
+	while kill -0 "$pid" 2>/dev/null; do
+		n=$((n + 1))
+		[ $n -le 600 ] || { echo "v4l2-ctl still running 60 s after the removal"; kill "$pid"; rc=1; }
+		sleep 0.1
+	done
+	tail -n 3 /tmp/cut.out
+	waitfor 60 sh -c "$2" || { echo "removal not done"; return 1; }
+	[ "$rc" = 0 ] && ! test -e "$B"
+}
+check "unbind while streaming (timer armed): the reader ends, the node goes" \
+	cut "echo streamclass_testcap.1 >$pdrv/unbind" "! test -e $pdrv/streamclass_testcap.1"
+rebind() {
+	echo streamclass_testcap.1 >"$pdrv/bind" && B=$(node streamclass_testcap.1) &&
+		testcap_check "$B" RGB3 320 240 30 10
+}
+check "bound again: it streams, checked" rebind
+check "rmmod the sample while streaming (timer armed): the reader ends, the devices go" \
+	cut "rmmod streamclass_testcap" "! test -e /sys/bus/platform/devices/streamclass_testcap.0"
+# The sample again, leaving its timer to the class (stubborn_timer: it
+# never cancels it, and its routine reschedules itself in any state): the
+# class stops it at STOP and close (no routine runs with the stream
+# closed, which the sample counts and reports when the device goes), and
+# at removal while streaming (KASAN would see a routine run after free).
+stubborn() {
+	insmod "$MODDIR/streamclass_testcap.ko" devices=2 stubborn_timer=1 &&
+		A=$(node streamclass_testcap.0) && B=$(node streamclass_testcap.1) || return 1
+	testcap_check "$A" YUYV 320 240 30 10 || return 1
+	v4l2-ctl -d "$A" --stream-mmap=2 --stream-count=3 || return 1
+	sleep 1
+	cut "echo streamclass_testcap.1 >$pdrv/unbind" "! test -e $pdrv/streamclass_testcap.1" || return 1
+	echo streamclass_testcap.0 >"$pdrv/unbind" || return 1
+	lines=$(dmesg | grep 'timer routines run with the stream closed' | tail -n 2)
+	echo "$lines"
+	test "$(echo "$lines" | grep -c 'closed: 0$')" = 2
+}
+check "a timer the sample never cancels: the class stops it at STOP, close and removal" stubborn
+check "rmmod the sample, streamclass and vivid" \
+	sh -c "rmmod streamclass_testcap && rmmod streamclass && rmmod vivid"
+ktap_end
