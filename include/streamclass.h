@@ -162,6 +162,14 @@ enum streamclass_buffer_type {
  *     down to STOP first: the class frees the object and its extension once
  *     this SRB completes. Sent for every open instance before
  *     SRB_UNINITIALIZE_DEVICE.
+ * @STREAMCLASS_SRB_GET_DEVICE_PROPERTY: to @hw_receive_packet: set
+ *     command_data.property->value to the device's value of control
+ *     command_data.property->id (one the minidriver declared). Sent when
+ *     a node is made. NOT_IMPLEMENTED: the control's default.
+ * @STREAMCLASS_SRB_SET_DEVICE_PROPERTY: to @hw_receive_packet: set control
+ *     command_data.property->id to command_data.property->value (within
+ *     its range). Sent for each change of the V4L2 control; a status
+ *     other than success fails VIDIOC_S_CTRL with its errno.
  */
 enum streamclass_srb_command {
 	STREAMCLASS_SRB_READ_DATA = 0x0,
@@ -170,6 +178,8 @@ enum streamclass_srb_command {
 	STREAMCLASS_SRB_GET_STREAM_INFO = 0x100,
 	STREAMCLASS_SRB_OPEN_STREAM = 0x101,
 	STREAMCLASS_SRB_CLOSE_STREAM = 0x102,
+	STREAMCLASS_SRB_GET_DEVICE_PROPERTY = 0x105,
+	STREAMCLASS_SRB_SET_DEVICE_PROPERTY = 0x106,
 	STREAMCLASS_SRB_INITIALIZE_DEVICE = 0x107,
 	STREAMCLASS_SRB_UNINITIALIZE_DEVICE = 0x109,
 	STREAMCLASS_SRB_GET_DATA_INTERSECTION = 0x10c,
@@ -294,6 +304,40 @@ struct streamclass_stream_descriptor {
 /* Most formats a stream may describe. */
 #define STREAMCLASS_MAX_FORMATS 64
 
+/* Most controls a device may declare. */
+#define STREAMCLASS_MAX_CONTROLS 8
+
+/**
+ * struct streamclass_control - a control of the device: the Linux form of
+ * a VideoProcAmp property, shown as a V4L2 control on the device's nodes
+ * @id: V4L2_CID_BRIGHTNESS, V4L2_CID_CONTRAST, V4L2_CID_SATURATION or
+ *      V4L2_CID_HUE.
+ * @minimum: the lowest value.
+ * @maximum: the highest value.
+ * @step: values are @minimum plus multiples of @step (at least 1, dividing
+ *        the range).
+ * @default_value: the value the device starts with, within the range.
+ */
+struct streamclass_control {
+	u32 id;
+	s32 minimum;
+	s32 maximum;
+	u32 step;
+	s32 default_value;
+};
+
+/**
+ * struct streamclass_property - for SRB_GET_DEVICE_PROPERTY and
+ * SRB_SET_DEVICE_PROPERTY
+ * @id: the control (struct streamclass_control's @id).
+ * @value: SET: the new value, within the control's range; GET: set by the
+ *         minidriver to the device's value.
+ */
+struct streamclass_property {
+	u32 id;
+	s32 value;
+};
+
 /**
  * struct streamclass_stream_info - for SRB_GET_STREAM_INFO (HW_STREAM_HEADER)
  * @number_of_streams: set by the minidriver (at most STREAMCLASS_MAX_STREAMS
@@ -301,10 +345,21 @@ struct streamclass_stream_descriptor {
  * @streams: set by the minidriver to @number_of_streams descriptors; NULL
  *           (as the class passes it) to describe none. A descriptor the
  *           class cannot take fails the probe with -EINVAL.
+ * @number_of_controls: set by the minidriver (at most
+ *                      STREAMCLASS_MAX_CONTROLS when it sets @controls).
+ * @controls: set by the minidriver to its device's @number_of_controls
+ *            controls (copied); NULL (as the class passes it) for none. A
+ *            control the class cannot take (an unknown ID, a bad range or
+ *            step, an ID twice) fails the probe with -EINVAL. Each node of
+ *            the device shows them; the class reads each one's value with
+ *            SRB_GET_DEVICE_PROPERTY when it makes a node (NOT_IMPLEMENTED:
+ *            the default), and sends SRB_SET_DEVICE_PROPERTY for each change.
  */
 struct streamclass_stream_info {
 	u32 number_of_streams;
 	const struct streamclass_stream_descriptor *streams;
+	u32 number_of_controls;
+	const struct streamclass_control *controls;
 };
 
 /**
@@ -442,6 +497,7 @@ struct streamclass_srb {
 		u32 stream_state;
 		struct streamclass_stream_header *data_buffer_array;
 		struct streamclass_data_intersection *intersect;
+		struct streamclass_property *property;
 		void *raw;
 	} command_data;
 	u64 frame_number;
@@ -690,6 +746,41 @@ void streamclass_stream_notification(enum streamclass_stream_notification type,
  */
 void streamclass_device_notification(enum streamclass_notification type,
 				     void *hw_device_extension, struct streamclass_srb *srb);
+
+/**
+ * streamclass_schedule_timer() - StreamClassScheduleTimer()
+ * @stream_object: an open stream's object, for that stream's timer; NULL
+ *                 for the device's own.
+ * @hw_device_extension: the device's extension.
+ * @microseconds: when to call @routine, up to an hour ahead; 0 cancels
+ *                (without waiting for a routine already running).
+ * @routine: called with @context in softirq context, synchronized as the
+ *           other entry points.
+ * @context: anything.
+ *
+ * Scheduling again replaces the routine and the time. The class cancels a
+ * stream's timer, waiting for its routine, when the stream steps to STOP
+ * and when it closes, and every timer at removal. Any context.
+ *
+ * Return: 0, -EINVAL (not a minidriver's device, NULL @routine, too far
+ * ahead), -ENODEV (the device is being removed).
+ */
+int streamclass_schedule_timer(struct streamclass_stream_object *stream_object,
+			       void *hw_device_extension, u32 microseconds,
+			       void (*routine)(void *context), void *context);
+
+/**
+ * streamclass_query_master_clock_sync() - StreamClassQueryMasterClockSync()
+ * @stream_object: an open stream's object.
+ * @hw_device_extension: the device's extension.
+ * @time: set to the stream's time in 100 ns units (KS time) since it last
+ *        stepped to RUN, from the monotonic clock.
+ *
+ * Any context. Return: 0, -EINVAL (a bad argument), -ENODATA (the stream
+ * is not running).
+ */
+int streamclass_query_master_clock_sync(struct streamclass_stream_object *stream_object,
+					void *hw_device_extension, s64 *time);
 
 /**
  * streamclass_call_at_new_priority() - StreamClassCallAtNewPriority()

@@ -42,6 +42,7 @@ use kernel::prelude::*;
 
 pub mod api;
 mod buffers;
+pub mod controls;
 #[cfg(CONFIG_KUNIT)]
 mod core_tests;
 mod debugfs;
@@ -64,6 +65,13 @@ mod transport;
 mod v4l2;
 
 pub use api::Registration;
+pub use controls::{
+    Control,
+    CID_BRIGHTNESS,
+    CID_CONTRAST,
+    CID_HUE,
+    CID_SATURATION, //
+};
 pub use init_data::{
     Config,
     InitData, //

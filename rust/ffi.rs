@@ -392,6 +392,78 @@ pub(crate) const READY_FOR_NEXT_DEVICE_REQUEST: u32 = 0;
 /// `STREAMCLASS_DEVICE_REQUEST_COMPLETE`.
 pub(crate) const DEVICE_REQUEST_COMPLETE: u32 = 1;
 
+/// `streamclass_schedule_timer()`.
+///
+/// # Safety
+///
+/// `hw_device_extension` is NULL or follows [`Header::with_live`]'s
+/// requirements; `stream_object` is NULL or the object of an open stream
+/// instance of that device; `routine` may be called with `context` in
+/// softirq context until the timer is cancelled or the device removed.
+#[no_mangle]
+pub(crate) unsafe extern "C" fn streamclass_schedule_timer(
+    stream_object: *mut c_void,
+    hw_device_extension: *mut c_void,
+    microseconds: u32,
+    routine: Option<unsafe extern "C" fn(*mut c_void)>,
+    context: *mut c_void,
+) -> c_int {
+    let Some(f) = routine else {
+        return EINVAL.to_errno();
+    };
+    let stream = (!stream_object.is_null())
+        // SAFETY: A live stream object by the safety requirements.
+        .then(|| unsafe { crate::stream::stream_number_of(stream_object) } as usize);
+    // SAFETY: Forwarded from this function's safety requirements.
+    let scheduled = unsafe {
+        HwDevice::with_handle(hw_device_extension, |hw| {
+            hw.schedule_timer(stream, microseconds.into(), Routine::C(f, context))
+        })
+    };
+    match scheduled {
+        Some(Ok(())) => 0,
+        Some(Err(e)) => e.to_errno(),
+        None => {
+            warn_bad_handle(c"schedule_timer", hw_device_extension);
+            EINVAL.to_errno()
+        }
+    }
+}
+
+/// `streamclass_query_master_clock_sync()`.
+///
+/// # Safety
+///
+/// `hw_device_extension` is NULL or follows [`Header::with_live`]'s
+/// requirements; `stream_object` is NULL or the object of an open stream
+/// instance of that device; `time` is NULL or valid for a write.
+#[no_mangle]
+pub(crate) unsafe extern "C" fn streamclass_query_master_clock_sync(
+    stream_object: *mut c_void,
+    hw_device_extension: *mut c_void,
+    time: *mut i64,
+) -> c_int {
+    if stream_object.is_null() || time.is_null() {
+        return EINVAL.to_errno();
+    }
+    // SAFETY: A live stream object by the safety requirements.
+    let stream = unsafe { crate::stream::stream_number_of(stream_object) } as usize;
+    // SAFETY: Forwarded from this function's safety requirements.
+    let t = unsafe { HwDevice::with_handle(hw_device_extension, |hw| hw.stream_time(stream)) };
+    match t {
+        Some(Some(ns)) => {
+            // SAFETY: `time` is valid for a write (safety requirements).
+            unsafe { time.write(ns / 100) };
+            0
+        }
+        Some(None) => ENODATA.to_errno(),
+        None => {
+            warn_bad_handle(c"query_master_clock_sync", hw_device_extension);
+            EINVAL.to_errno()
+        }
+    }
+}
+
 /// `streamclass_call_at_new_priority()`.
 ///
 /// # Safety

@@ -48,6 +48,11 @@ use kernel::{
 
 use crate::{
     buffers::Backend,
+    controls::{
+        self,
+        Control,
+        Property, //
+    },
     debugfs::{
         Files,
         Target, //
@@ -278,6 +283,9 @@ pub(crate) struct HwDevice {
     streams: AtomicU32,
     #[pin]
     described: Mutex<KVec<Stream>>,
+    /// The controls the minidriver declared, set at start.
+    #[pin]
+    controls: Mutex<KVec<Control>>,
     /// Per described stream: its bookkeeping and its open instances.
     #[pin]
     opened: Mutex<KVec<Opened>>,
@@ -366,6 +374,7 @@ impl HwDevice {
                 removing: AtomicBool::new(false),
                 streams: AtomicU32::new(0),
                 described <- new_mutex!(KVec::new()),
+                controls <- new_mutex!(KVec::new()),
                 opened <- new_mutex!(KVec::new()),
                 stream_extension_size,
                 nodes <- new_mutex!(KVec::new()),
@@ -580,6 +589,16 @@ impl HwDevice {
                         e.to_errno()
                     )
                 })?;
+                // SAFETY: As above, for the controls.
+                let controls = unsafe { controls::take(info.controls, info.number_of_controls) }
+                    .inspect_err(|e| {
+                        dev_err!(
+                            self.device(),
+                            "SRB_GET_STREAM_INFO: controls refused: {}\n",
+                            e.to_errno()
+                        )
+                    })?;
+                *self.controls.lock() = controls;
                 let mut opened = KVec::with_capacity(streams.len(), GFP_KERNEL)?;
                 for s in streams.iter() {
                     opened.push(
@@ -719,6 +738,14 @@ impl HwDevice {
     /// step the minidriver refuses, with its errno.
     fn step(&self, stream: usize, open: &mut Open, to: KsState, kind: Kind) -> Result {
         for next in steps(open.life.state(), to) {
+            if next == KsState::Stop {
+                // No routine of the stream's timer runs once the minidriver
+                // has seen STOP (cancelled again after it, in case the
+                // minidriver armed it meanwhile).
+                if let Some(t) = self.stream_timers.get(stream) {
+                    t.cancel_sync();
+                }
+            }
             let state = ptr::without_provenance_mut::<c_void>(next as usize);
             let params = Params {
                 stream_object: open.inst.as_ptr(),
@@ -968,6 +995,28 @@ impl Target for HwDevice {
 }
 
 impl Port for HwDevice {
+    fn with_controls(&self, f: &mut dyn FnMut(&[Control])) {
+        f(&self.controls.lock());
+    }
+
+    fn property(&self, id: u32, value: &mut i32, set: bool) -> Result {
+        if self.removing.load(Ordering::Acquire) {
+            return Err(ENODEV);
+        }
+        let mut p = Property { id, value: *value };
+        let command = match set {
+            true => Command::SetDeviceProperty,
+            false => Command::GetDeviceProperty,
+        };
+        self.call(command, ptr::from_mut(&mut p).cast(), 0)?
+            .status
+            .to_result()?;
+        if !set {
+            *value = p.value;
+        }
+        Ok(())
+    }
+
     fn run_since_ns(&self, stream: usize) -> Option<i64> {
         self.clocks.get(stream)?.since()
     }

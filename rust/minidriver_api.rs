@@ -52,6 +52,11 @@ use kernel::{
 };
 
 use crate::{
+    controls::{
+        Control,
+        Property,
+        MAX_CONTROLS, //
+    },
     hw_device::{
         HwDevice,
         Ops, //
@@ -656,6 +661,52 @@ impl Srb {
             ptr::addr_of_mut!((*info).number_of_streams).write(streams.len() as u32);
             ptr::addr_of_mut!((*info).streams).write(streams.as_ptr());
         }
+        Ok(())
+    }
+
+    /// `SRB_GET_STREAM_INFO`: declares the device's controls (copied; the
+    /// class shows them on the device's V4L2 nodes and sends
+    /// `SRB_GET_DEVICE_PROPERTY` / `SRB_SET_DEVICE_PROPERTY` for them).
+    /// `EINVAL` for another SRB or more than 8.
+    pub fn set_controls(&mut self, controls: &'static [Control]) -> Result {
+        if self.command() != Command::GetStreamInfo || controls.len() > MAX_CONTROLS {
+            return Err(EINVAL);
+        }
+        let info = self.req().command_data().cast::<StreamInfo>();
+        // SAFETY: For this command, `command_data` is the class's `struct
+        // streamclass_stream_info`, valid for writes until completion; the
+        // controls are `'static`.
+        unsafe {
+            ptr::addr_of_mut!((*info).number_of_controls).write(controls.len() as u32);
+            ptr::addr_of_mut!((*info).controls).write(controls.as_ptr());
+        }
+        Ok(())
+    }
+
+    /// `SRB_GET_DEVICE_PROPERTY` or `SRB_SET_DEVICE_PROPERTY`: the control
+    /// and (for a set) its new value; `None` for another SRB.
+    pub fn property(&self) -> Option<(u32, i32)> {
+        let req = self.req();
+        let p = req.command_data().cast::<Property>();
+        let ours = matches!(
+            req.command(),
+            Command::GetDeviceProperty | Command::SetDeviceProperty
+        );
+        // SAFETY: For these commands, `command_data` is the class's
+        // property, valid until completion.
+        (ours && !p.is_null()).then(|| unsafe { ((*p).id, (*p).value) })
+    }
+
+    /// `SRB_GET_DEVICE_PROPERTY`: answers with the device's value. `EINVAL`
+    /// for another SRB.
+    pub fn set_property_value(&mut self, value: i32) -> Result {
+        let req = self.req();
+        let p = req.command_data().cast::<Property>();
+        if req.command() != Command::GetDeviceProperty || p.is_null() {
+            return Err(EINVAL);
+        }
+        // SAFETY: As above, valid for writes.
+        unsafe { ptr::addr_of_mut!((*p).value).write(value) };
         Ok(())
     }
 

@@ -147,6 +147,10 @@ pub enum Command {
     GetStreamState,
     /// `SRB_GET_DATA_INTERSECTION`: the described format a request gets.
     GetDataIntersection,
+    /// `SRB_GET_DEVICE_PROPERTY`: a control's value asked.
+    GetDeviceProperty,
+    /// `SRB_SET_DEVICE_PROPERTY`: a control set.
+    SetDeviceProperty,
     /// A code this version does not send.
     Other(u32),
 }
@@ -165,6 +169,8 @@ impl Command {
             Self::CloseStream => 0x102,
             Self::GetStreamState => 0x2,
             Self::GetDataIntersection => 0x10c,
+            Self::GetDeviceProperty => 0x105,
+            Self::SetDeviceProperty => 0x106,
             Self::Other(c) => c,
         }
     }
@@ -182,6 +188,8 @@ impl Command {
             Self::SetStreamState,
             Self::GetStreamState,
             Self::GetDataIntersection,
+            Self::GetDeviceProperty,
+            Self::SetDeviceProperty,
         ]
         .into_iter()
         .find(|c| c.code() == code)
@@ -721,7 +729,9 @@ mod tests {
         assert_eq!(Command::from_code(0x10e), Command::SurpriseRemoval);
         assert_eq!(Command::from_code(0x101), Command::OpenStream);
         assert_eq!(Command::CloseStream.code(), 0x102);
-        assert_eq!(Command::from_code(0x105), Command::Other(0x105));
+        assert_eq!(Command::from_code(0x105), Command::GetDeviceProperty);
+        assert_eq!(Command::SetDeviceProperty.code(), 0x106);
+        assert_eq!(Command::from_code(0x104), Command::Other(0x104));
     }
 
     #[test]

@@ -54,6 +54,19 @@ const _: () = {
     assert!(size_of::<StreamObject>() == 40);
 };
 
+/// The stream number the class wrote in the stream object at `object`.
+///
+/// # Safety
+///
+/// `object` is the object of an open stream instance (the class's
+/// allocation, live until the instance's `SRB_CLOSE_STREAM` completes).
+pub(crate) unsafe fn stream_number_of(object: *const c_void) -> u32 {
+    let o = object.cast::<StreamObject>();
+    // SAFETY: A live object by the safety requirements; read through a raw
+    // pointer, as the minidriver writes other fields.
+    unsafe { core::ptr::addr_of!((*o).stream_number).read_volatile() }
+}
+
 /// An open instance of a stream: its object, which the minidriver writes
 /// (so it is only reached through raw pointers), and its zeroed extension,
 /// the minidriver's. Freed after `SRB_CLOSE_STREAM` completes.

@@ -168,6 +168,8 @@ impl DataIntersection {
 pub(crate) struct StreamInfo {
     pub(crate) number_of_streams: u32,
     pub(crate) streams: *const StreamDescriptor,
+    pub(crate) number_of_controls: u32,
+    pub(crate) controls: *const crate::controls::Control,
 }
 
 impl StreamInfo {
@@ -176,6 +178,8 @@ impl StreamInfo {
         Self {
             number_of_streams: 0,
             streams: ptr::null(),
+            number_of_controls: 0,
+            controls: ptr::null(),
         }
     }
 }
@@ -312,6 +316,7 @@ mod tests {
         StreamInfo {
             number_of_streams: streams.len() as u32,
             streams: streams.as_ptr(),
+            ..StreamInfo::empty()
         }
     }
 

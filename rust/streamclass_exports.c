@@ -55,6 +55,8 @@ EXPORT_SYMBOL_NS_GPL(streamclass_unregister_minidriver, "STREAMCLASS");
 EXPORT_SYMBOL_NS_GPL(streamclass_device_notification, "STREAMCLASS");
 EXPORT_SYMBOL_NS_GPL(streamclass_stream_notification, "STREAMCLASS");
 EXPORT_SYMBOL_NS_GPL(streamclass_call_at_new_priority, "STREAMCLASS");
+EXPORT_SYMBOL_NS_GPL(streamclass_schedule_timer, "STREAMCLASS");
+EXPORT_SYMBOL_NS_GPL(streamclass_query_master_clock_sync, "STREAMCLASS");
 
 #define EXPORT_SYMBOL_RUST_GPL(sym) extern int sym; EXPORT_SYMBOL_NS_GPL(sym, "STREAMCLASS")
 #include "streamclass_rust_exports.h"

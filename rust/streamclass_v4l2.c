@@ -53,7 +53,8 @@ static_assert(offsetof(struct streamclass_v4l2_buffer, index) == 24);
 static_assert(sizeof(struct streamclass_v4l2_buffer) == 32);
 static_assert(offsetof(struct streamclass_v4l2_desc, contig) == 24);
 static_assert(offsetof(struct streamclass_v4l2_desc, ctx) == 32);
-static_assert(sizeof(struct streamclass_v4l2_desc) == 40);
+static_assert(offsetof(struct streamclass_v4l2_desc, controls) == 48);
+static_assert(sizeof(struct streamclass_v4l2_desc) == 56);
 
 struct streamclass_v4l2_node {
 	struct v4l2_device v4l2_dev;
@@ -547,6 +548,46 @@ static void node_release(struct v4l2_device *v4l2_dev)
 	kfree(n);
 }
 
+/* A control changed: SRB_SET_DEVICE_PROPERTY, its status as the errno. */
+static int s_ctrl(struct v4l2_ctrl *ctrl)
+{
+	struct streamclass_v4l2_node *n = container_of(ctrl->handler, struct streamclass_v4l2_node,
+						       ctrls);
+
+	return streamclass_v4l2_control(n->ctx, ctrl->id, &ctrl->val, true);
+}
+
+static const struct v4l2_ctrl_ops ctrl_ops = {
+	.s_ctrl = s_ctrl,
+};
+
+/*
+ * The device's controls on @n, each starting at the device's value
+ * (SRB_GET_DEVICE_PROPERTY) when it gives one in range, else its default.
+ */
+static int add_controls(struct streamclass_v4l2_node *n, const struct streamclass_v4l2_desc *d)
+{
+	u32 i;
+
+	for (i = 0; i < d->number_of_controls; i++) {
+		const struct streamclass_control *c = &d->controls[i];
+
+		v4l2_ctrl_new_std(&n->ctrls, &ctrl_ops, c->id, c->minimum, c->maximum, c->step,
+				  c->default_value);
+	}
+	if (n->ctrls.error)
+		return n->ctrls.error;
+	for (i = 0; i < d->number_of_controls; i++) {
+		struct v4l2_ctrl *ctrl = v4l2_ctrl_find(&n->ctrls, d->controls[i].id);
+		s32 v;
+
+		if (ctrl && !streamclass_v4l2_control(n->ctx, ctrl->id, &v, false) &&
+		    v >= ctrl->minimum && v <= ctrl->maximum)
+			v4l2_ctrl_s_ctrl(ctrl, v);
+	}
+	return 0;
+}
+
 struct streamclass_v4l2_node *streamclass_v4l2_register(const struct streamclass_v4l2_desc *d)
 {
 	struct streamclass_v4l2_node *n = kzalloc(sizeof(*n), GFP_KERNEL);
@@ -578,8 +619,11 @@ struct streamclass_v4l2_node *streamclass_v4l2_register(const struct streamclass
 	}
 	to_pix(&f, &n->pix);
 	n->v4l2_dev.release = node_release;
-	v4l2_ctrl_handler_init(&n->ctrls, 0);
+	v4l2_ctrl_handler_init(&n->ctrls, d->number_of_controls);
 	n->v4l2_dev.ctrl_handler = &n->ctrls;
+	ret = add_controls(n, d);
+	if (ret)
+		goto put;
 
 	q = &n->queue;
 	q->type = V4L2_BUF_TYPE_VIDEO_CAPTURE;

@@ -40,6 +40,8 @@ struct streamclass_v4l2_buffer {
  * @contig: 1 for vb2-dma-contig buffers, 0 for vb2-dma-sg.
  * @number_of_formats: the stream's described formats.
  * @ctx: the Rust side's node, passed back in every call below.
+ * @number_of_controls: entries in @controls.
+ * @controls: the device's controls (copied during the call).
  */
 struct streamclass_v4l2_desc {
 	struct device *parent;
@@ -48,6 +50,8 @@ struct streamclass_v4l2_desc {
 	u32 contig;
 	u32 number_of_formats;
 	void *ctx;
+	u32 number_of_controls;
+	const struct streamclass_control *controls;
 };
 
 /* Rust to C (streamclass_v4l2.c). Process context. */
@@ -69,5 +73,7 @@ int streamclass_v4l2_start(void *ctx, u32 format_index);
 void streamclass_v4l2_stop(void *ctx);
 int streamclass_v4l2_queue(void *ctx, struct streamclass_v4l2_buffer *buf);
 int streamclass_v4l2_status(void *ctx, u32 *state, u32 *outstanding);
+/* Also during streamclass_v4l2_register(). @set false: read into @value. */
+int streamclass_v4l2_control(void *ctx, u32 id, s32 *value, bool set);
 
 #endif /* _STREAMCLASS_V4L2_H */

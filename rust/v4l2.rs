@@ -52,6 +52,7 @@ use kernel::{
 };
 
 use crate::{
+    controls::Control,
     extension::Extension,
     srb::{
         Command,
@@ -92,6 +93,8 @@ struct Desc {
     contig: u32,
     number_of_formats: u32,
     ctx: *mut c_void,
+    number_of_controls: u32,
+    controls: *const Control,
 }
 
 // The C layouts, checked from this side (the C side checks its own).
@@ -105,7 +108,8 @@ const _: () = {
     assert!(size_of::<V4l2Buffer>() == 32);
     assert!(offset_of!(Desc, contig) == 24);
     assert!(offset_of!(Desc, ctx) == 32);
-    assert!(size_of::<Desc>() == 40);
+    assert!(offset_of!(Desc, controls) == 48);
+    assert!(size_of::<Desc>() == 56);
 };
 
 extern "C" {
@@ -127,6 +131,12 @@ pub(crate) trait Port: Sync {
     /// The monotonic time in nanoseconds at which `stream` last stepped to
     /// RUN, while it runs.
     fn run_since_ns(&self, stream: usize) -> Option<i64>;
+    /// Calls `f` with the device's controls.
+    fn with_controls(&self, f: &mut dyn FnMut(&[Control]));
+    /// `SRB_GET_DEVICE_PROPERTY` (`set` false: `value` is set to the
+    /// device's) or `SRB_SET_DEVICE_PROPERTY` (`set`: `value` is sent) for
+    /// control `id`. Process context.
+    fn property(&self, id: u32, value: &mut i32, set: bool) -> Result;
     /// Calls `f` with the described formats of stream `stream`.
     fn with_formats(&self, stream: usize, f: &mut dyn FnMut(&[Format]));
     /// Opens an instance of `stream` in format `format`: its object.
@@ -269,6 +279,12 @@ impl Node {
             }),
             GFP_KERNEL,
         )?;
+        let mut controls = KVec::new();
+        // SAFETY: `port` is live by the safety requirements.
+        unsafe { &*port }.with_controls(&mut |c| {
+            // Nothing to show when it cannot be copied: logged below.
+            let _ = controls.extend_from_slice(c, GFP_KERNEL);
+        });
         let desc = Desc {
             parent: parent.cast(),
             driver: driver.as_char_ptr(),
@@ -276,9 +292,11 @@ impl Node {
             contig: u32::from(contig),
             number_of_formats: count as u32,
             ctx: ptr::from_ref::<Self>(&node).cast_mut().cast(),
+            number_of_controls: controls.len() as u32,
+            controls: controls.as_ptr(),
         };
-        // SAFETY: `desc` is valid for the call; its strings are copied; the
-        // node is pinned and unregisters itself before it goes.
+        // SAFETY: `desc` is valid for the call; its strings and controls are
+        // copied; the node is pinned and unregisters itself before it goes.
         let c = unsafe { streamclass_v4l2_register(&desc) };
         if c.is_null() {
             return Err(ENOMEM);
@@ -570,8 +588,9 @@ fn data_done(ctx: usize, req: &Request) {
 ///
 /// # Safety
 ///
-/// `ctx` is a registered node's (the C glue passes back the `ctx` of its
-/// registration, and calls only until it is unregistered).
+/// `ctx` is a registered node's, or one being registered (the C glue passes
+/// back the `ctx` of its registration, and calls only until it is
+/// unregistered; the node is whole before it registers).
 unsafe fn node<'a>(ctx: *mut c_void) -> &'a Node {
     // SAFETY: By the safety requirements.
     unsafe { &*ctx.cast::<Node>() }
@@ -614,6 +633,29 @@ pub(crate) unsafe extern "C" fn streamclass_v4l2_try_format(
     let (node, want) = unsafe { (node(ctx), &mut *want) };
     match node.try_format(want) {
         Ok(i) => i as c_int,
+        Err(e) => e.to_errno(),
+    }
+}
+
+/// `streamclass_v4l2_control()`: control `id` read from the device into
+/// `value` (`set` false) or set to `value` (`set` true), by a device
+/// property SRB; 0 or its errno.
+///
+/// # Safety
+///
+/// As for [`node`] (registration included: the node is whole before C
+/// calls this); `value` is readable and writable.
+#[no_mangle]
+pub(crate) unsafe extern "C" fn streamclass_v4l2_control(
+    ctx: *mut c_void,
+    id: u32,
+    value: *mut i32,
+    set: bool,
+) -> c_int {
+    // SAFETY: By the safety requirements.
+    let (node, value) = unsafe { (node(ctx), &mut *value) };
+    match node.port().property(id, value, set) {
+        Ok(()) => 0,
         Err(e) => e.to_errno(),
     }
 }

@@ -26,6 +26,13 @@
 //! - 1/8: the picture number, 32 cells of `width / 32` pixels, least
 //!   significant bit first, white for 1 and black for 0.
 //!
+//! Controls (the VideoProcAmp set): brightness and contrast (0 to 255, 128
+//! neutral), saturation (0 to 255, 128 neutral) and hue (-180 to 180
+//! degrees by 15), applied to each colour before it is drawn; the device
+//! answers `SRB_GET_DEVICE_PROPERTY` with its values (brightness starts at
+//! the module parameter `start_brightness`) and takes
+//! `SRB_SET_DEVICE_PROPERTY`.
+//!
 //! Module parameter `stubborn_timer` (for tests): the sample never cancels
 //! its timer, which keeps rescheduling itself whatever the state, so that
 //! only the class stops it (at STOP, close and removal); a tick that finds
@@ -34,6 +41,10 @@
 //! YUYV is BT.601 limited range (V4L2's default for the sRGB colour space):
 //! each colour is converted once, from 8-bit R'G'B', rounded to nearest.
 
+use core::num::{
+    NonZeroU32,
+    NonZeroU64, //
+};
 use kernel::prelude::*;
 use streamclass::{
     fourcc,
@@ -41,6 +52,7 @@ use streamclass::{
     AtomicWord,
     Command,
     Config,
+    Control,
     Format,
     KsState,
     Minidriver,
@@ -63,6 +75,10 @@ module! {
         devices: u32 {
             default: 1,
             description: "Virtual devices to create (1 to 16)",
+        },
+        start_brightness: i32 {
+            default: 128,
+            description: "The brightness the device starts with (0 to 255; for tests)",
         },
         stubborn_timer: bool {
             default: false,
@@ -101,6 +117,58 @@ static FORMATS: [Format; 8] = [
 ];
 static STREAMS: [StreamDescriptor; 1] = [StreamDescriptor::capture(c"testcap", 1, &FORMATS)];
 
+/// The device's controls, in the order of [`Ext::controls`].
+static CONTROLS: [Control; 4] = [
+    Control::new(streamclass::CID_BRIGHTNESS, 0, 255, 1, 128),
+    Control::new(streamclass::CID_CONTRAST, 0, 255, 1, 128),
+    Control::new(streamclass::CID_SATURATION, 0, 255, 1, 128),
+    Control::new(streamclass::CID_HUE, -180, 180, 15, 0),
+];
+
+/// cos(15 k degrees) * 1000, k from 0 to 23.
+const COS15: [i32; 24] = [
+    1000, 966, 866, 707, 500, 259, 0, -259, -500, -707, -866, -966, -1000, -966, -866, -707, -500,
+    -259, 0, 259, 500, 707, 866, 966,
+];
+
+/// The hue rotation of R'G'B' about the grey axis (SVG's `hueRotate`):
+/// per output channel and input channel, the weights (* 1000) of 1, cos
+/// and sin.
+const HUE: [[[i32; 3]; 3]; 3] = [
+    [[213, 787, -213], [715, -715, -715], [72, -72, 928]],
+    [[213, -213, 143], [715, 285, 140], [72, -72, -283]],
+    [[213, -213, -787], [715, -715, 715], [72, 928, 72]],
+];
+
+/// `rgb` with the controls `[brightness, contrast, saturation, hue]`
+/// applied; unchanged at their defaults.
+fn adjust(rgb: [u8; 3], c: [i32; 4]) -> [u8; 3] {
+    let [brightness, contrast, saturation, hue] = c;
+    let mut v = rgb.map(i32::from);
+    for x in v.iter_mut() {
+        *x = (*x - 128) * contrast / 128 + brightness;
+    }
+    let grey = (v[0] * 77 + v[1] * 150 + v[2] * 29) >> 8;
+    for x in v.iter_mut() {
+        *x = grey + (*x - grey) * saturation / 128;
+    }
+    if hue != 0 {
+        let k = (hue.rem_euclid(360) / 15) as usize % 24;
+        let (cos, sin) = (COS15[k], COS15[(k + 18) % 24]);
+        let mut out = [0i32; 3];
+        for (o, row) in out.iter_mut().zip(HUE.iter()) {
+            *o = row
+                .iter()
+                .zip(v.iter())
+                .map(|(w, x)| (w[0] + (w[1] * cos + w[2] * sin) / 1000) * x)
+                .sum::<i32>()
+                / 1000;
+        }
+        v = out;
+    }
+    v.map(|x| x.clamp(0, 255) as u8)
+}
+
 /// The 75% bars in SMPTE order, 8-bit R'G'B'.
 const BARS: [[u8; 3]; 8] = [
     [191, 191, 191],
@@ -122,6 +190,8 @@ const QUEUE: usize = 64;
 #[derive(Zeroable)]
 struct Ext {
     stream: Stream,
+    /// The controls' values, as [`CONTROLS`] orders them.
+    controls: [AtomicWord; 4],
     /// Timer routines that ran while no stream was open.
     closed_ticks: AtomicWord,
 }
@@ -167,7 +237,7 @@ const fn ycbcr(rgb: [u8; 3]) -> [u8; 3] {
 fn fill_row(row: &mut [u8], f: &Format, colour_at: impl Fn(u32) -> [u8; 3]) {
     if f.pixelformat == YUYV {
         for (pair, out) in row.chunks_exact_mut(4).enumerate() {
-            let [y, cb, cr] = ycbcr(colour_at(pair as u32 * 2));
+            let [y, cb, cr] = ycbcr(colour_at((pair as u32).wrapping_mul(2)));
             out.copy_from_slice(&[y, cb, y, cr]);
         }
     } else {
@@ -181,25 +251,32 @@ fn fill_row(row: &mut [u8], f: &Format, colour_at: impl Fn(u32) -> [u8; 3]) {
 type ColourAt<'a> = &'a dyn Fn(u32) -> [u8; 3];
 
 /// Draws picture `n` of format `f` into `buf` (at least `f.sizeimage`
-/// bytes): three line templates, each copied over its band.
-fn draw(buf: &mut [u8], f: &Format, n: u64) -> Result {
+/// bytes), its bars adjusted by the controls `c`: three line templates,
+/// each copied over its band.
+fn draw(buf: &mut [u8], f: &Format, n: u64, c: [i32; 4]) -> Result {
     let (w, h, pitch) = (f.width, f.height, f.bytesperline as usize);
     let mut row = KVec::new();
     row.resize(pitch, 0u8, GFP_KERNEL)?;
+    // The sides are described (at least 320 wide): nothing below divides
+    // by zero or overflows, and the colour functions cannot panic.
     let marker = (w / 16) & !1;
-    let x0 = (n * 4 % u64::from(w - marker)) as u32 & !1;
-    let cell = w / 32;
+    let span = NonZeroU64::new(u64::from(w.saturating_sub(marker))).unwrap_or(NonZeroU64::MIN);
+    let x0 = (n.wrapping_mul(4) % span) as u32 & !1;
+    let bar = NonZeroU32::new(w / 8).unwrap_or(NonZeroU32::MIN);
+    let cell = NonZeroU32::new(w / 32).unwrap_or(NonZeroU32::MIN);
     let bands: [(u32, ColourAt<'_>); 3] = [
-        (h * 3 / 4, &|x| BARS[(x / (w / 8)).min(7) as usize]),
-        (h * 7 / 8, &|x| {
-            if (x0..x0 + marker).contains(&x) {
+        (h / 4 * 3, &|x| {
+            adjust(BARS[((x / bar) as usize).min(BARS.len() - 1)], c)
+        }),
+        (h / 8 * 7, &|x| {
+            if x >= x0 && x - x0 < marker {
                 WHITE
             } else {
                 BLACK
             }
         }),
-        (h, &|x| match (x / cell).min(31) {
-            bit if n >> bit & 1 == 1 => WHITE,
+        (h, &|x| match (n >> (x / cell).min(31)) & 1 {
+            1 => WHITE,
             _ => BLACK,
         }),
     ];
@@ -336,8 +413,9 @@ impl Testcap {
         };
         let f = Self::format(dev);
         let n = st.picture.load();
+        let c = dev.extension().controls.each_ref().map(|v| v.load() as i32);
         let drawn = match srb.data_buffer() {
-            Some(buf) => draw(buf, f, n),
+            Some(buf) => draw(buf, f, n, c),
             None => Err(EINVAL),
         };
         let status = match drawn {
@@ -353,6 +431,28 @@ impl Testcap {
         };
         srb.complete(status);
         st.busy.store(0);
+    }
+
+    /// `SRB_GET_DEVICE_PROPERTY` and `SRB_SET_DEVICE_PROPERTY`.
+    fn property(dev: &Adapter<Self>, srb: &mut Srb) -> Status {
+        let Some((id, value)) = srb.property() else {
+            return Status::InvalidParameter;
+        };
+        let Some(i) = CONTROLS.iter().position(|c| c.id == id) else {
+            return Status::InvalidParameter;
+        };
+        let v = &dev.extension().controls[i];
+        if srb.command() == Command::GetDeviceProperty {
+            return match srb.set_property_value(v.load() as i32) {
+                Ok(()) => Status::Success,
+                Err(_) => Status::InvalidParameter,
+            };
+        }
+        if !(CONTROLS[i].minimum..=CONTROLS[i].maximum).contains(&value) {
+            return Status::InvalidParameter;
+        }
+        v.store(value as u64);
+        Status::Success
     }
 
     fn cancel(dev: &Adapter<Self>, frame: u64) {
@@ -396,11 +496,23 @@ impl Minidriver for Testcap {
     fn receive_packet(dev: &Adapter<Self>, srb: Srb) {
         let mut srb = srb;
         let status = match srb.command() {
-            Command::InitializeDevice => Status::Success,
-            Command::GetStreamInfo => match srb.set_streams(&STREAMS) {
-                Ok(()) => Status::Success,
-                Err(_) => Status::InvalidParameter,
-            },
+            Command::InitializeDevice => {
+                for (v, c) in dev.extension().controls.iter().zip(CONTROLS.iter()) {
+                    v.store(c.default_value as u64);
+                }
+                let b = module_parameters::start_brightness.value().clamp(0, 255);
+                dev.extension().controls[0].store(b as u64);
+                Status::Success
+            }
+            Command::GetStreamInfo => {
+                match (srb.set_streams(&STREAMS), srb.set_controls(&CONTROLS)) {
+                    (Ok(()), Ok(())) => Status::Success,
+                    _ => Status::InvalidParameter,
+                }
+            }
+            Command::GetDeviceProperty | Command::SetDeviceProperty => {
+                Self::property(dev, &mut srb)
+            }
             Command::InitializationComplete => Status::Success,
             Command::UninitializeDevice => {
                 dev_info!(

@@ -107,6 +107,19 @@ module_param(stream_errors, int, 0444);
 module_param(open_width, int, 0444);
 module_param(closed_before_uninit, int, 0444);
 
+/*
+ * The stream timer (streamclass_schedule_timer()): armed at RUN, it
+ * reschedules itself every 2 ms whatever the state and is never cancelled
+ * here, so only the class stops it (at STOP and close).
+ */
+static atomic_t timer_ticks = ATOMIC_INIT(0);
+static int timer_outside, clock_ok, ticks_stopped, timer_errors;
+module_param_named(timer_ticks, timer_ticks.counter, int, 0444);
+module_param(timer_outside, int, 0444);
+module_param(clock_ok, int, 0444);
+module_param(ticks_stopped, int, 0444);
+module_param(timer_errors, int, 0444);
+
 /* mode never: the frame never completed, completed at module exit. */
 static struct streamclass_srb *never_srb;
 
@@ -297,6 +310,39 @@ static void stream_packet(struct streamclass_srb *srb)
 	srb_done(srb, STREAMCLASS_STATUS_NOT_IMPLEMENTED);
 }
 
+static void tick(void *context)
+{
+	struct streamclass_stream_object *obj = context;
+	size_t n = strlen(states);
+	s64 t;
+
+	atomic_inc(&timer_ticks);
+	if (!in_serving_softirq())
+		timer_outside++;
+	/* Synchronized: the state cannot change while this runs. */
+	if (n && states[n - 1] == '0' + STREAMCLASS_KSSTATE_STOP)
+		ticks_stopped++;
+	if (!streamclass_query_master_clock_sync(obj, obj->hw_device_extension, &t) && t > 0)
+		clock_ok++;
+	if (streamclass_schedule_timer(obj, obj->hw_device_extension, 2000, tick, obj))
+		timer_errors++;
+}
+
+/* The timer's bad arguments, and the device timer cancelled unarmed. */
+static void timer_arguments(struct streamclass_stream_object *obj)
+{
+	s64 t;
+
+	if (streamclass_schedule_timer(obj, obj->hw_device_extension, 2000, NULL, obj) != -EINVAL ||
+	    streamclass_schedule_timer(obj, obj->hw_device_extension, 3600000001u, tick, obj) !=
+		    -EINVAL ||
+	    streamclass_schedule_timer(obj, NULL, 2000, tick, obj) != -EINVAL ||
+	    streamclass_schedule_timer(NULL, obj->hw_device_extension, 0, tick, NULL) ||
+	    streamclass_query_master_clock_sync(obj, obj->hw_device_extension, NULL) != -EINVAL ||
+	    streamclass_query_master_clock_sync(obj, obj->hw_device_extension, &t) != -ENODATA)
+		timer_errors++;
+}
+
 static void control_packet(struct streamclass_srb *srb)
 {
 	size_t n = strlen(states);
@@ -311,6 +357,14 @@ static void control_packet(struct streamclass_srb *srb)
 		if (n + 1 < sizeof(states))
 			states[n] = '0' + srb->command_data.stream_state;
 		srb->status = STREAMCLASS_STATUS_SUCCESS;
+		/* Before the class starts the clock: not running yet. */
+		if (srb->command_data.stream_state == STREAMCLASS_KSSTATE_RUN) {
+			timer_arguments(srb->stream_object);
+			if (streamclass_schedule_timer(srb->stream_object,
+						       srb->stream_object->hw_device_extension,
+						       2000, tick, srb->stream_object))
+				timer_errors++;
+		}
 	}
 	streamclass_stream_notification(STREAMCLASS_STREAM_REQUEST_COMPLETE, srb->stream_object, srb);
 }

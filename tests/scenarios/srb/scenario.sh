@@ -37,7 +37,7 @@ captures() {
 	test "$(stat frames)" = "$1" && test "$(stat verified)" = "$1" || { cat "$cap/stats"; return 1; }
 }
 
-ktap_suite streamclass_srb_engine 33
+ktap_suite streamclass_srb_engine 34
 check "insmod streamclass" insmod "$MODDIR/streamclass.ko"
 
 # Completion only by the notification, whatever the status said before.
@@ -107,6 +107,8 @@ check "streams: open carries the format and a zeroed stream object and extension
 states() {
 	write "state 0 3" "$cap/stream" && test "$(param states)" = 123 || return 1
 	grep -qx "stream 0 open 1 Run" "$cap/streams" || { cat "$cap/streams"; return 1; }
+	# RUN armed the stream timer, which reschedules itself (2 ms).
+	waitfor 30 sh -c "test \$(cat $par/timer_ticks) -ge 5" || { echo "timer: $(param timer_ticks) ticks"; return 1; }
 	write "state 0 1" "$cap/stream" && test "$(param states)" = 12321 || return 1
 	fails_with invalid "state 0 4" "$cap/stream" && fails_with invalid "state 1 0" "$cap/stream" ||
 		return 1
@@ -114,15 +116,26 @@ states() {
 	test "$(param atomic_controls)" = 6 && test "$(param stream_errors)" = 0 ||
 		{ echo "atomic $(param atomic_controls), errors $(param stream_errors)"; return 1; }
 }
+# The C timer API: the routine ran in softirq context each time, the
+# stream clock (streamclass_query_master_clock_sync) ran during RUN, and
+# bad arguments got -EINVAL, the clock before RUN -ENODATA.
+timers() {
+	t=$(param timer_ticks)
+	echo "ticks $t, outside softirq $(param timer_outside), clock read $(param clock_ok), errors $(param timer_errors)"
+	test "$t" -ge 5 && test "$(param timer_outside)" = 0 && test "$(param clock_ok)" -ge 1 &&
+		test "$(param timer_errors)" = 0
+}
 check "stream states: STOP->RUN is ACQUIRE, PAUSE, RUN (one SRB each, to the control callback, atomic), back the same way; state 4 or stream 1 EINVAL" states
+check "stream timer (C): armed at RUN, runs in softirq context, reads the stream clock; bad arguments EINVAL" timers
 closes_at_unbind() {
 	# The instance is PAUSEd: unbinding steps it down to STOP, then closes it.
 	echo "$edu" >"$drv/unbind" && test "$(param states)" = 12321210 &&
-		test "$(param stream_closes)" = 2 &&
+		test "$(param stream_closes)" = 2 && test "$(param ticks_stopped)" = 0 &&
+		t=$(param timer_ticks) && sleep 0.5 && test "$(param timer_ticks)" = "$t" &&
 		test "$(param closed_before_uninit)" = 1 && test "$(param uninitializes)" = 1 &&
 		test "$(param stream_errors)" = 0 && rmmod $mod
 }
-check "... unbinding with a stream open steps it down to STOP and closes it before SRB_UNINITIALIZE_DEVICE" closes_at_unbind
+check "... unbinding with a stream open steps it down to STOP and closes it before SRB_UNINITIALIZE_DEVICE; its timer, never cancelled by the minidriver, is stopped at STOP" closes_at_unbind
 
 # TimeoutCounter: counted down once a second; the handler called at 0.
 expires() {

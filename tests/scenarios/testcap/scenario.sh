@@ -26,7 +26,7 @@ vid() {
 }
 flowing() { grep -q '<' "$1"; }
 
-ktap_suite streamclass_testcap 17
+ktap_suite streamclass_testcap 19
 loaded() {
 	insmod "$MODDIR/streamclass.ko" && insmod "$MODDIR/streamclass_testcap.ko" devices=2 &&
 		test -e "$pdrv/streamclass_testcap.0" && test -e "$pdrv/streamclass_testcap.1"
@@ -55,6 +55,15 @@ formats() {
 		test "$(echo "$out" | grep -c 'Interval: Discrete 0.067s')" = 4
 }
 check "ENUM_FMT/FRAMESIZES/FRAMEINTERVALS: YUYV and RGB24, 320x240 and 640x480, 1/30 and 1/15" formats
+controls() {
+	out=$(v4l2-ctl -d "$A" --list-ctrls) || return 1
+	echo "$out"
+	echo "$out" | grep -q 'brightness 0x00980900 (int) *: min=0 max=255 step=1 default=128 value=128' &&
+		echo "$out" | grep -q 'contrast 0x00980901 (int) *: min=0 max=255 step=1 default=128 value=128' &&
+		echo "$out" | grep -q 'saturation 0x00980902 (int) *: min=0 max=255 step=1 default=128 value=128' &&
+		echo "$out" | grep -q 'hue 0x00980903 (int) *: min=-180 max=180 step=15 default=0 value=0'
+}
+check "the device's controls are V4L2 controls: brightness, contrast, saturation, hue" controls
 # bars DEV FOURCC W H FPS N: N frames checked by value (testcap_check).
 bars() {
 	out=$(testcap_check "$@" 2>&1)
@@ -75,6 +84,43 @@ both() {
 	cat /tmp/both.a /tmp/both.b
 }
 check "two virtual devices stream at once, checked by value" both
+# rgb FILE FRAME X Y: the R G B of a pixel of a 320x240 RGB24 frame.
+rgb() { od -An -tu1 -j $(($2 * 230400 + $4 * 960 + $3 * 3)) -N3 "$1" | tr -s ' ' | sed 's/^ //; s/ $//'; }
+# changes: while v4l2-ctl streams RGB24 to a file, another process sets
+# brightness to 192 (SRB_SET_DEVICE_PROPERTY): the black bar (x 300) is 0
+# in the frames before and 64 in every frame from some frame on; the
+# white bar 255 from then. Then saturation 0 (the yellow bar grey), hue
+# 120 (the red bar green), and back to the defaults, checked by value.
+changes() {
+	v4l2-ctl -d "$A" --set-fmt-video=width=320,height=240,pixelformat=RGB3 || return 1
+	v4l2-ctl -d "$A" --stream-mmap=4 --stream-count=90 --stream-to=/tmp/c.rgb >/tmp/c.out 2>&1 &
+	pid=$!
+	waitfor 60 flowing /tmp/c.out || { kill "$pid"; return 1; }
+	v4l2-ctl -d "$A" -c brightness=192 || { kill "$pid"; return 1; }
+	wait "$pid" || return 1
+	i=0 seen=
+	while [ $i -lt 90 ]; do
+		seen="$seen $(rgb /tmp/c.rgb $i 300 90 | cut -d' ' -f1)"
+		i=$((i + 1))
+	done
+	say "black bar by frame, brightness set to 192 while streaming:$seen"
+	echo "$seen" | grep -qE '^( 0)+( 64)+$' || return 1
+	test "$(rgb /tmp/c.rgb 89 20 90)" = "255 255 255" || return 1
+	v4l2-ctl -d "$A" -c brightness=128,saturation=0 &&
+		v4l2-ctl -d "$A" --stream-mmap=2 --stream-count=1 --stream-to=/tmp/s.rgb || return 1
+	grey=$(rgb /tmp/s.rgb 0 60 90)
+	v4l2-ctl -d "$A" -c saturation=128,hue=120 &&
+		v4l2-ctl -d "$A" --stream-mmap=2 --stream-count=1 --stream-to=/tmp/h.rgb || return 1
+	red=$(rgb /tmp/h.rgb 0 220 90)
+	say "saturation 0: yellow bar $grey; hue 120: red bar $red"
+	v4l2-ctl -d "$A" -c hue=0 || return 1
+	set -- $grey
+	[ "$1" = "$2" ] && [ "$2" = "$3" ] && [ "$1" -gt 100 ] || return 1
+	set -- $red
+	[ "$2" -gt $(($1 + 40)) ] && [ "$2" -gt $(($3 + 40)) ] || return 1
+	testcap_check "$A" RGB3 320 240 30 10
+}
+check "controls change the picture: brightness while streaming (the next frames), saturation, hue; defaults again" changes
 modprobe vivid n_devs=1 node_types=0x1 num_inputs=1 >/dev/null 2>&1
 compliance() {
 	out=$(v4l2-compliance -d "$1" -s10 -e "$2" 2>&1)
@@ -86,7 +132,10 @@ compliance() {
 	echo "$out" | tail -n 5
 	return 1
 }
-check "v4l2-compliance -s10 -e (vivid exports): no failure" compliance "$A" "$(vid vivid-000-vid-cap)"
+# DMABUF imports need vivid's buffers (YUYV 320x240 by default here) as
+# large as ours: YUYV 320x240.
+v4l2-ctl -d "$A" --set-fmt-video=width=320,height=240,pixelformat=YUYV
+check "v4l2-compliance -s10 -e (vivid exports): no failure, controls included" compliance "$A" "$(vid vivid-000-vid-cap)"
 # busy: while one process streams, a second can query the node but not
 # take its buffers (EBUSY).
 busy() {
@@ -144,8 +193,11 @@ check "rmmod the sample while streaming (timer armed): the reader ends, the devi
 # closed, which the sample counts and reports when the device goes), and
 # at removal while streaming (KASAN would see a routine run after free).
 stubborn() {
-	insmod "$MODDIR/streamclass_testcap.ko" devices=2 stubborn_timer=1 &&
+	insmod "$MODDIR/streamclass_testcap.ko" devices=2 stubborn_timer=1 start_brightness=100 &&
 		A=$(node streamclass_testcap.0) && B=$(node streamclass_testcap.1) || return 1
+	# The node starts from the device's value (SRB_GET_DEVICE_PROPERTY).
+	v4l2-ctl -d "$A" -C brightness | grep -qx 'brightness: 100' || return 1
+	v4l2-ctl -d "$A" -c brightness=128 || return 1
 	testcap_check "$A" YUYV 320 240 30 10 || return 1
 	v4l2-ctl -d "$A" --stream-mmap=2 --stream-count=3 || return 1
 	sleep 1
@@ -155,7 +207,7 @@ stubborn() {
 	echo "$lines"
 	test "$(echo "$lines" | grep -c 'closed: 0$')" = 2
 }
-check "a timer the sample never cancels: the class stops it at STOP, close and removal" stubborn
+check "a timer the sample never cancels: the class stops it at STOP, close and removal; a node starts from the device's control value" stubborn
 check "rmmod the sample, streamclass and vivid" \
 	sh -c "rmmod streamclass_testcap && rmmod streamclass && rmmod vivid"
 ktap_end
