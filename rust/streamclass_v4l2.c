@@ -136,8 +136,15 @@ static bool bounced(struct vb2_buffer *vb, struct device *dev, dma_addr_t addr)
 #endif
 }
 
-/* Describes the buffer as the device reaches it, for the data SRB. */
-static int buf_prepare(struct vb2_buffer *vb)
+/* Numbers every list buf_init() makes, in all nodes (wraps after 2^32). */
+static atomic_t sg_generation = ATOMIC_INIT(0);
+
+/*
+ * Describes the buffer as the device reaches it, for its data SRBs: once
+ * per buffer, when videobuf2 has allocated it (MMAP) or attached and
+ * mapped it (a new DMABUF or USERPTR buffer), not at every QBUF.
+ */
+static int buf_init(struct vb2_buffer *vb)
 {
 	struct streamclass_v4l2_node *n = vb2_get_drv_priv(vb->vb2_queue);
 	struct streamclass_v4l2_vb *b = to_sc_vb(vb);
@@ -146,8 +153,6 @@ static int buf_prepare(struct vb2_buffer *vb)
 	struct scatterlist *s;
 	unsigned int count = 1, i;
 
-	if (vb2_plane_size(vb, 0) < n->pix.sizeimage)
-		return -EINVAL;
 	if (!n->contig) {
 		sgt = vb2_dma_sg_plane_desc(vb, 0);
 		if (!sgt || !sgt->nents)
@@ -181,6 +186,16 @@ static int buf_prepare(struct vb2_buffer *vb)
 	b->rb.length = vb2_plane_size(vb, 0);
 	b->rb.index = vb->index;
 	b->rb.vaddr = vb2_plane_vaddr(vb, 0);
+	b->rb.generation = atomic_inc_return(&sg_generation);
+	return 0;
+}
+
+static int buf_prepare(struct vb2_buffer *vb)
+{
+	struct streamclass_v4l2_node *n = vb2_get_drv_priv(vb->vb2_queue);
+
+	if (vb2_plane_size(vb, 0) < n->pix.sizeimage)
+		return -EINVAL;
 	vb2_set_plane_payload(vb, 0, n->pix.sizeimage);
 	return 0;
 }
@@ -250,6 +265,7 @@ static void stop_streaming(struct vb2_queue *q)
 
 static const struct vb2_ops queue_ops = {
 	.queue_setup = queue_setup,
+	.buf_init = buf_init,
 	.buf_prepare = buf_prepare,
 	.buf_cleanup = buf_cleanup,
 	.buf_queue = buf_queue,

@@ -22,6 +22,8 @@ struct streamclass_v4l2_node;
  * @elements: entries in @sg.
  * @length: the buffer's bytes.
  * @index: its V4L2 index.
+ * @generation: a number unique to this @sg (buf_init numbers every list
+ *              it makes), so the Rust side copies a list only once.
  */
 struct streamclass_v4l2_buffer {
 	void *vaddr;
@@ -29,7 +31,7 @@ struct streamclass_v4l2_buffer {
 	u32 elements;
 	u32 length;
 	u32 index;
-	u32 __reserved;
+	u32 generation;
 };
 
 /**
@@ -57,7 +59,7 @@ struct streamclass_v4l2_desc {
 /* Rust to C (streamclass_v4l2.c). Process context. */
 struct streamclass_v4l2_node *streamclass_v4l2_register(const struct streamclass_v4l2_desc *d);
 void streamclass_v4l2_unregister(struct streamclass_v4l2_node *node);
-/* Buffers prepared that the device reaches only through swiotlb bounce buffers. */
+/* Buffers set up (buf_init) that the device reaches only through swiotlb bounce buffers. */
 u32 streamclass_v4l2_bounced(struct streamclass_v4l2_node *node);
 /*
  * Any context, hard IRQ included; once per buffer handed to

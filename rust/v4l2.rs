@@ -32,18 +32,15 @@ use core::{
     ptr,
     sync::atomic::{
         AtomicPtr,
+        AtomicU32,
         Ordering, //
     }, //
 };
 use kernel::{
     bindings,
     new_mutex,
-    new_spinlock_irq,
     prelude::*,
-    sync::{
-        Mutex,
-        SpinLockIrq, //
-    },
+    sync::Mutex,
     time::{
         delay::fsleep,
         Delta, //
@@ -81,7 +78,7 @@ pub(crate) struct V4l2Buffer {
     elements: u32,
     length: u32,
     index: u32,
-    reserved: u32,
+    generation: u32,
 }
 
 /// `struct streamclass_v4l2_desc`.
@@ -190,14 +187,17 @@ pub(crate) fn choose(formats: &[Format], want: &Format) -> Option<usize> {
 ///
 /// - `buf` is non-null exactly while the request is outstanding for a
 ///   buffer not yet handed back; while it is, and until its completion has
-///   counted it out of the node's `outstanding` (under that lock, the
-///   completion's last access to the node), `node` is alive: a stop waits
-///   for the count to reach 0 before the node may go.
+///   counted it out of the node's `outstanding` (one atomic decrement with
+///   `Release`, the completion's last access to the node), `node` is
+///   alive: a stop waits for the count to reach 0 (read with `Acquire`)
+///   before the node may go.
 /// - `sg` is the SRB's scatter/gather list while it is outstanding.
 struct DataSlot {
     req: Pin<KBox<Request>>,
     header: KBox<Opaque<StreamHeader>>,
     sg: KVec<SgElement>,
+    /// The C list `sg` copies (its address and generation).
+    sg_of: Option<(usize, u32)>,
     buf: AtomicPtr<V4l2Buffer>,
     node: *const Node,
 }
@@ -232,8 +232,7 @@ pub(crate) struct Node {
     #[pin]
     streaming: Mutex<Streaming>,
     /// Data SRBs sent and not yet counted back.
-    #[pin]
-    outstanding: SpinLockIrq<u32>,
+    outstanding: AtomicU32,
 }
 
 // SAFETY: `port` is `Sync` and outlives the node; `c` is only passed to the
@@ -275,7 +274,7 @@ impl Node {
                     sent: 0,
                     slots: KVec::new(),
                 }),
-                outstanding <- new_spinlock_irq!(0),
+                outstanding: AtomicU32::new(0),
             }),
             GFP_KERNEL,
         )?;
@@ -310,7 +309,7 @@ impl Node {
         Ok(node)
     }
 
-    /// Buffers prepared that the device reaches only through swiotlb bounce
+    /// Buffers set up that the device reaches only through swiotlb bounce
     /// buffers (not zero copy: counted, never silent).
     pub(crate) fn bounced(&self) -> u32 {
         let c = self.c.load(Ordering::Acquire);
@@ -405,10 +404,16 @@ impl Node {
             return Err(EBUSY);
         }
         // The SRB's list is the slot's own copy: a kept SRB outlives C's.
-        slot.sg.clear();
-        // SAFETY: C's list of `elements` entries, valid while queued.
-        let list = unsafe { core::slice::from_raw_parts(b.sg, b.elements as usize) };
-        slot.sg.extend_from_slice(list, GFP_KERNEL)?;
+        // C makes its list once per buffer (a new generation); a buffer
+        // queued again keeps the copy it had.
+        if slot.sg_of != Some((b.sg as usize, b.generation)) {
+            slot.sg.clear();
+            slot.sg_of = None;
+            // SAFETY: C's list of `elements` entries, valid while queued.
+            let list = unsafe { core::slice::from_raw_parts(b.sg, b.elements as usize) };
+            slot.sg.extend_from_slice(list, GFP_KERNEL)?;
+            slot.sg_of = Some((b.sg as usize, b.generation));
+        }
         let header = slot.header.get();
         // SAFETY: The header is the slot's, and no SRB names it now.
         unsafe {
@@ -443,7 +448,7 @@ impl Node {
         };
         s.sent += 1;
         // INVARIANT: Outstanding for `buf` from here; the node waits for it.
-        *self.outstanding.lock() += 1;
+        self.outstanding.fetch_add(1, Ordering::AcqRel);
         slot.buf.store(buf, Ordering::Release);
         slot.req.arm(&params);
         self.port().deliver(&slot.req);
@@ -460,6 +465,7 @@ impl Node {
                 req: Request::new(ext)?,
                 header: KBox::new(Opaque::zeroed(), GFP_KERNEL)?,
                 sg: KVec::new(),
+                sg_of: None,
                 buf: AtomicPtr::new(ptr::null_mut()),
                 node: ptr::from_ref(self),
             },
@@ -469,7 +475,7 @@ impl Node {
 
     /// Data SRBs not yet counted back.
     fn outstanding(&self) -> u32 {
-        *self.outstanding.lock()
+        self.outstanding.load(Ordering::Acquire)
     }
 
     /// `STREAMOFF`: pauses the instance, cancels and collects every data
@@ -503,7 +509,7 @@ impl Node {
             // SAFETY: Taken from the slot: the buffer is C's queued one,
             // handed back once.
             unsafe { streamclass_v4l2_buffer_done(buf, 0, 0, 0, true) };
-            *self.outstanding.lock() -= 1;
+            self.outstanding.fetch_sub(1, Ordering::AcqRel);
             // The minidriver may still complete it: its memory (and its
             // list) stays, its mapping ends.
             slot.req.extension().unmap();
@@ -581,7 +587,7 @@ fn data_done(ctx: usize, req: &Request) {
     unsafe { streamclass_v4l2_buffer_done(buf, used, picture, timestamp, error) };
     // The node is alive until this count is taken (type invariant of
     // `DataSlot`): the last access to it.
-    *n.outstanding.lock() -= 1;
+    n.outstanding.fetch_sub(1, Ordering::AcqRel);
 }
 
 /// The node a C call names.

@@ -10,8 +10,8 @@
 #   QEMU_ACCEL (default tcg), SMP (default 2), HOTPLUG=1 (each edu behind its
 #   own hotplug-capable PCIe root port; ids edu0, edu1..., buses rp0...),
 #   V4L2=1 (the guest gets trixie's v4l2-compliance and v4l2-ctl, our
-#   tests/v4l2/bad_input, dmabuf_capture and testcap_check built static,
-#   /lib/edu_pattern.sh, and the kernel's
+#   tests/v4l2/bad_input, dmabuf_capture, testcap_check and stream_rate
+#   built static, /lib/edu_pattern.sh and /lib/v4l2.sh, and the kernel's
 #   own modules under /lib/modules/<version> for modprobe: vivid),
 #   OUT=1 (a second serial line, the guest's /dev/ttyS1, into build/vm/NAME.out).
 # Monitor: with HOTPLUG=1 the guest may print `streamclass-monitor: device_del ID`
@@ -64,12 +64,12 @@ if [ "${V4L2:-0}" = 1 ]; then
 	cp -r "$(kernel_modules)/lib/modules/." "$root/lib/modules/"
 	# Our own userspace V4L2 checks, static (the guest has no libc of its
 	# own but trixie's, for v4l-utils).
-	for t in bad_input dmabuf_capture testcap_check; do
+	for t in bad_input dmabuf_capture testcap_check stream_rate; do
 		gcc -static -O2 -Wall -Werror -o "$root/bin/$t" "$TOP/tests/v4l2/$t.c" -lm ||
 			die "cannot build tests/v4l2/$t.c (gcc and a static libc needed)"
 	done
-	# The samples' frame check, for scenarios to source.
-	cp "$TOP/tests/v4l2/edu_pattern.sh" "$root/lib/"
+	# The samples' frame check and the V4L2 helpers, for scenarios to source.
+	cp "$TOP/tests/v4l2/edu_pattern.sh" "$TOP/tests/v4l2/v4l2.sh" "$root/lib/"
 fi
 (cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) >"$root.cpio.gz"
 

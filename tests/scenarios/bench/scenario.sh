@@ -1,7 +1,8 @@
 # In-guest scenario of `make bench` (sourced by /init): the benchmark module
 # measures its ratios at insmod, once with streamclass's debugfs entries off and
 # once on; each time, the slab objects of 9,999 registrations (64-byte
-# extension, no buffer) are then counted from /proc/slabinfo.
+# extension, no buffer) are then counted from /proc/slabinfo. Then the
+# streaming benchmark (below).
 
 # slab_bytes: bytes of live slab objects, a kmalloc object counted at its
 # size class (kmalloc-192: 192), any other at its slab size.
@@ -32,3 +33,74 @@ bench_round() { # $1: debugfs=0|1, $2: figure suffix
 
 bench_round 0 ""
 bench_round 1 _debugfs
+
+# The streaming benchmark: frames a second through V4L2 (MMAP, YUYV
+# 320x240, 4 buffers, tests/v4l2/stream_rate) from the class's null
+# minidriver (each SRB_READ_DATA completed at once through the
+# notification) against a bare videobuf2 node that completes each buffer
+# in buf_queue (tests/bench/streamclass_bench_vb2.c), alternately, ROUNDS
+# times each; the medians, their ratio, and the class's CPU time a frame
+# (the medians' difference of the streaming process's CPU time a frame).
+FRAMES=50000 ROUNDS=9
+# vid, node (tests/v4l2/v4l2.sh).
+. /lib/v4l2.sh
+median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+insmod "$MODDIR/streamclass.ko"
+insmod "$MODDIR/streamclass_bench_null.ko"
+insmod "$MODDIR/streamclass_bench_vb2.ko"
+null=$(vid "streamclass_bench_null null") bare=$(vid bench-vb2)
+if [ -n "$null" ] && [ -n "$bare" ]; then
+	: >/tmp/null.txt
+	: >/tmp/bare.txt
+	r=0
+	while [ $r -lt $ROUNDS ]; do
+		stream_rate "$bare" $FRAMES >>/tmp/bare.txt
+		stream_rate "$null" $FRAMES >>/tmp/null.txt
+		r=$((r + 1))
+	done
+	bfps=$(cut -d' ' -f1 /tmp/bare.txt | median) nfps=$(cut -d' ' -f1 /tmp/null.txt | median)
+	bcpu=$(cut -d' ' -f2 /tmp/bare.txt | median) ncpu=$(cut -d' ' -f2 /tmp/null.txt | median)
+	say "stream rounds (fps cpu_ns), bare: $(tr '\n' ',' </tmp/bare.txt) null minidriver: $(tr '\n' ',' </tmp/null.txt)"
+	ratio=$(awk -v n="$nfps" -v b="$bfps" 'BEGIN { printf "%.3f", n / b }')
+	ns=$((ncpu - bcpu))
+	ktap "bench | frames/s, bare videobuf2 node (median of $ROUNDS)  | $bfps"
+	ktap "bench | frames/s, null minidriver through the class | $nfps"
+	ktap "bench | stream_fps_ratio (class / bare, goal >= 0.9)  | $ratio"
+	ktap "bench | class CPU ns a frame (null - bare)            | $ns"
+	ktap "bench stream_fps_ratio $ratio"
+	ktap "bench stream_class_ns_per_frame $ns"
+else
+	say "stream bench: nodes not found (null '$null', bare '$bare')"
+fi
+rmmod streamclass_bench_vb2
+rmmod streamclass_bench_null
+
+# The edu sample: the frames a second its V4L2 stream reaches (64x64 GREY:
+# one frame is two edu DMAs of 4 KiB, into edu's buffer and out into the
+# user's) against the device's own DMA time, measured through the class's
+# device-level capture (debugfs: each frame two edu DMAs as well).
+insmod "$MODDIR/streamclass_edu_capture.ko"
+edu=
+for d in /sys/kernel/debug/streamclass/streamclass_edu_capture/*/; do
+	[ -e "$d/capture" ] && edu=${d%/}
+done
+if [ -n "$edu" ]; then
+	cs() { cut -d' ' -f1 /proc/uptime | tr -d .; }
+	t0=$(cs)
+	echo 10 >"$edu/capture"
+	t1=$(cs)
+	dma_ms=$(awk -v c=$((t1 - t0)) 'BEGIN { printf "%.1f", c * 10 / 20 }')
+	fps=$(stream_rate "$(node "${edu##*/}")" 20 GREY 64 64 | cut -d' ' -f1)
+	bound=$(awk -v d="$dma_ms" 'BEGIN { printf "%.2f", 1000 / (2 * d) }')
+	ratio=$(awk -v f="$fps" -v b="$bound" 'BEGIN { printf "%.2f", f / b }')
+	ktap "bench | edu: device DMA time, ms (20 DMAs timed)      | $dma_ms"
+	ktap "bench | edu: frames/s the device allows (2 DMAs each) | $bound"
+	ktap "bench | edu: frames/s streamed, 64x64 GREY            | $fps"
+	ktap "bench edu_dma_ms $dma_ms"
+	ktap "bench edu_stream_fps $fps"
+	ktap "bench edu_stream_to_device_ratio $ratio"
+else
+	say "edu bench: no edu device bound"
+fi
+rmmod streamclass_edu_capture
+rmmod streamclass

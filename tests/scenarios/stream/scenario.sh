@@ -14,25 +14,10 @@ set -- $(for d in /sys/bus/pci/devices/*; do
 done)
 a=$1 b=${2:-none}
 
-# node PCI: the /dev node of the video4linux device whose parent is PCI
-# (never by number: the numbers depend on the probe order).
-node() {
-	for n in /sys/class/video4linux/*; do
-		[ "$(readlink "$n/device")" != "" ] || continue
-		[ "$(basename "$(readlink "$n/device")")" = "$1" ] && echo "/dev/${n##*/}" && return 0
-	done
-	return 1
-}
-# vid NAME: the /dev node of the video4linux device named NAME.
-vid() {
-	for n in /sys/class/video4linux/*; do
-		[ "$(cat "$n/name")" = "$1" ] && echo "/dev/${n##*/}" && return 0
-	done
-	return 1
-}
-
 # pattern FILE SIZE N: the samples' frame check (tests/v4l2/edu_pattern.sh).
 . /lib/edu_pattern.sh
+# vid, node, flowing, compliance (tests/v4l2/v4l2.sh).
+. /lib/v4l2.sh
 
 # capture DEV N W H: N frames of W x H by mmap, checked byte for byte.
 capture() {
@@ -103,9 +88,6 @@ check "TRY_FMT asks the C sample (SRB_GET_DATA_INTERSECTION): largest not larger
 	negotiated "$A" 100x64=64/64 200x200=128/64 10x10=64/64
 # state DEV: VIDIOC_LOG_STATUS while DEV streams logs the state the
 # minidriver reports for its instance (SRB_GET_STREAM_STATE).
-# flowing FILE: v4l2-ctl, writing to FILE, has dequeued a frame (it prints
-# a '<' for each).
-flowing() { grep -q '<' "$1"; }
 state() {
 	before=$(dmesg | grep -c 'streaming: the minidriver reports')
 	v4l2-ctl -d "$1" --stream-mmap=4 --stream-count=15 >/tmp/state.out 2>&1 &
@@ -130,17 +112,6 @@ onoff() {
 }
 check "STREAMON, a frame, STREAMOFF 100 times; then it still streams" onoff 100
 modprobe vivid n_devs=1 node_types=0x1 num_inputs=1 >/dev/null 2>&1
-compliance() {
-	out=$(v4l2-compliance -d "$1" -s10 -e "$2" 2>&1)
-	total=$(echo "$out" | grep '^Total for ')
-	say "v4l2-compliance $(v4l2-compliance --version 2>&1 | head -n 1 | cut -d, -f1) on $1: $total"
-	echo "$out" | tr '\r' '\n' | grep -i -e 'warn' -e '^.test .*\(MMAP\|USERPTR\|DMABUF\|read/write\)' |
-		head -n 20 | while IFS= read -r l; do say "  $l"; done
-	echo "$total" | grep -q ', Failed: 0, ' && return 0
-	echo "$out" | grep -B3 -i 'fail' | head -n 80
-	echo "$out" | tail -n 5
-	return 1
-}
 check "v4l2-compliance -s10 -e (vivid exports): no failure" compliance "$A" "$(vid vivid-000-vid-cap)"
 # dmabuf: 8 frames into vivid's exported (vmalloc) buffers, byte for byte.
 # A 64x64 frame uses the first page of each (QBUF's length is the image

@@ -8,23 +8,8 @@
 # the frame timer is armed (KASAN and kmemleak judge what is left).
 
 pdrv=/sys/bus/platform/drivers/streamclass_testcap
-
-# node NAME: the /dev node of the video4linux device whose parent is the
-# platform device NAME.
-node() {
-	for n in /sys/class/video4linux/*; do
-		[ "$(basename "$(readlink "$n/device")")" = "$1" ] && echo "/dev/${n##*/}" && return 0
-	done
-	return 1
-}
-# vid NAME: the /dev node of the video4linux device named NAME.
-vid() {
-	for n in /sys/class/video4linux/*; do
-		[ "$(cat "$n/name")" = "$1" ] && echo "/dev/${n##*/}" && return 0
-	done
-	return 1
-}
-flowing() { grep -q '<' "$1"; }
+# vid, node, flowing, compliance (tests/v4l2/v4l2.sh).
+. /lib/v4l2.sh
 
 ktap_suite streamclass_testcap 19
 loaded() {
@@ -122,16 +107,6 @@ changes() {
 }
 check "controls change the picture: brightness while streaming (the next frames), saturation, hue; defaults again" changes
 modprobe vivid n_devs=1 node_types=0x1 num_inputs=1 >/dev/null 2>&1
-compliance() {
-	out=$(v4l2-compliance -d "$1" -s10 -e "$2" 2>&1)
-	total=$(echo "$out" | grep '^Total for ')
-	say "v4l2-compliance $(v4l2-compliance --version 2>&1 | head -n 1 | cut -d, -f1) on $1: $total"
-	echo "$out" | tr '\r' '\n' | grep -i -e 'warn' | head -n 20 | while IFS= read -r l; do say "  $l"; done
-	echo "$total" | grep -q ', Failed: 0, ' && return 0
-	echo "$out" | grep -B3 -i 'fail' | head -n 80
-	echo "$out" | tail -n 5
-	return 1
-}
 # DMABUF imports need vivid's buffers (YUYV 320x240 by default here) as
 # large as ours: YUYV 320x240.
 v4l2-ctl -d "$A" --set-fmt-video=width=320,height=240,pixelformat=YUYV

@@ -5,14 +5,8 @@
 # v4l2-ctl. The streamclass nodes are judged the same way, beside it, in
 # tests/scenarios/stream.
 
-# vid NAME: the /dev node of the video4linux device named NAME (never by
-# number: the numbers depend on the probe order).
-vid() {
-	for n in /sys/class/video4linux/*; do
-		[ "$(cat "$n/name")" = "$1" ] && echo "/dev/${n##*/}" && return 0
-	done
-	return 1
-}
+# vid (tests/v4l2/v4l2.sh).
+. /lib/v4l2.sh
 
 ktap_suite streamclass_v4l2_reference 4
 
