@@ -213,6 +213,7 @@ impl BusMinidriver {
         unsafe { md.as_mut().project().platform.register(owner) }?;
         for id in 0..devices {
             let dev = VirtualDevice::new(&md.info.name, id)?;
+            // INVARIANT: The devices of the platform driver just registered.
             md.devices.lock().push(dev, GFP_KERNEL)?;
         }
         registry::note_minidriver(ptr::from_ref::<Self>(&md) as usize, owner as usize);
@@ -295,9 +296,10 @@ unsafe extern "C" fn remove(pdev: *mut bindings::pci_dev) {
 /// Called by the platform core with a device matched to the platform driver
 /// of a registered minidriver.
 unsafe extern "C" fn platform_probe(pdev: *mut bindings::platform_device) -> c_int {
-    // SAFETY: `pdev` is being bound to one of our platform drivers, the
-    // `platform` field of a `BusMinidriver` that lives until it unregisters
-    // it, which first removes this device.
+    // `pdev` is being bound to one of our platform drivers, the `platform`
+    // field of a `BusMinidriver` that lives until it unregisters it, which
+    // first removes this device.
+    // SAFETY: As above.
     let md = unsafe {
         let drv = platform::Driver::of_device(pdev);
         let off = core::mem::offset_of!(BusMinidriver, platform);

@@ -493,9 +493,10 @@ impl Srb {
         if data.is_null() {
             return None;
         }
-        // SAFETY: `data` is the kernel address of the SRB's buffer of
-        // `extent` bytes, which the token holder owns until it completes the
-        // SRB (which takes `self`, so the slice cannot outlive it).
+        // `data` is the kernel address of the SRB's buffer of `extent` bytes,
+        // which the token holder owns until it completes the SRB (which takes
+        // `self`, so the slice cannot outlive it).
+        // SAFETY: As above.
         Some(unsafe { core::slice::from_raw_parts_mut(data.cast::<u8>(), extent as usize) })
     }
 
@@ -673,9 +674,10 @@ impl Srb {
             return Err(EINVAL);
         }
         let info = self.req().command_data().cast::<StreamInfo>();
-        // SAFETY: For this command, `command_data` is the class's `struct
+        // For this command, `command_data` is the class's `struct
         // streamclass_stream_info`, valid for writes until completion; the
         // controls are `'static`.
+        // SAFETY: As above.
         unsafe {
             ptr::addr_of_mut!((*info).number_of_controls).write(controls.len() as u32);
             ptr::addr_of_mut!((*info).controls).write(controls.as_ptr());

@@ -75,9 +75,9 @@ impl Driver {
         // SAFETY: Not moved out of: only a field is written.
         let this = unsafe { self.get_unchecked_mut() };
         let drv = this.driver.get();
-        // SAFETY: A filled `platform_driver` that stays pinned until `drop`
-        // unregisters it; `owner` is the minidriver's module, and the
-        // module name the driver core shows is the driver's (as for PCI).
+        // The module name the driver core shows is the driver's (as for PCI).
+        // SAFETY: A filled `platform_driver`, pinned until `drop` unregisters
+        // it; `owner` is the minidriver's module.
         to_result(unsafe {
             bindings::__platform_driver_register(drv, owner, (*drv).driver.name.cast())
         })?;

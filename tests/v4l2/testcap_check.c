@@ -14,9 +14,12 @@
  *   sequence, and the sequence strictly increases;
  * - the moving marker is where the frame number puts it.
  * Then the mean timestamp step per sequence number, against the frame
- * interval: printed, and checked within 10% (the sample's timer keeps
- * absolute due times, so the mean's error is the difference of two tick
- * latencies over the whole span: N frames make that span N intervals).
+ * interval: printed, and, for N of 30 or more, checked within 10%. The
+ * sample's timer keeps absolute due times and stamps each frame with the
+ * stream clock at its tick, so the mean's error is the difference of the
+ * first and the last tick's latencies over the whole span: 3 s of frames
+ * (90 at 1/30, 45 at 1/15) allow 300 ms, which only a guest descheduled
+ * that long would exceed; here the error was under 0.3%.
  * OUT, when given, receives the last frame (for the demo). Exit status 0
  * when all holds.
  */
@@ -239,7 +242,7 @@ int main(int argc, char **argv)
 	printf("%s %ux%u at 1/%s s: %d frames, sequence %u..%u (%u dropped), mean timestamp step %.2f ms for %.2f ms, %d bad\n",
 	       argv[2], fm.w, fm.h, argv[5], got, first_seq, last_seq,
 	       last_seq - first_seq + 1 - got, step * 1e3, interval * 1e3, bad);
-	if (fabs(step - interval) > interval / 10) {
+	if (got >= 30 && fabs(step - interval) > interval / 10) {
 		fprintf(stderr, "mean timestamp step %.2f ms, not %.2f ms within 10%%\n", step * 1e3,
 			interval * 1e3);
 		bad++;

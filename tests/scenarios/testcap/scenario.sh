@@ -57,10 +57,10 @@ bars() {
 	say "$1: $(echo "$out" | tail -n 1)"
 	return $r
 }
-check "YUYV 320x240 at 1/30: bars, frame number, marker, sequence and timestamp step" bars "$A" YUYV 320 240 30 60
-check "YUYV 640x480 at 1/15: the same" bars "$A" YUYV 640 480 15 30
-check "RGB24 320x240 at 1/15: the same" bars "$A" RGB3 320 240 15 30
-check "RGB24 640x480 at 1/30: the same" bars "$A" RGB3 640 480 30 60
+check "YUYV 320x240 at 1/30: bars, frame number, marker, sequence and timestamp step" bars "$A" YUYV 320 240 30 90
+check "YUYV 640x480 at 1/15: the same" bars "$A" YUYV 640 480 15 45
+check "RGB24 320x240 at 1/15: the same" bars "$A" RGB3 320 240 15 45
+check "RGB24 640x480 at 1/30: the same" bars "$A" RGB3 640 480 30 90
 both() {
 	testcap_check "$A" YUYV 320 240 30 30 >/tmp/both.a 2>&1 &
 	pa=$!
