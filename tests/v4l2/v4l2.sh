@@ -37,3 +37,45 @@ compliance() {
 	echo "$out" | tail -n 5
 	return 1
 }
+
+# querycap DEV CARD BUS: QUERYCAP names the class (driver streamclass), the
+# minidriver and stream (CARD) and the parent device (BUS).
+querycap() {
+	out=$(v4l2-ctl -d "$1" --info) || return 1
+	echo "$out"
+	echo "$out" | grep -q 'Driver name *: streamclass$' &&
+		echo "$out" | grep -q "Card type *: $2\$" &&
+		echo "$out" | grep -q "Bus info *: $3\$"
+}
+
+# stream_cut DEV ACTION GONE...: v4l2-ctl streams from DEV; once frames
+# flow, ACTION removes the device; the reader must end (its DQBUF, blocked
+# in poll and woken, or its next QBUF fails) and the node go. GONE: a
+# command true once the removal is done.
+# What v4l2-ctl prints depends on where the removal finds it: EIO from
+# vb2_queue_error(), ENODEV once the node is unregistered, "qbuf error",
+# or nothing at all when the QBUF of a buffer returned with
+# V4L2_BUF_FLAG_ERROR fails (it does not report that one). Any other
+# failure is one.
+stream_cut() {
+	v4l2-ctl -d "$1" --stream-mmap=4 --stream-count=100000 >/tmp/cut.out 2>&1 &
+	pid=$!
+	waitfor 60 flowing /tmp/cut.out || { echo "no frame flowed"; cat /tmp/cut.out; kill "$pid"; return 1; }
+	eval "$2" || return 1
+	n=0 rc=0
+	while kill -0 "$pid" 2>/dev/null; do
+		n=$((n + 1))
+		[ $n -le 600 ] || { echo "v4l2-ctl still running 60 s after the removal"; kill "$pid"; rc=1; }
+		sleep 0.1
+	done
+	wait "$pid" || rc=$?
+	errs=$(tr '\r' '\n' </tmp/cut.out | grep -oE '([A-Za-z_]+: (failed: .*|qbuf error)|select (error|timeout).*)$' | sort -u)
+	say "the streaming reader at \"$2\": exit status $rc, reported: ${errs:-nothing (a failed QBUF of an error buffer)}"
+	tail -n 5 /tmp/cut.out
+	echo "$errs" | grep -vqE '^$|^VIDIOC_DQBUF: failed: (Input/output error|No such device)$|qbuf error$' &&
+		{ echo "unexpected failure: $errs"; rc=1; }
+	# The removal is waited for whatever the reader did, so that the next
+	# check starts from a removed device.
+	waitfor 60 sh -c "$3" || { echo "removal not done"; return 1; }
+	[ "$rc" = 0 ] && ! test -e "$1"
+}

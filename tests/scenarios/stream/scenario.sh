@@ -16,7 +16,7 @@ a=$1 b=${2:-none}
 
 # pattern FILE SIZE N: the samples' frame check (tests/v4l2/edu_pattern.sh).
 . /lib/edu_pattern.sh
-# vid, node, flowing, compliance (tests/v4l2/v4l2.sh).
+# vid, node, flowing, querycap, compliance, stream_cut (tests/v4l2/v4l2.sh).
 . /lib/v4l2.sh
 
 # capture DEV N W H: N frames of W x H by mmap, checked byte for byte.
@@ -39,14 +39,8 @@ check "insmod streamclass and the C sample: both devices bound" sh -c \
 A=$(node "$a") B=$(node "$b")
 check "each device's capture stream is a video4linux node ($A, $B)" \
 	sh -c "test -c '$A' && test -c '$B' && test '$A' != '$B'"
-querycap() {
-	out=$(v4l2-ctl -d "$A" --info) || return 1
-	echo "$out"
-	echo "$out" | grep -q 'Driver name *: streamclass$' &&
-		echo "$out" | grep -q 'Card type *: streamclass_edu_capture_c edu$' &&
-		echo "$out" | grep -q "Bus info *: PCI:$a$"
-}
-check "QUERYCAP names the class, the minidriver and stream, and the PCI device" querycap
+check "QUERYCAP names the class, the minidriver and stream, and the PCI device" \
+	querycap "$A" "streamclass_edu_capture_c edu" "PCI:$a"
 check "64x64 GREY (one 4 KiB DMA a frame): 8 frames by mmap, byte for byte" capture "$A" 8 64 64
 check "128x64 GREY (several DMAs a frame): 8 frames by mmap, byte for byte" capture "$A" 8 128 64
 both() {
@@ -150,37 +144,6 @@ gone() {
 	echo "$a" >"$cdrv/bind" && A=$(node "$a") && capture "$A" 3 64 64
 }
 check "ioctls on a node held open (buffers allocated) while its device is unbound get -ENODEV; rebound, it streams" gone
-# stream_cut DEV ACTION GONE...: v4l2-ctl streams from DEV; once frames
-# flow, ACTION removes the device; the reader must end (its DQBUF, blocked
-# in poll and woken, or its next QBUF fails) and the node go. GONE: a
-# command true once the removal is done.
-# What v4l2-ctl prints depends on where the removal finds it: EIO from
-# vb2_queue_error(), ENODEV once the node is unregistered, "qbuf error",
-# or nothing at all when the QBUF of a buffer returned with
-# V4L2_BUF_FLAG_ERROR fails (it does not report that one). Any other
-# failure is one.
-stream_cut() {
-	v4l2-ctl -d "$1" --stream-mmap=4 --stream-count=100000 >/tmp/cut.out 2>&1 &
-	pid=$!
-	waitfor 60 flowing /tmp/cut.out || { echo "no frame flowed"; cat /tmp/cut.out; kill "$pid"; return 1; }
-	eval "$2" || return 1
-	n=0 rc=0
-	while kill -0 "$pid" 2>/dev/null; do
-		n=$((n + 1))
-		[ $n -le 600 ] || { echo "v4l2-ctl still running 60 s after the removal"; kill "$pid"; rc=1; }
-		sleep 0.1
-	done
-	wait "$pid" || rc=$?
-	errs=$(tr '\r' '\n' </tmp/cut.out | grep -oE '([A-Za-z_]+: (failed: .*|qbuf error)|select (error|timeout).*)$' | sort -u)
-	say "the streaming reader at \"$2\": exit status $rc, reported: ${errs:-nothing (a failed QBUF of an error buffer)}"
-	tail -n 5 /tmp/cut.out
-	echo "$errs" | grep -vqE '^$|^VIDIOC_DQBUF: failed: (Input/output error|No such device)$|qbuf error$' &&
-		{ echo "unexpected failure: $errs"; rc=1; }
-	# The removal is waited for whatever the reader did, so that the next
-	# check starts from a removed device.
-	waitfor 60 sh -c "$3" || { echo "removal not done"; return 1; }
-	[ "$rc" = 0 ] && ! test -e "$1"
-}
 check "unbind while streaming: the reader's DQBUF or QBUF fails, the node goes" \
 	stream_cut "$B" "echo $b >$cdrv/unbind" "! test -e $cdrv/$b"
 check "rmmod the C sample" rmmod streamclass_edu_capture_c

@@ -8,7 +8,7 @@
 # the frame timer is armed (KASAN and kmemleak judge what is left).
 
 pdrv=/sys/bus/platform/drivers/streamclass_testcap
-# vid, node, flowing, compliance (tests/v4l2/v4l2.sh).
+# vid, node, flowing, querycap, compliance, stream_cut (tests/v4l2/v4l2.sh).
 . /lib/v4l2.sh
 
 ktap_suite streamclass_testcap 19
@@ -20,14 +20,8 @@ check "insmod streamclass and the testcap sample (devices=2): two virtual device
 A=$(node streamclass_testcap.0) B=$(node streamclass_testcap.1)
 check "each virtual device's capture stream is a video4linux node ($A, $B)" \
 	sh -c "test -c '$A' && test -c '$B' && test '$A' != '$B'"
-querycap() {
-	out=$(v4l2-ctl -d "$A" --info) || return 1
-	echo "$out"
-	echo "$out" | grep -q 'Driver name *: streamclass$' &&
-		echo "$out" | grep -q 'Card type *: streamclass_testcap testcap$' &&
-		echo "$out" | grep -q 'Bus info *: platform:streamclass_testcap.0$'
-}
-check "QUERYCAP names the class, the minidriver and stream, and the platform device" querycap
+check "QUERYCAP names the class, the minidriver and stream, and the platform device" \
+	querycap "$A" "streamclass_testcap testcap" platform:streamclass_testcap.0
 formats() {
 	out=$(v4l2-ctl -d "$A" --list-formats-ext) || return 1
 	echo "$out"
@@ -136,23 +130,8 @@ onoff() {
 	testcap_check "$A" YUYV 320 240 30 10
 }
 check "STREAMON, 2 frames, STREAMOFF 30 times with the timer armed; then it streams, checked" onoff 30
-# cut ACTION GONE: stream from B; once frames flow, ACTION removes the
-# device with its timer armed; the reader ends and the node goes.
-cut() {
-	v4l2-ctl -d "$B" --stream-mmap=4 --stream-count=100000 >/tmp/cut.out 2>&1 &
-	pid=$!
-	waitfor 60 flowing /tmp/cut.out || { kill "$pid"; cat /tmp/cut.out; return 1; }
-	eval "$1" || return 1
-	n=0 rc=0
-	while kill -0 "$pid" 2>/dev/null; do
-		n=$((n + 1))
-		[ $n -le 600 ] || { echo "v4l2-ctl still running 60 s after the removal"; kill "$pid"; rc=1; }
-		sleep 0.1
-	done
-	tail -n 3 /tmp/cut.out
-	waitfor 60 sh -c "$2" || { echo "removal not done"; return 1; }
-	[ "$rc" = 0 ] && ! test -e "$B"
-}
+# cut ACTION GONE: stream_cut from B, its timer armed.
+cut() { stream_cut "$B" "$@"; }
 check "unbind while streaming (timer armed): the reader ends, the node goes" \
 	cut "echo streamclass_testcap.1 >$pdrv/unbind" "! test -e $pdrv/streamclass_testcap.1"
 rebind() {
