@@ -33,7 +33,10 @@ use crate::{
         Ops, //
     },
     init_data::InitData,
-    pci::Pdev,
+    pci::{
+        self,
+        Pdev, //
+    },
     platform::{
         self,
         VirtualDevice, //
@@ -259,6 +262,7 @@ unsafe extern "C" fn probe(
     // SAFETY: `pdev` is being bound to one of our drivers, whose `BusMinidriver`
     // lives until it is unregistered, which first removes this device.
     let md = unsafe { BusMinidriver::from_driver((*pdev).driver) };
+    pci::prepare(Pdev(pdev));
     match HwDevice::probe(&md.info, BusDevice::Pci(Pdev(pdev))) {
         Ok(hw) => {
             // SAFETY: The box is given to the device's driver data until

@@ -108,6 +108,17 @@ impl Pdev {
     }
 }
 
+/// Readies a PCI device being probed: no limit on the length of a DMA
+/// segment. The PCI core's 64 KiB default is no device's claim; videobuf2's
+/// scatter/gather tables merge pages beyond it, and, as on Windows, a
+/// scatter/gather element is a contiguous run of any length, which a
+/// minidriver whose DMA engine has a limit splits.
+pub(crate) fn prepare(p: Pdev) {
+    // SAFETY: `p` is valid (type invariant of `Pdev`) and being probed, so
+    // nothing maps with its DMA parameters yet; a PCI device has them.
+    unsafe { bindings::dma_set_max_seg_size(p.dev(), u32::MAX) };
+}
+
 /// The device is enabled; dropping disables it.
 pub(crate) struct Enabled(Pdev);
 

@@ -16,7 +16,7 @@ prepare test
 mods=$(our_modules)
 # Longest first (base:iommu holds the soak), so that the short boots fill
 # the gaps.
-scenarios=${SCENARIOS:-base:iommu capture capture:iommu stream stream:iommu srb testcap v4l2 base}
+scenarios=${SCENARIOS:-base:iommu capture capture:iommu stream stream:iommu strmini:iommu srb testcap strmini v4l2 base}
 count=$(echo "$scenarios" | wc -w)
 cores=$(nproc)
 jobs=${JOBS:-$cores}

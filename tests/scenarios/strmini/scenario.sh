@@ -1,0 +1,100 @@
+# In-guest scenario of the strmini.h compatibility layer (sourced by
+# /init): the header checks (KUnit, tests/strmini), then samples/strmini, a
+# capture minidriver written the Windows way (HW_INITIALIZATION_DATA, an
+# SRB switch, KS_DATARANGE_VIDEO formats, a VideoProcAmp property table, a
+# frame timer), loaded through STREAMCLASS_DRIVER_ENTRY with two INF
+# hardware IDs: a root-enumerated one (a virtual device) and edu's PCI ID.
+# Both nodes are used by v4l2-ctl, v4l2-compliance and testcap_check (the
+# sample draws the picture samples/streamclass_testcap.rs draws, in YUY2).
+
+pdrv=/sys/bus/platform/drivers/strmini_testcap
+edrv=/sys/bus/pci/drivers/strmini_testcap
+# vid, node, flowing, querycap, compliance, stream_cut (tests/v4l2/v4l2.sh).
+. /lib/v4l2.sh
+edu=
+for d in /sys/bus/pci/devices/*; do
+	[ "$(cat "$d/vendor"):$(cat "$d/device")" = 0x1234:0x11e8 ] && edu=${d##*/}
+done
+
+ktap_suite streamclass_strmini 15
+check "insmod streamclass, and the strmini.h header checks (KUnit suite streamclass_strmini_headers)" \
+	sh -c "insmod $MODDIR/streamclass.ko && insmod $MODDIR/streamclass_strmini_test.ko"
+loaded() {
+	insmod "$MODDIR/strmini_testcap.ko" && test -e "$pdrv/strmini_testcap.0" &&
+		test -n "$edu" && test -e "$edrv/$edu"
+}
+check "insmod the Windows-style sample: its DriverEntry registers; ROOT\\STRMINI_TESTCAP is a virtual device, PCI\\VEN_1234&DEV_11E8 binds edu ($edu)" loaded
+A=$(node strmini_testcap.0) B=$(node "$edu")
+nodes() {
+	test -c "$A" && test -c "$B" && test "$A" != "$B" &&
+		querycap "$A" "strmini_testcap capture" platform:strmini_testcap.0 &&
+		querycap "$B" "strmini_testcap capture" "PCI:$edu"
+}
+check "each device's stream (PINNAME_VIDEO_CAPTURE) is a video4linux node ($A, $B); QUERYCAP" nodes
+formats() {
+	out=$(v4l2-ctl -d "$A" --list-formats-ext) || return 1
+	echo "$out"
+	test "$(echo "$out" | grep -c "'YUYV'")" = 1 &&
+		echo "$out" | grep -q 'Size: Discrete 320x240' &&
+		echo "$out" | grep -q 'Size: Discrete 640x480' &&
+		test "$(echo "$out" | grep -c 'Interval: Discrete 0.033s (30.000 fps)')" = 2
+}
+check "its KS_DATARANGE_VIDEO table is ENUM_FMT/FRAMESIZES/FRAMEINTERVALS: YUYV 320x240 and 640x480 at 1/30" formats
+controls() {
+	out=$(v4l2-ctl -d "$A" --list-ctrls) || return 1
+	echo "$out"
+	echo "$out" | grep -q 'brightness 0x00980900 (int) *: min=0 max=10000 step=10 default=5000 value=5000' &&
+		echo "$out" | grep -q 'contrast 0x00980901 (int) *: min=0 max=10000 step=10 default=5000 value=5000' &&
+		test "$(echo "$out" | grep -c ' (int) ')" = 2
+}
+check "its VideoProcAmp property table is V4L2 controls: brightness and contrast 0..10000 by 10, 5000" controls
+# bars DEV W H N: N frames checked by value (testcap_check).
+bars() {
+	out=$(testcap_check "$1" YUYV "$2" "$3" 30 "$4" 2>&1)
+	r=$?
+	echo "$out" | head -n 20
+	say "$1: $(echo "$out" | tail -n 1)"
+	return $r
+}
+check "virtual device, YUY2 320x240: bars, frame number, marker, sequence (PictureNumber) and timestamp step (PresentationTime)" \
+	bars "$A" 320 240 90
+check "virtual device, YUY2 640x480: the same" bars "$A" 640 480 90
+check "edu, YUY2 320x240: the same" bars "$B" 320 240 90
+# y FILE X Y: the Y' byte of pixel (X, Y) of a 320x240 YUYV frame.
+y() { od -An -tu1 -j $(($3 * 640 + $2 * 2)) -N1 "$1" | tr -d ' '; }
+brightness() {
+	v4l2-ctl -d "$A" --set-fmt-video=width=320,height=240,pixelformat=YUYV &&
+		v4l2-ctl -d "$A" -c brightness=7500 || return 1
+	got=$(v4l2-ctl -d "$A" -C brightness) || return 1
+	v4l2-ctl -d "$A" --stream-mmap=2 --stream-count=1 --stream-to=/tmp/b.yuv || return 1
+	v4l2-ctl -d "$A" -c brightness=5000 || return 1
+	v4l2-ctl -d "$A" --stream-mmap=2 --stream-count=1 --stream-to=/tmp/d.yuv || return 1
+	say "brightness 7500: '$got', black bar Y' $(y /tmp/b.yuv 300 90), white $(y /tmp/b.yuv 20 90); 5000: black $(y /tmp/d.yuv 300 90)"
+	[ "$got" = "brightness: 7500" ] && [ "$(y /tmp/b.yuv 300 90)" = 66 ] &&
+		[ "$(y /tmp/b.yuv 20 90)" = 230 ] && [ "$(y /tmp/d.yuv 300 90)" = 16 ]
+}
+check "S_CTRL is SRB_SET_DEVICE_PROPERTY (KSPROPERTY_VIDEOPROCAMP_S): brightness 7500 lifts the picture by 50 and reads back; 5000 again" \
+	brightness
+# The sample answers SRB_GET_DATA_INTERSECTION with its range of the asked
+# size, else its first range: 320x240 for 1000x1000, where the class's own
+# match (closest size) would give 640x480.
+intersect() {
+	a=$(v4l2-ctl -d "$A" --try-fmt-video=width=640,height=480,pixelformat=YUYV) || return 1
+	b=$(v4l2-ctl -d "$A" --try-fmt-video=width=1000,height=1000,pixelformat=YUYV) || return 1
+	echo "$a"
+	echo "$b"
+	echo "$a" | grep -q 'Width/Height *: 640/480' && echo "$b" | grep -q 'Width/Height *: 320/240'
+}
+check "TRY_FMT is SRB_GET_DATA_INTERSECTION: the minidriver's answer (640x480 as asked; 320x240, its first range, for 1000x1000)" intersect
+modprobe vivid n_devs=1 node_types=0x1 num_inputs=1 >/dev/null 2>&1
+v4l2-ctl -d "$A" --set-fmt-video=width=320,height=240,pixelformat=YUYV
+v4l2-ctl -d "$B" --set-fmt-video=width=320,height=240,pixelformat=YUYV
+check "v4l2-compliance -s10 -e (vivid exports) on the virtual device: no failure" compliance "$A" "$(vid vivid-000-vid-cap)"
+check "v4l2-compliance -s10 -e (vivid exports) on edu: no failure" compliance "$B" "$(vid vivid-000-vid-cap)"
+check "unbind edu while streaming (frame timer armed): the reader ends, the node goes" \
+	stream_cut "$B" "echo $edu >$edrv/unbind" "! test -e $edrv/$edu"
+check "rmmod the sample while streaming: the reader ends, the devices go" \
+	stream_cut "$A" "rmmod strmini_testcap" "! test -e /sys/bus/platform/devices/strmini_testcap.0"
+check "rmmod streamclass, the header checks and vivid" \
+	sh -c "rmmod streamclass_strmini_test && rmmod streamclass && rmmod vivid"
+ktap_end
