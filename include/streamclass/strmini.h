@@ -448,63 +448,76 @@ int streamclass_strmini_load(PDRIVER_OBJECT DriverObject,
 void streamclass_strmini_unload(PDRIVER_OBJECT DriverObject);
 
 /*
+ * STREAMCLASS_DRIVER_GLUE(obj): the trampolines bound to DRIVER_OBJECT obj,
+ * as the struct streamclass_strmini_glue obj##_glue.
+ * STREAMCLASS_DRIVER_ENTRY() uses it; a module that runs DriverEntry by
+ * itself (a test) passes &obj and &obj##_glue to streamclass_strmini_load().
+ */
+#define STREAMCLASS_DRIVER_GLUE(obj)                                                  \
+	static void obj##_receive_packet(struct streamclass_srb *srb)                \
+	{                                                                             \
+		streamclass_strmini_receive_packet(&obj, srb);                       \
+	}                                                                             \
+	static bool obj##_interrupt(void *ext)                                        \
+	{                                                                             \
+		return streamclass_strmini_interrupt(&obj, ext);                     \
+	}                                                                             \
+	static void obj##_cancel_packet(struct streamclass_srb *srb)                 \
+	{                                                                             \
+		streamclass_strmini_cancel_packet(&obj, srb);                        \
+	}                                                                             \
+	static void obj##_request_timeout(struct streamclass_srb *srb)               \
+	{                                                                             \
+		streamclass_strmini_request_timeout(&obj, srb);                      \
+	}                                                                             \
+	static const struct streamclass_strmini_glue obj##_glue = {                  \
+		.receive_packet = obj##_receive_packet,                               \
+		.interrupt = obj##_interrupt,                                         \
+		.cancel_packet = obj##_cancel_packet,                                 \
+		.request_timeout = obj##_request_timeout,                             \
+	}
+
+/*
  * STREAMCLASS_DRIVER_ENTRY(entry, name, hardware IDs...): the module's init
  * and exit around the minidriver's DriverEntry().
  * @entry: the minidriver's DriverEntry (either Windows signature:
  *         (PVOID, PVOID) or (PDRIVER_OBJECT, PUNICODE_STRING)).
  * @name: the Linux driver's name (a string).
  * @...: the hardware IDs of the minidriver's INF, as strings:
- *       "PCI\\VEN_vvvv&DEV_dddd[&SUBSYS_ssssssss][&REV_rr]" binds PCI
- *       devices; any other ID (a root-enumerated "ROOT\\..." or "SW\\...")
- *       creates one virtual device off the PCI bus, named @name.N.
- * Module init calls @entry; StreamClassRegisterMinidriver() inside it
- * registers with streamclass; a failing status fails the load. Module exit
- * unregisters, unbinding every device first.
+ *       "PCI\\VEN_vvvv&DEV_dddd[&SUBSYS_ssssvvvv]" binds PCI devices (other
+ *       parts, such as REV_rr or CC_cccc, are logged and not matched on);
+ *       any other ID (a root-enumerated "ROOT\\..." or "SW\\...") creates
+ *       one virtual device off the PCI bus, named @name.N (at most 16).
+ * Module init calls @entry with a DRIVER_OBJECT and an empty registry path;
+ * StreamClassRegisterMinidriver() inside it registers with streamclass,
+ * which probes the devices there and then; a failing status, or none
+ * registered, fails the load. Module exit unregisters, unbinding every
+ * device first.
  */
-#define STREAMCLASS_DRIVER_ENTRY(entry, name, ...)                                       \
-	static const char *const __streamclass_hardware_ids[] = { __VA_ARGS__, NULL };  \
-	static DRIVER_OBJECT __streamclass_driver_object = {                            \
-		.Name = (name),                                                          \
-		.HardwareIds = __streamclass_hardware_ids,                               \
-		.Owner = THIS_MODULE,                                                    \
-	};                                                                               \
-	static void __streamclass_receive_packet(struct streamclass_srb *srb)           \
-	{                                                                                \
-		streamclass_strmini_receive_packet(&__streamclass_driver_object, srb);  \
-	}                                                                                \
-	static bool __streamclass_interrupt(void *ext)                                   \
-	{                                                                                \
-		return streamclass_strmini_interrupt(&__streamclass_driver_object, ext); \
-	}                                                                                \
-	static void __streamclass_cancel_packet(struct streamclass_srb *srb)            \
-	{                                                                                \
-		streamclass_strmini_cancel_packet(&__streamclass_driver_object, srb);   \
-	}                                                                                \
-	static void __streamclass_request_timeout(struct streamclass_srb *srb)          \
-	{                                                                                \
-		streamclass_strmini_request_timeout(&__streamclass_driver_object, srb); \
-	}                                                                                \
-	static const struct streamclass_strmini_glue __streamclass_glue = {             \
-		.receive_packet = __streamclass_receive_packet,                          \
-		.interrupt = __streamclass_interrupt,                                    \
-		.cancel_packet = __streamclass_cancel_packet,                            \
-		.request_timeout = __streamclass_request_timeout,                        \
-	};                                                                               \
-	static NTSTATUS __streamclass_entry(PDRIVER_OBJECT d, PUNICODE_STRING r)        \
-	{                                                                                \
-		return entry(d, r);                                                      \
-	}                                                                                \
-	static int __init __streamclass_init(void)                                      \
-	{                                                                                \
-		return streamclass_strmini_load(&__streamclass_driver_object,           \
-						&__streamclass_glue, __streamclass_entry); \
-	}                                                                                \
-	static void __exit __streamclass_exit(void)                                     \
-	{                                                                                \
-		streamclass_strmini_unload(&__streamclass_driver_object);               \
-	}                                                                                \
-	module_init(__streamclass_init);                                                 \
-	module_exit(__streamclass_exit);                                                 \
+#define STREAMCLASS_DRIVER_ENTRY(entry, name, ...)                                     \
+	static const char *const __streamclass_hardware_ids[] = { __VA_ARGS__, NULL }; \
+	static DRIVER_OBJECT __streamclass_driver_object = {                           \
+		.Name = (name),                                                         \
+		.HardwareIds = __streamclass_hardware_ids,                              \
+		.Owner = THIS_MODULE,                                                   \
+	};                                                                              \
+	STREAMCLASS_DRIVER_GLUE(__streamclass_driver_object);                          \
+	static NTSTATUS __streamclass_entry(PDRIVER_OBJECT d, PUNICODE_STRING r)       \
+	{                                                                               \
+		return entry(d, r);                                                     \
+	}                                                                               \
+	static int __init __streamclass_init(void)                                     \
+	{                                                                               \
+		return streamclass_strmini_load(&__streamclass_driver_object,          \
+						&__streamclass_driver_object_glue,     \
+						__streamclass_entry);                  \
+	}                                                                               \
+	static void __exit __streamclass_exit(void)                                    \
+	{                                                                               \
+		streamclass_strmini_unload(&__streamclass_driver_object);              \
+	}                                                                               \
+	module_init(__streamclass_init);                                                \
+	module_exit(__streamclass_exit);                                                \
 	MODULE_IMPORT_NS("STREAMCLASS")
 
 #endif /* _STREAMCLASS_STRMINI_H */
