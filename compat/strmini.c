@@ -69,6 +69,7 @@ struct strmini_control {
 
 /* What the layer keeps of one described stream. */
 struct strmini_stream_info {
+	u32 win;	/* its index in the minidriver's table */
 	u32 first;	/* its first format in strmini_device.formats */
 	u32 count;
 	char name[32];
@@ -130,6 +131,9 @@ struct strmini_stream {
 	struct streamclass_stream_object *sc;
 	struct strmini_device *dev;
 	struct strmini_srb *last_control;
+	/* The layer's own SRB_INDICATE_MASTER_CLOCK (no class SRB, sc NULL). */
+	struct strmini_srb clock;
+	bool clock_sent;
 };
 
 static void streamclass_strmini_receive_data(struct streamclass_srb *sc);
@@ -413,6 +417,11 @@ static void strmini_controls(struct strmini_device *dev, const HW_STREAM_HEADER 
 		for (i = 0; i < set->PropertiesCount && set->PropertyItem; i++) {
 			const KSPROPERTY_ITEM *item = &set->PropertyItem[i];
 
+			if (!item->SetPropertyHandler) {
+				dev_info(dev->dev, "VideoProcAmp property %u: read-only: not a control here\n",
+					 item->PropertyId);
+				continue;
+			}
 			if (!strmini_control(item, &c)) {
 				dev_info(dev->dev, "VideoProcAmp property %u: not a control here\n",
 					 item->PropertyId);
@@ -458,9 +467,15 @@ static NTSTATUS strmini_stream_info(struct strmini_device *dev, struct streamcla
 
 	for (s = 0; s < n; s++) {
 		const HW_STREAM_INFORMATION *si = (const void *)(infos + s * step);
-		struct strmini_stream_info *mine = &dev->streams[s];
-		struct streamclass_stream_descriptor *d = &dev->sc_streams[s];
+		struct strmini_stream_info *mine = &dev->streams[dev->nstreams];
+		struct streamclass_stream_descriptor *d = &dev->sc_streams[dev->nstreams];
 
+		/* The class shows capture streams only. */
+		if (si->DataFlow != KSPIN_DATAFLOW_OUT) {
+			dev_info(dev->dev, "stream %u: not a capture stream: not shown\n", s);
+			continue;
+		}
+		mine->win = s;
 		mine->first = dev->nformats;
 		for (i = 0; si->StreamFormatsArray && i < si->NumberOfFormatArrayEntries &&
 			    mine->count < STREAMCLASS_MAX_FORMATS; i++) {
@@ -476,6 +491,10 @@ static NTSTATUS strmini_stream_info(struct strmini_device *dev, struct streamcla
 			dev->ranges[dev->nformats++] = r;
 			mine->count++;
 		}
+		if (!mine->count) {
+			dev_info(dev->dev, "stream %u: no format shown: not shown\n", s);
+			continue;
+		}
 		if (si->Name && IsEqualGUID(si->Name, &PINNAME_VIDEO_PREVIEW))
 			strscpy(mine->name, "preview");
 		else if (si->Name && IsEqualGUID(si->Name, &PINNAME_VIDEO_CAPTURE))
@@ -489,10 +508,10 @@ static NTSTATUS strmini_stream_info(struct strmini_device *dev, struct streamcla
 			.number_of_formats = mine->count,
 			.formats = &dev->formats[mine->first],
 		};
+		dev->nstreams++;
 	}
-	dev->nstreams = n;
 	strmini_controls(dev, hdr);
-	out->number_of_streams = n;
+	out->number_of_streams = dev->nstreams;
 	out->streams = dev->sc_streams;
 	out->number_of_controls = dev->ncontrols;
 	out->controls = dev->ncontrols ? dev->controls : NULL;
@@ -541,7 +560,7 @@ static void strmini_send(struct strmini_srb *s, void (*routine)(PHW_STREAM_REQUE
 
 	/* A minidriver sets TimeoutCounter (0: no timeout) for a held SRB. */
 	spin_lock_irqsave(&dev->lock, flags);
-	if (s->held)
+	if (s->held && s->sc)
 		s->sc->timeout_counter = s->w.TimeoutCounter;
 	spin_unlock_irqrestore(&dev->lock, flags);
 }
@@ -607,6 +626,12 @@ static NTSTATUS strmini_results(struct strmini_srb *s)
 								NULL;
 		}
 		break;
+	case SRB_CLOSE_STREAM:
+		/* The stream's memory goes (whatever the status): its clock
+		 * SRB must not stay listed. */
+		if (s->st->clock_sent)
+			strmini_take(&s->st->clock);
+		break;
 	case SRB_GET_STREAM_STATE:
 		sc->command_data.stream_state = s->w.CommandData.StreamState;
 		break;
@@ -642,9 +667,12 @@ static NTSTATUS strmini_results(struct strmini_srb *s)
 			sc->data_used = h->data_used;
 			h->option_flags = 0;
 			if (k->OptionsFlags & KSSTREAM_HEADER_OPTIONSF_TIMEVALID) {
-				if (k->PresentationTime.Numerator && k->PresentationTime.Denominator)
-					t = div_s64(t * k->PresentationTime.Numerator,
-						    k->PresentationTime.Denominator);
+				if (k->PresentationTime.Numerator && k->PresentationTime.Denominator) {
+					u64 m = mul_u64_u32_div(abs(t), k->PresentationTime.Numerator,
+								k->PresentationTime.Denominator);
+
+					t = t < 0 ? -(s64)m : (s64)m;
+				}
 				h->presentation_time = t * 100;
 				h->option_flags |= STREAMCLASS_STREAM_HEADER_TIME_VALID;
 			}
@@ -669,6 +697,9 @@ static void strmini_finish(struct strmini_srb *s)
 {
 	struct streamclass_srb *sc = s->sc;
 
+	/* The layer's own SRB: nothing to hand back. */
+	if (!sc)
+		return;
 	sc->status = strmini_status(strmini_results(s));
 	if (s->w.Flags & SRB_HW_FLAGS_STREAM_REQUEST)
 		streamclass_stream_notification(STREAMCLASS_STREAM_REQUEST_COMPLETE,
@@ -711,7 +742,8 @@ static void strmini_config(struct strmini_device *dev, const struct streamclass_
 
 		dev->access[i].RangeStart.QuadPart = r->in_memory ? (LONGLONG)(uintptr_t)r->start :
 								    (LONGLONG)r->bus_address;
-		dev->access[i].RangeLength = r->length;
+		/* ULONG: a range over 4 GiB shows its first 4 GiB - 1. */
+		dev->access[i].RangeLength = min_t(u64, r->length, U32_MAX);
 		dev->access[i].RangeInMemory = r->in_memory;
 	}
 	c->AccessRanges = c->NumberOfAccessRanges ? dev->access : NULL;
@@ -735,7 +767,8 @@ void streamclass_strmini_receive_packet(PDRIVER_OBJECT DriverObject, struct stre
 		st = sc->stream_object->hw_stream_extension;
 	if (sc->command == SRB_OPEN_STREAM) {
 		st->w.SizeOfThisPacket = sizeof(st->w);
-		st->w.StreamNumber = sc->stream_object->stream_number;
+		st->w.StreamNumber = sc->stream_object->stream_number < dev->nstreams ?
+			dev->streams[sc->stream_object->stream_number].win : ~0U;
 		st->w.HwStreamExtension = drv->hw.PerStreamExtensionSize ?
 						  (u8 *)st + STRMINI_STREAM_HEAD : NULL;
 		st->w.HwDeviceExtension = strmini_win_ext(dev);
@@ -752,7 +785,8 @@ void streamclass_strmini_receive_packet(PDRIVER_OBJECT DriverObject, struct stre
 		s->w.CommandData.StreamBuffer = dev->descriptor;
 		break;
 	case SRB_OPEN_STREAM:
-		i = strmini_format_index(dev, st->w.StreamNumber, sc->command_data.open_format);
+		i = strmini_format_index(dev, sc->stream_object->stream_number,
+					 sc->command_data.open_format);
 		if (i < 0) {
 			/* The class opens only described formats. */
 			sc->status = STREAMCLASS_STATUS_INVALID_PARAMETER;
@@ -819,7 +853,7 @@ void streamclass_strmini_receive_packet(PDRIVER_OBJECT DriverObject, struct stre
 		bmi = &s->u.isect.range.VideoInfoHeader.bmiHeader;
 		bmi->biWidth = x->request.width;
 		bmi->biHeight = bmi->biHeight < 0 ? -(LONG)x->request.height : x->request.height;
-		s->u.isect.info.StreamNumber = x->stream_number;
+		s->u.isect.info.StreamNumber = si->win;
 		s->u.isect.info.DataRange = &s->u.isect.range.DataRange;
 		s->u.isect.info.DataFormatBuffer = &s->u.isect.result;
 		s->u.isect.info.SizeOfDataFormatBuffer = sizeof(s->u.isect.result);
@@ -830,6 +864,19 @@ void streamclass_strmini_receive_packet(PDRIVER_OBJECT DriverObject, struct stre
 	strmini_send(s, drv->hw.HwReceivePacket);
 }
 EXPORT_SYMBOL_NS_GPL(streamclass_strmini_receive_packet, "STREAMCLASS");
+
+/* The pages a data SRB's scatter/gather elements span. */
+static ULONG strmini_pages(const struct streamclass_srb *sc)
+{
+	ULONG i, pages = 0;
+
+	for (i = 0; i < sc->number_of_scatter_gather_elements; i++) {
+		const struct streamclass_sg_element *e = &sc->scatter_gather_buffer[i];
+
+		pages += DIV_ROUND_UP(offset_in_page(e->physical_address) + e->length, PAGE_SIZE);
+	}
+	return pages;
+}
 
 /* An open stream's data SRBs (the class's receive_data_packet). */
 static void streamclass_strmini_receive_data(struct streamclass_srb *sc)
@@ -851,15 +898,42 @@ static void streamclass_strmini_receive_data(struct streamclass_srb *sc)
 	s->w.NumberOfBytesToTransfer = sc->number_of_bytes_to_transfer;
 	s->w.ScatterGatherBuffer = (PKSSCATTER_GATHER)sc->scatter_gather_buffer;
 	s->w.NumberOfScatterGatherElements = sc->number_of_scatter_gather_elements;
-	s->w.NumberOfPhysicalPages = sc->number_of_scatter_gather_elements;
+	s->w.NumberOfPhysicalPages = strmini_pages(sc);
 	strmini_send(s, st->w.ReceiveDataPacket);
 }
 
 /* An open stream's control SRBs (the class's receive_control_packet). */
+/*
+ * Before a stream's first control SRB, the layer's SRB_INDICATE_MASTER_CLOCK:
+ * the handle is the stream itself, whose clock (time since RUN) is what
+ * StreamClassQueryMasterClock(Sync) answers. It has no SRBExtension.
+ */
+static void strmini_indicate_clock(struct strmini_stream *st)
+{
+	struct strmini_srb *s = &st->clock;
+
+	memset(s, 0, sizeof(*s));
+	s->dev = st->dev;
+	s->st = st;
+	s->w.SizeOfThisPacket = sizeof(s->w);
+	s->w.Command = SRB_INDICATE_MASTER_CLOCK;
+	s->w.Status = STATUS_SUCCESS;
+	s->w.StreamObject = &st->w;
+	s->w.HwDeviceExtension = strmini_win_ext(st->dev);
+	s->w.Flags = SRB_HW_FLAGS_STREAM_REQUEST;
+	s->w.CommandData.MasterClockHandle = &st->w;
+	st->clock_sent = true;
+	strmini_send(s, st->w.ReceiveControlPacket);
+}
+
 static void streamclass_strmini_receive_control(struct streamclass_srb *sc)
 {
 	struct strmini_stream *st = sc->stream_object->hw_stream_extension;
-	struct strmini_srb *s = strmini_prepare(sc, st->dev, st);
+	struct strmini_srb *s;
+
+	if (!st->clock_sent)
+		strmini_indicate_clock(st);
+	s = strmini_prepare(sc, st->dev, st);
 
 	s->w.Flags = SRB_HW_FLAGS_STREAM_REQUEST;
 	if (sc->command == SRB_SET_STREAM_STATE)
@@ -906,36 +980,44 @@ EXPORT_SYMBOL_NS_GPL(streamclass_strmini_request_timeout, "STREAMCLASS");
 
 /* Registration: DriverEntry's StreamClassRegisterMinidriver(). */
 
-/* "PCI\VEN_vvvv&DEV_dddd[&SUBSYS_ssssssss][&...]" as a PCI ID; false if not PCI. */
-static bool strmini_pci_id(const char *hwid, struct pci_device_id *id)
+/*
+ * One INF hardware ID: "PCI\VEN_vvvv&DEV_dddd[&SUBSYS_ssssvvvv][&...]" as a
+ * PCI ID (1; other parts, such as REV_rr, are logged and not matched on),
+ * any other bus (0: a virtual device), or a PCI ID with no vendor (-EINVAL).
+ */
+static int strmini_pci_id(const char *hwid, struct pci_device_id *id)
 {
-	char part[16];
+	char part[24];
 	const char *p;
 	size_t n;
 	u32 v;
 
 	if (strncasecmp(hwid, "PCI\\", 4))
-		return false;
+		return 0;
 	*id = (struct pci_device_id){ .vendor = PCI_ANY_ID, .device = PCI_ANY_ID,
 				      .subvendor = PCI_ANY_ID, .subdevice = PCI_ANY_ID };
 	for (p = hwid + 4; *p; p += n + (p[n] == '&')) {
 		n = strcspn(p, "&");
-		if (n >= sizeof(part))
-			continue;
-		memcpy(part, p, n);
-		part[n] = 0;
-		if (!strncasecmp(part, "VEN_", 4) && !kstrtou32(part + 4, 16, &v))
+		strscpy(part, p, min(n + 1, sizeof(part)));
+		if (n < sizeof(part) && !strncasecmp(part, "VEN_", 4) && !kstrtou32(part + 4, 16, &v))
 			id->vendor = v;
-		else if (!strncasecmp(part, "DEV_", 4) && !kstrtou32(part + 4, 16, &v))
+		else if (n < sizeof(part) && !strncasecmp(part, "DEV_", 4) &&
+			 !kstrtou32(part + 4, 16, &v))
 			id->device = v;
-		else if (!strncasecmp(part, "SUBSYS_", 7) && !kstrtou32(part + 7, 16, &v)) {
+		else if (n < sizeof(part) && !strncasecmp(part, "SUBSYS_", 7) &&
+			 !kstrtou32(part + 7, 16, &v)) {
 			id->subdevice = v >> 16;
 			id->subvendor = v & 0xffff;
 		} else {
-			pr_info("streamclass: hardware ID %s: %s is not matched on\n", hwid, part);
+			pr_info("streamclass: hardware ID %s: %.*s is not matched on\n", hwid,
+				(int)n, p);
 		}
 	}
-	return id->vendor != PCI_ANY_ID;
+	if (id->vendor == PCI_ANY_ID) {
+		pr_err("streamclass: hardware ID %s: no VEN_vvvv\n", hwid);
+		return -EINVAL;
+	}
+	return 1;
 }
 
 NTSTATUS StreamClassRegisterAdapter(PVOID Argument1, PVOID Argument2,
@@ -946,13 +1028,13 @@ NTSTATUS StreamClassRegisterAdapter(PVOID Argument1, PVOID Argument2,
 	PHW_INITIALIZATION_DATA hw = HwInitializationData;
 	struct streamclass_init_data init = { .size = sizeof(init) };
 	const char *const *hwid;
-	u32 npci = 0, nvirt = 0, align;
+	u32 n = 0, npci = 0, nvirt = 0, align;
 	struct streamclass_minidriver *md;
 
 	if (!drv || !hw || !hw->HwReceivePacket ||
 	    hw->HwInitializationDataSize < offsetof(HW_INITIALIZATION_DATA, NumNameExtensions))
 		return STATUS_INVALID_PARAMETER;
-	if (drv->registered)
+	if (drv->registered || drv->ids)
 		return STATUS_INVALID_DEVICE_REQUEST;
 	memcpy(&drv->hw, hw, min_t(size_t, hw->HwInitializationDataSize, sizeof(drv->hw)));
 	if (drv->hw.FilterInstanceExtensionSize)
@@ -976,24 +1058,26 @@ NTSTATUS StreamClassRegisterAdapter(PVOID Argument1, PVOID Argument2,
 	init.hw_request_timeout_handler = drv->glue->request_timeout;
 	init.turn_off_synchronization = drv->hw.TurnOffSynchronization;
 
-	for (hwid = d->HardwareIds; hwid && *hwid; hwid++) {
-		struct pci_device_id id;
+	for (hwid = d->HardwareIds; hwid && *hwid; hwid++)
+		n++;
+	if (!n)
+		return STATUS_INVALID_PARAMETER;
+	drv->ids = kcalloc(n + 1, sizeof(*drv->ids), GFP_KERNEL);
+	if (!drv->ids)
+		return STATUS_INSUFFICIENT_RESOURCES;
+	for (hwid = d->HardwareIds; *hwid; hwid++) {
+		int kind = strmini_pci_id(*hwid, &drv->ids[npci]);
 
-		if (strmini_pci_id(*hwid, &id))
+		if (kind < 0)
+			return STATUS_INVALID_PARAMETER;
+		if (kind)
 			npci++;
 		else
 			nvirt++;
 	}
-	if (!npci && !nvirt)
-		return STATUS_INVALID_PARAMETER;
+	/* The table ends with a zeroed entry. */
+	memset(&drv->ids[npci], 0, sizeof(drv->ids[npci]));
 	if (npci) {
-		drv->ids = kcalloc(npci + 1, sizeof(*drv->ids), GFP_KERNEL);
-		if (!drv->ids)
-			return STATUS_INSUFFICIENT_RESOURCES;
-		npci = 0;
-		for (hwid = d->HardwareIds; *hwid; hwid++)
-			if (strmini_pci_id(*hwid, &drv->ids[npci]))
-				npci++;
 		md = __streamclass_register_minidriver(d->Name, drv->ids, &init, d->Owner);
 		if (IS_ERR(md))
 			return strmini_ntstatus(PTR_ERR(md));
@@ -1244,7 +1328,9 @@ EXPORT_SYMBOL_NS_GPL(StreamClassCallAtNewPriority, "STREAMCLASS");
 
 VOID StreamClassQueryMasterClockSync(HANDLE MasterClockHandle, PHW_TIME_CONTEXT TimeContext)
 {
-	struct strmini_stream *st = strmini_stream_of(TimeContext->HwStreamObject);
+	/* The stream asked about, else the one whose clock the handle is. */
+	struct strmini_stream *st = strmini_stream_of(TimeContext->HwStreamObject ?:
+						      (PHW_STREAM_OBJECT)MasterClockHandle);
 	s64 t = 0;
 
 	if (!st || streamclass_query_master_clock_sync(st->sc, st->dev, &t))

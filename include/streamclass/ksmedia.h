@@ -25,6 +25,12 @@ typedef struct tagKS_BITMAPINFOHEADER {
 
 #define KS_BI_RGB 0L
 
+/* A fourcc as biCompression holds it. */
+#define MAKEFOURCC(ch0, ch1, ch2, ch3)                                       \
+	((DWORD)(BYTE)(ch0) | ((DWORD)(BYTE)(ch1) << 8) | ((DWORD)(BYTE)(ch2) << 16) | \
+	 ((DWORD)(BYTE)(ch3) << 24))
+#define mmioFOURCC(ch0, ch1, ch2, ch3) MAKEFOURCC(ch0, ch1, ch2, ch3)
+
 typedef struct tagKS_VIDEOINFOHEADER {
 	RECT rcSource;
 	RECT rcTarget;
@@ -106,6 +112,17 @@ typedef struct _KS_FRAME_INFO {
 #define KS_VIDEO_FLAG_I_FRAME		0x0000L
 #define KS_VIDEO_FLAG_P_FRAME		0x0010L
 #define KS_VIDEO_FLAG_B_FRAME		0x0020L
+
+/* Analog video (a capture device's input pin; the class shows no such stream). */
+#define STATIC_KSDATAFORMAT_TYPE_ANALOGVIDEO \
+	{ 0x0482dde1, 0x7817, 0x11cf, { 0x8a, 0x03, 0x00, 0xaa, 0x00, 0x6e, 0xcb, 0x65 } }
+STREAMCLASS_DEFINE_GUID(KSDATAFORMAT_TYPE_ANALOGVIDEO);
+#define STATIC_KSDATAFORMAT_SPECIFIER_ANALOGVIDEO \
+	{ 0x0482dde0, 0x7817, 0x11cf, { 0x8a, 0x03, 0x00, 0xaa, 0x00, 0x6e, 0xcb, 0x65 } }
+STREAMCLASS_DEFINE_GUID(KSDATAFORMAT_SPECIFIER_ANALOGVIDEO);
+#define STATIC_PINNAME_VIDEO_ANALOGVIDEOIN \
+	{ 0xfb6c4283, 0x0353, 0x11d1, { 0x90, 0x5f, 0x00, 0x00, 0xc0, 0xcc, 0x16, 0xba } }
+STREAMCLASS_DEFINE_GUID(PINNAME_VIDEO_ANALOGVIDEOIN);
 
 /* VideoProcAmp: the property set the class shows as V4L2 controls. */
 #define STATIC_PROPSETID_VIDCAP_VIDEOPROCAMP \

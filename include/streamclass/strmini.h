@@ -36,7 +36,14 @@ typedef enum {
 	DebugLevelMaximum,
 } STREAM_DEBUG_LEVEL;
 
-/* Checked builds' macros, kept in every build (a porter's DBG is 1 here). */
+/*
+ * DBG is 0 (a free build), so `#if DBG` code is left out, as in a release
+ * driver; define it to 1 before the include for checked-build code. The
+ * checked builds' macros below work in every build.
+ */
+#ifndef DBG
+#define DBG 0
+#endif
 #define DebugPrint(x) StreamClassDebugPrint x
 #define DEBUG_BREAKPOINT() DbgBreakPoint()
 #define DEBUG_ASSERT(exp)                                                     \

@@ -97,12 +97,10 @@ typedef struct _ADAPTER_OBJECT ADAPTER_OBJECT, *PADAPTER_OBJECT;
  * STREAMCLASS_DRIVER_ENTRY() (strmini.h), read by StreamClassRegisterAdapter().
  * A minidriver never looks inside it.
  */
-struct streamclass_minidriver;
 typedef struct _DRIVER_OBJECT {
 	const char *Name;			/* the Linux driver's name */
 	const char *const *HardwareIds;		/* the INF's IDs, NULL-terminated */
 	struct module *Owner;
-	struct streamclass_minidriver *Minidriver;	/* set by the registration */
 	void *Compat;				/* the layer's state */
 } DRIVER_OBJECT, *PDRIVER_OBJECT;
 

@@ -148,7 +148,8 @@ static VOID AdapterOpenStream(PHW_STREAM_REQUEST_BLOCK pSrb)
 	const KS_DATARANGE_VIDEO *pRange;
 	KIRQL Irql;
 
-	if (StreamNumber >= DRIVER_STREAM_COUNT ||
+	/* The analog input is a bridge pin: only the capture stream opens. */
+	if (StreamNumber != STREAM_Capture ||
 	    pHwDevExt->ActualInstances[StreamNumber] >=
 		    Streams[StreamNumber].hwStreamInfo.NumberOfPossibleInstances) {
 		pSrb->Status = STATUS_INVALID_PARAMETER;
@@ -232,7 +233,8 @@ static VOID AdapterFormatFromRange(PHW_STREAM_REQUEST_BLOCK pSrb)
 	PKS_DATAFORMAT_VIDEOINFOHEADER pFormat;
 	ULONG i;
 
-	if (pIntersectInfo->StreamNumber >= DRIVER_STREAM_COUNT) {
+	/* Only the capture stream has video formats to intersect. */
+	if (pIntersectInfo->StreamNumber != STREAM_Capture) {
 		pSrb->Status = STATUS_INVALID_PARAMETER;
 		return;
 	}

@@ -9,9 +9,10 @@
 #include <streamclass/strmini.h>
 #include <streamclass/ksmedia.h>
 
-/* One stream: video capture. */
-#define DRIVER_STREAM_COUNT	1
-#define STREAM_Capture		0
+/* Two streams: video capture, and the analog video input it comes from. */
+#define DRIVER_STREAM_COUNT		2
+#define STREAM_Capture			0
+#define STREAM_AnalogVideoInput		1
 
 /* The frame time of every format, in 100 ns units (1/30 s). */
 #define CAPTURE_AVG_TIME_PER_FRAME	333333
@@ -38,6 +39,8 @@ typedef struct _STREAMEX {
 	KSPIN_LOCK DataQueueSpinLock;
 	LONGLONG PictureNumber;			/* the next frame's number */
 	LONGLONG DropCount;			/* frames that found no buffer */
+	HANDLE hMasterClock;			/* SRB_INDICATE_MASTER_CLOCK's, or NULL */
+	LONGLONG RunTicks;			/* timer ticks since the last RUN */
 } STREAMEX;
 
 /* The per-request extension (PerRequestExtensionSize): queues a data SRB. */

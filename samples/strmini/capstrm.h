@@ -9,8 +9,7 @@
 
 #include "capmain.h"
 
-/* mmioFOURCC('Y', 'U', 'Y', '2'): not in the compatibility headers. */
-#define FOURCC_YUY2	0x32595559
+#define FOURCC_YUY2	mmioFOURCC('Y', 'U', 'Y', '2')
 
 /* YUY2 320x240, 1/30 s. */
 static const KS_DATARANGE_VIDEO FormatYUY2_320x240 = {
@@ -118,6 +117,21 @@ static PKSDATAFORMAT StreamFormatsArray[] = {
 
 #define NUM_STREAM_FORMATS SIZEOF_ARRAY(StreamFormatsArray)
 
+/* The analog video input: a bridge pin with no data of its own. */
+static const KSDATARANGE FormatAnalogVideo = {
+	sizeof(KSDATARANGE),			/* FormatSize */
+	0,					/* Flags */
+	1,					/* SampleSize */
+	0,					/* Reserved */
+	STATICGUIDOF(KSDATAFORMAT_TYPE_ANALOGVIDEO),
+	STATICGUIDOF(KSDATAFORMAT_SUBTYPE_NONE),
+	STATICGUIDOF(KSDATAFORMAT_SPECIFIER_ANALOGVIDEO),
+};
+
+static PKSDATAFORMAT AnalogVideoFormatsArray[] = {
+	(PKSDATAFORMAT)&FormatAnalogVideo,
+};
+
 /* A stream's description and the routines its instances get. */
 typedef struct _ALL_STREAM_INFO {
 	HW_STREAM_INFORMATION hwStreamInfo;
@@ -158,6 +172,45 @@ static const ALL_STREAM_INFO Streams[DRIVER_STREAM_COUNT] = {
 			TRUE,				/* Pio */
 			NULL,				/* HwDeviceExtension */
 			sizeof(KS_FRAME_INFO),		/* StreamHeaderMediaSpecific */
+			0,				/* StreamHeaderWorkspace */
+			FALSE,				/* Allocator */
+			NULL,				/* HwEventRoutine */
+			{ 0, 0 },			/* Reserved */
+		},
+	},
+	/* STREAM_AnalogVideoInput */
+	{
+		/* HW_STREAM_INFORMATION */
+		{
+			1,				/* NumberOfPossibleInstances */
+			KSPIN_DATAFLOW_IN,		/* DataFlow */
+			FALSE,				/* DataAccessible */
+			SIZEOF_ARRAY(AnalogVideoFormatsArray), /* NumberOfFormatArrayEntries */
+			AnalogVideoFormatsArray,	/* StreamFormatsArray */
+			{ NULL, NULL, NULL, NULL },	/* ClassReserved */
+			0,				/* NumStreamPropArrayEntries */
+			NULL,				/* StreamPropertiesArray */
+			0,				/* NumStreamEventArrayEntries */
+			NULL,				/* StreamEventsArray */
+			(GUID *)&PINNAME_VIDEO_ANALOGVIDEOIN,	/* Category */
+			(GUID *)&PINNAME_VIDEO_ANALOGVIDEOIN,	/* Name */
+			0,				/* MediumsCount */
+			NULL,				/* Mediums */
+			TRUE,				/* BridgeStream */
+			{ 0, 0 },			/* Reserved */
+		},
+		/* HW_STREAM_OBJECT: no data or control routines (never opened) */
+		{
+			sizeof(HW_STREAM_OBJECT),	/* SizeOfThisPacket */
+			STREAM_AnalogVideoInput,	/* StreamNumber */
+			NULL,				/* HwStreamExtension */
+			NULL,				/* ReceiveDataPacket */
+			NULL,				/* ReceiveControlPacket */
+			{ NULL, 0, { 0, 0 } },		/* HwClockObject */
+			FALSE,				/* Dma */
+			FALSE,				/* Pio */
+			NULL,				/* HwDeviceExtension */
+			0,				/* StreamHeaderMediaSpecific */
 			0,				/* StreamHeaderWorkspace */
 			FALSE,				/* Allocator */
 			NULL,				/* HwEventRoutine */

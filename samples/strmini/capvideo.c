@@ -156,6 +156,7 @@ static VOID VideoSetState(PHW_STREAM_REQUEST_BLOCK pSrb)
 		break;
 	case KSSTATE_RUN:
 		pStrmEx->KSState = KSSTATE_RUN;
+		pStrmEx->RunTicks = 0;
 		if (OldState != KSSTATE_RUN)
 			StreamClassScheduleTimer(pSrb->StreamObject, pSrb->HwDeviceExtension,
 						 pStrmEx->TimerPeriod, VideoTimerRoutine, pStrmEx);
@@ -182,6 +183,11 @@ VOID STREAMAPI VideoReceiveCtrlPacket(PHW_STREAM_REQUEST_BLOCK pSrb)
 	case SRB_GET_STREAM_STATE:
 		pSrb->CommandData.StreamState = pStrmEx->KSState;
 		pSrb->ActualBytesTransferred = sizeof(KSSTATE);
+		pSrb->Status = STATUS_SUCCESS;
+		break;
+	case SRB_INDICATE_MASTER_CLOCK:
+		/* The clock to stamp and pace frames with (NULL: none). */
+		pStrmEx->hMasterClock = pSrb->CommandData.MasterClockHandle;
 		pSrb->Status = STATUS_SUCCESS;
 		break;
 	default:
@@ -271,8 +277,8 @@ static VOID ImageSynthesis(PSTREAMEX pStrmEx, PUCHAR pImage, LONGLONG PictureNum
 	}
 }
 
-/* Fills a data SRB with frame PictureNumber and completes it. */
-static VOID VideoCaptureFrame(PSTREAMEX pStrmEx, PHW_STREAM_REQUEST_BLOCK pSrb)
+/* Fills a data SRB with frame PictureNumber, stamped Now, and completes it. */
+static VOID VideoCaptureFrame(PSTREAMEX pStrmEx, PHW_STREAM_REQUEST_BLOCK pSrb, LONGLONG Now)
 {
 	PKSSTREAM_HEADER pDataPacket = pSrb->CommandData.DataBufferArray;
 	PKS_FRAME_INFO pFrameInfo = (PKS_FRAME_INFO)(pDataPacket + 1);
@@ -293,8 +299,7 @@ static VOID VideoCaptureFrame(PSTREAMEX pStrmEx, PHW_STREAM_REQUEST_BLOCK pSrb)
 		pFrameInfo->DropCount = pStrmEx->DropCount;
 		pFrameInfo->dwFrameFlags = KS_VIDEO_FLAG_FRAME;
 
-		pDataPacket->PresentationTime.Time =
-			pStrmEx->PictureNumber * pVideoInfoHdr->AvgTimePerFrame;
+		pDataPacket->PresentationTime.Time = Now;
 		pDataPacket->PresentationTime.Numerator = 1;
 		pDataPacket->PresentationTime.Denominator = 1;
 		pDataPacket->Duration = pVideoInfoHdr->AvgTimePerFrame;
@@ -314,18 +319,40 @@ static VOID VideoCaptureFrame(PSTREAMEX pStrmEx, PHW_STREAM_REQUEST_BLOCK pSrb)
 VOID STREAMAPI VideoTimerRoutine(PVOID Context)
 {
 	PSTREAMEX pStrmEx = Context;
+	LONGLONG Frame = pStrmEx->VideoInfoHeader.AvgTimePerFrame;
+	LONGLONG Now, Due;
+	ULONG Delay = pStrmEx->TimerPeriod;
 	PHW_STREAM_REQUEST_BLOCK pSrb;
+	HW_TIME_CONTEXT TimeContext;
 
 	if (pStrmEx->KSState != KSSTATE_RUN)
 		return;
 
+	/*
+	 * With a master clock, stamp the frame with its time and aim the next
+	 * tick at the next frame time since RUN (no drift); without one, the
+	 * stamp is the picture number's frame time and the period fixed.
+	 */
+	if (pStrmEx->hMasterClock) {
+		TimeContext.HwDeviceExtension = pStrmEx->pHwDevExt;
+		TimeContext.HwStreamObject = pStrmEx->pStreamObject;
+		TimeContext.Function = TIME_GET_STREAM_TIME;
+		StreamClassQueryMasterClockSync(pStrmEx->hMasterClock, &TimeContext);
+		Now = TimeContext.Time;
+		Due = (pStrmEx->RunTicks + 1) * Frame;
+		Delay = Due > Now ? (ULONG)((Due - Now) / 10) : 1;
+	} else {
+		Now = pStrmEx->PictureNumber * Frame;
+	}
+	pStrmEx->RunTicks++;
+
 	/* The class's timer is one-shot: arm the next tick first. */
-	StreamClassScheduleTimer(pStrmEx->pStreamObject, pStrmEx->pHwDevExt,
-				 pStrmEx->TimerPeriod, VideoTimerRoutine, pStrmEx);
+	StreamClassScheduleTimer(pStrmEx->pStreamObject, pStrmEx->pHwDevExt, Delay ? Delay : 1,
+				 VideoTimerRoutine, pStrmEx);
 
 	pSrb = VideoQueueRemoveSRB(pStrmEx);
 	if (pSrb)
-		VideoCaptureFrame(pStrmEx, pSrb);
+		VideoCaptureFrame(pStrmEx, pSrb, Now);
 	else
 		pStrmEx->DropCount++;
 

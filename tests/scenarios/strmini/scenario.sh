@@ -25,12 +25,22 @@ loaded() {
 }
 check "insmod the Windows-style sample: its DriverEntry registers; ROOT\\STRMINI_TESTCAP is a virtual device, PCI\\VEN_1234&DEV_11E8 binds edu ($edu)" loaded
 A=$(node strmini_testcap.0) B=$(node "$edu")
+# nodes_of DEVICE: how many video4linux nodes DEVICE has.
+nodes_of() {
+	n=0
+	for v in /sys/class/video4linux/*; do
+		[ "$(basename "$(readlink "$v/device")")" = "$1" ] && n=$((n + 1))
+	done
+	echo $n
+}
 nodes() {
-	test -c "$A" && test -c "$B" && test "$A" != "$B" &&
+	dmesg | grep 'strmini_testcap.*stream 1: not a capture stream: not shown' || return 1
+	test "$(nodes_of strmini_testcap.0)" = 1 && test "$(nodes_of "$edu")" = 1 &&
+		test -c "$A" && test -c "$B" && test "$A" != "$B" &&
 		querycap "$A" "strmini_testcap capture" platform:strmini_testcap.0 &&
 		querycap "$B" "strmini_testcap capture" "PCI:$edu"
 }
-check "each device's stream (PINNAME_VIDEO_CAPTURE) is a video4linux node ($A, $B); QUERYCAP" nodes
+check "each device's capture stream (PINNAME_VIDEO_CAPTURE) is its one video4linux node ($A, $B), its analog input (KSPIN_DATAFLOW_IN) none; QUERYCAP" nodes
 formats() {
 	out=$(v4l2-ctl -d "$A" --list-formats-ext) || return 1
 	echo "$out"
