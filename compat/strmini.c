@@ -1135,13 +1135,32 @@ EXPORT_SYMBOL_NS_GPL(streamclass_strmini_unload, "STREAMCLASS");
 
 /* Notifications. */
 
+/* The class SRB of *last (a held SRB or NULL), read under dev->lock. */
+static struct streamclass_srb *strmini_last(struct strmini_device *dev, struct strmini_srb **last)
+{
+	struct streamclass_srb *sc;
+	unsigned long flags;
+
+	spin_lock_irqsave(&dev->lock, flags);
+	sc = *last ? (*last)->sc : NULL;
+	spin_unlock_irqrestore(&dev->lock, flags);
+	return sc;
+}
+
+/* Completes the SRB a notification's next argument names. */
+static void strmini_complete_arg(va_list ap)
+{
+	PHW_STREAM_REQUEST_BLOCK srb = va_arg(ap, PHW_STREAM_REQUEST_BLOCK);
+
+	if (srb)
+		strmini_complete(strmini_srb_of(srb));
+}
+
 VOID StreamClassDeviceNotification(STREAM_MINIDRIVER_DEVICE_NOTIFICATION_TYPE NotificationType,
 				   PVOID HwDeviceExtension, ...)
 {
 	struct strmini_device *dev = strmini_device_of(HwDeviceExtension);
-	PHW_STREAM_REQUEST_BLOCK srb;
 	struct streamclass_srb *sc;
-	unsigned long flags;
 	va_list ap;
 
 	if (!dev)
@@ -1149,19 +1168,15 @@ VOID StreamClassDeviceNotification(STREAM_MINIDRIVER_DEVICE_NOTIFICATION_TYPE No
 	switch (NotificationType) {
 	case ReadyForNextDeviceRequest:
 		/* Not under the lock: the class may send the next SRB at once. */
-		spin_lock_irqsave(&dev->lock, flags);
-		sc = dev->last_device ? dev->last_device->sc : NULL;
-		spin_unlock_irqrestore(&dev->lock, flags);
+		sc = strmini_last(dev, &dev->last_device);
 		if (sc)
 			streamclass_device_notification(STREAMCLASS_READY_FOR_NEXT_DEVICE_REQUEST,
 							dev, sc);
 		break;
 	case DeviceRequestComplete:
 		va_start(ap, HwDeviceExtension);
-		srb = va_arg(ap, PHW_STREAM_REQUEST_BLOCK);
+		strmini_complete_arg(ap);
 		va_end(ap);
-		if (srb)
-			strmini_complete(strmini_srb_of(srb));
 		break;
 	default:
 		pr_warn_once("streamclass: StreamClassDeviceNotification(%d): device events are not supported\n",
@@ -1174,9 +1189,7 @@ VOID StreamClassStreamNotification(STREAM_MINIDRIVER_STREAM_NOTIFICATION_TYPE No
 				   PHW_STREAM_OBJECT StreamObject, ...)
 {
 	struct strmini_stream *st = strmini_stream_of(StreamObject);
-	PHW_STREAM_REQUEST_BLOCK srb;
 	struct streamclass_srb *sc;
-	unsigned long flags;
 	va_list ap;
 
 	if (!st)
@@ -1187,19 +1200,15 @@ VOID StreamClassStreamNotification(STREAM_MINIDRIVER_STREAM_NOTIFICATION_TYPE No
 		/* The class sends every queued buffer at once. */
 		break;
 	case ReadyForNextStreamControlRequest:
-		spin_lock_irqsave(&st->dev->lock, flags);
-		sc = st->last_control ? st->last_control->sc : NULL;
-		spin_unlock_irqrestore(&st->dev->lock, flags);
+		sc = strmini_last(st->dev, &st->last_control);
 		if (sc)
 			streamclass_stream_notification(
 				STREAMCLASS_READY_FOR_NEXT_STREAM_CONTROL_REQUEST, st->sc, sc);
 		break;
 	case StreamRequestComplete:
 		va_start(ap, StreamObject);
-		srb = va_arg(ap, PHW_STREAM_REQUEST_BLOCK);
+		strmini_complete_arg(ap);
 		va_end(ap);
-		if (srb)
-			strmini_complete(strmini_srb_of(srb));
 		break;
 	default:
 		pr_warn_once("streamclass: StreamClassStreamNotification(%d): stream events are not supported\n",
