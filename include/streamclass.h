@@ -392,7 +392,8 @@ struct streamclass_stream_object {
  * struct streamclass_sg_element - one piece of a data buffer as the device
  * reaches it (KSSCATTER_GATHER)
  * @physical_address: its bus address (an I/O virtual address under an IOMMU).
- * @length: its bytes.
+ * @length: its bytes: a contiguous run of any length (the class lifts the
+ *          device's DMA segment limit; split it if the device has one).
  */
 struct streamclass_sg_element {
 	u64 physical_address;

@@ -73,6 +73,17 @@ static VOID AdapterInitialize(PHW_STREAM_REQUEST_BLOCK pSrb)
 	ConfigInfo->StreamDescriptorSize = sizeof(HW_STREAM_HEADER) +
 		DRIVER_STREAM_COUNT * sizeof(HW_STREAM_INFORMATION);
 
+	/* On a PCI bus, say which device this is, from its configuration space. */
+	if (ConfigInfo->AdapterInterfaceType == PCIBus) {
+		USHORT Id[2];
+
+		if (!StreamClassReadWriteConfig(pHwDevExt, TRUE, Id, 0, sizeof(Id))) {
+			pSrb->Status = STATUS_IO_DEVICE_ERROR;
+			return;
+		}
+		DebugPrint((DebugLevelInfo, "TestCap: PCI device %04x:%04x\n", Id[0], Id[1]));
+	}
+
 	pSrb->Status = STATUS_SUCCESS;
 }
 

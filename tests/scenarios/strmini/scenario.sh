@@ -21,9 +21,11 @@ check "insmod streamclass, the strmini.h header checks and routine checks (KUnit
 	sh -c "insmod $MODDIR/streamclass.ko && insmod $MODDIR/streamclass_strmini_test.ko && insmod $MODDIR/streamclass_strmini_api_test.ko"
 loaded() {
 	insmod "$MODDIR/strmini_testcap.ko" && test -e "$pdrv/strmini_testcap.0" &&
-		test -n "$edu" && test -e "$edrv/$edu"
+		test -n "$edu" && test -e "$edrv/$edu" || return 1
+	# Its SRB_INITIALIZE_DEVICE read edu's IDs (StreamClassReadWriteConfig).
+	dmesg | grep 'TestCap: PCI device 1234:11e8'
 }
-check "insmod the Windows-style sample: its DriverEntry registers; ROOT\\STRMINI_TESTCAP is a virtual device, PCI\\VEN_1234&DEV_11E8 binds edu ($edu)" loaded
+check "insmod the Windows-style sample: its DriverEntry registers; ROOT\\STRMINI_TESTCAP is a virtual device, PCI\\VEN_1234&DEV_11E8 binds edu ($edu), whose IDs it reads from configuration space" loaded
 A=$(node strmini_testcap.0) B=$(node "$edu")
 # nodes_of DEVICE: how many video4linux nodes DEVICE has.
 nodes_of() {
