@@ -230,6 +230,19 @@ static u32 strmini_pixelformat(const GUID *subtype)
 	return 0;
 }
 
+/* The bits per pixel of a pixel format (biBitCount). */
+static u32 strmini_bits(u32 pixelformat)
+{
+	switch (pixelformat) {
+	case V4L2_PIX_FMT_NV12:
+		return 12;
+	case V4L2_PIX_FMT_BGR24:
+		return 24;
+	default:
+		return 16;
+	}
+}
+
 /*
  * AvgTimePerFrame (100 ns units, an integer) as a V4L2 interval: a rate of
  * n or n/1.001 frames a second, rounded to 100 ns as drivers write it
@@ -279,6 +292,9 @@ static bool strmini_format(const KSDATAFORMAT *f, const KS_VIDEOINFOHEADER *vih,
 	    avg > 100 * STRMINI_KS_UNITS_PER_S)
 		return false;
 	if (pixelformat == V4L2_PIX_FMT_BGR24 && bmi->biHeight > 0)
+		return false;
+	/* biBitCount must be the subtype's (0: not given). */
+	if (bmi->biBitCount && bmi->biBitCount != strmini_bits(pixelformat))
 		return false;
 	w = bmi->biWidth;
 	h = abs(bmi->biHeight);
