@@ -765,13 +765,96 @@ static void strmini_config(struct strmini_device *dev, const struct streamclass_
 	c->AccessRanges = c->NumberOfAccessRanges ? dev->access : NULL;
 }
 
+/* SRB_OPEN_STREAM's OpenFormat: the described range of the format opened. */
+static int strmini_open_format(struct strmini_srb *s)
+{
+	struct streamclass_srb *sc = s->sc;
+	struct strmini_device *dev = s->dev;
+	int i = strmini_format_index(dev, sc->stream_object->stream_number,
+				     sc->command_data.open_format);
+
+	/* The class opens only described formats. */
+	if (i < 0)
+		return STREAMCLASS_STATUS_INVALID_PARAMETER;
+	s->u.open.DataFormat = dev->ranges[i]->DataRange;
+	s->u.open.DataFormat.FormatSize = sizeof(s->u.open);
+	s->u.open.VideoInfoHeader = dev->ranges[i]->VideoInfoHeader;
+	s->w.CommandData.OpenFormat = &s->u.open.DataFormat;
+	return STREAMCLASS_STATUS_SUCCESS;
+}
+
+/* A device property SRB's STREAM_PROPERTY_DESCRIPTOR, for a control. */
+static int strmini_property(struct strmini_srb *s)
+{
+	struct streamclass_srb *sc = s->sc;
+	struct strmini_device *dev = s->dev;
+	struct streamclass_property *p = sc->command_data.property;
+	struct strmini_control *c = NULL;
+	u32 k;
+
+	for (k = 0; k < dev->ncontrols; k++)
+		if (dev->controls[k].id == p->id)
+			c = &dev->control_of[k];
+	if (!c)
+		return STREAMCLASS_STATUS_NOT_IMPLEMENTED;
+	s->u.prop.value.Property.Set = *dev->props[c->set].Set;
+	s->u.prop.value.Property.Id = c->id;
+	s->u.prop.value.Property.Flags = sc->command == SRB_GET_DEVICE_PROPERTY ?
+						 KSPROPERTY_TYPE_GET : KSPROPERTY_TYPE_SET;
+	if (sc->command == SRB_SET_DEVICE_PROPERTY) {
+		s->u.prop.value.Value = p->value;
+		s->u.prop.value.Flags = KSPROPERTY_VIDEOPROCAMP_FLAGS_MANUAL;
+	}
+	s->u.prop.desc.Property = &s->u.prop.value.Property;
+	s->u.prop.desc.PropertySetID = c->set;
+	s->u.prop.desc.PropertyInfo = &s->u.prop.value;
+	s->u.prop.desc.PropertyInputSize = sizeof(s->u.prop.value);
+	s->u.prop.desc.PropertyOutputSize = sizeof(s->u.prop.value);
+	s->w.CommandData.PropertyInfo = &s->u.prop.desc;
+	return STREAMCLASS_STATUS_SUCCESS;
+}
+
+/*
+ * SRB_GET_DATA_INTERSECTION's STREAM_DATA_INTERSECT_INFO: the stream's first
+ * range of the asked pixel format (else its first range), at the asked size.
+ */
+static int strmini_intersection(struct strmini_srb *s)
+{
+	struct streamclass_data_intersection *x = s->sc->command_data.intersect;
+	struct strmini_device *dev = s->dev;
+	struct strmini_stream_info *si;
+	KS_BITMAPINFOHEADER *bmi;
+	u32 k, pick;
+
+	if (x->stream_number >= dev->nstreams)
+		return STREAMCLASS_STATUS_NOT_IMPLEMENTED;
+	si = &dev->streams[x->stream_number];
+	pick = si->first;
+	for (k = si->first; k < si->first + si->count; k++) {
+		if (dev->formats[k].pixelformat == x->request.pixelformat) {
+			pick = k;
+			break;
+		}
+	}
+	s->u.isect.range = *dev->ranges[pick];
+	bmi = &s->u.isect.range.VideoInfoHeader.bmiHeader;
+	bmi->biWidth = x->request.width;
+	bmi->biHeight = bmi->biHeight < 0 ? -(LONG)x->request.height : x->request.height;
+	s->u.isect.info.StreamNumber = si->win;
+	s->u.isect.info.DataRange = &s->u.isect.range.DataRange;
+	s->u.isect.info.DataFormatBuffer = &s->u.isect.result;
+	s->u.isect.info.SizeOfDataFormatBuffer = sizeof(s->u.isect.result);
+	s->w.CommandData.IntersectInfo = &s->u.isect.info;
+	return STREAMCLASS_STATUS_SUCCESS;
+}
+
 void streamclass_strmini_receive_packet(PDRIVER_OBJECT DriverObject, struct streamclass_srb *sc)
 {
 	struct strmini_driver *drv = DriverObject->Compat;
 	struct strmini_device *dev = sc->hw_device_extension;
 	struct strmini_stream *st = NULL;
+	int status = STREAMCLASS_STATUS_SUCCESS;
 	struct strmini_srb *s;
-	int i;
 
 	if (sc->command == SRB_INITIALIZE_DEVICE) {
 		dev->drv = drv;
@@ -801,81 +884,21 @@ void streamclass_strmini_receive_packet(PDRIVER_OBJECT DriverObject, struct stre
 		s->w.CommandData.StreamBuffer = dev->descriptor;
 		break;
 	case SRB_OPEN_STREAM:
-		i = strmini_format_index(dev, sc->stream_object->stream_number,
-					 sc->command_data.open_format);
-		if (i < 0) {
-			/* The class opens only described formats. */
-			sc->status = STREAMCLASS_STATUS_INVALID_PARAMETER;
-			streamclass_device_notification(STREAMCLASS_DEVICE_REQUEST_COMPLETE, dev, sc);
-			return;
-		}
-		s->u.open.DataFormat = dev->ranges[i]->DataRange;
-		s->u.open.DataFormat.FormatSize = sizeof(s->u.open);
-		s->u.open.VideoInfoHeader = dev->ranges[i]->VideoInfoHeader;
-		s->w.CommandData.OpenFormat = &s->u.open.DataFormat;
+		status = strmini_open_format(s);
 		break;
 	case SRB_GET_DEVICE_PROPERTY:
-	case SRB_SET_DEVICE_PROPERTY: {
-		struct streamclass_property *p = sc->command_data.property;
-		struct strmini_control *c = NULL;
-		u32 k;
-
-		for (k = 0; k < dev->ncontrols; k++)
-			if (dev->controls[k].id == p->id)
-				c = &dev->control_of[k];
-		if (!c) {
-			sc->status = STREAMCLASS_STATUS_NOT_IMPLEMENTED;
-			streamclass_device_notification(STREAMCLASS_DEVICE_REQUEST_COMPLETE, dev, sc);
-			return;
-		}
-		s->u.prop.value.Property.Set = *dev->props[c->set].Set;
-		s->u.prop.value.Property.Id = c->id;
-		s->u.prop.value.Property.Flags = sc->command == SRB_GET_DEVICE_PROPERTY ?
-							 KSPROPERTY_TYPE_GET : KSPROPERTY_TYPE_SET;
-		if (sc->command == SRB_SET_DEVICE_PROPERTY) {
-			s->u.prop.value.Value = p->value;
-			s->u.prop.value.Flags = KSPROPERTY_VIDEOPROCAMP_FLAGS_MANUAL;
-		}
-		s->u.prop.desc.Property = &s->u.prop.value.Property;
-		s->u.prop.desc.PropertySetID = c->set;
-		s->u.prop.desc.PropertyInfo = &s->u.prop.value;
-		s->u.prop.desc.PropertyInputSize = sizeof(s->u.prop.value);
-		s->u.prop.desc.PropertyOutputSize = sizeof(s->u.prop.value);
-		s->w.CommandData.PropertyInfo = &s->u.prop.desc;
+	case SRB_SET_DEVICE_PROPERTY:
+		status = strmini_property(s);
+		break;
+	case SRB_GET_DATA_INTERSECTION:
+		status = strmini_intersection(s);
 		break;
 	}
-	case SRB_GET_DATA_INTERSECTION: {
-		struct streamclass_data_intersection *x = sc->command_data.intersect;
-		struct strmini_stream_info *si;
-		KS_BITMAPINFOHEADER *bmi;
-		u32 k, pick;
-
-		if (x->stream_number >= dev->nstreams || !dev->streams[x->stream_number].count) {
-			sc->status = STREAMCLASS_STATUS_NOT_IMPLEMENTED;
-			streamclass_device_notification(STREAMCLASS_DEVICE_REQUEST_COMPLETE, dev, sc);
-			return;
-		}
-		/* The asked pixel format's first range (else the stream's
-		 * first), at the asked size. */
-		si = &dev->streams[x->stream_number];
-		pick = si->first;
-		for (k = si->first; k < si->first + si->count; k++) {
-			if (dev->formats[k].pixelformat == x->request.pixelformat) {
-				pick = k;
-				break;
-			}
-		}
-		s->u.isect.range = *dev->ranges[pick];
-		bmi = &s->u.isect.range.VideoInfoHeader.bmiHeader;
-		bmi->biWidth = x->request.width;
-		bmi->biHeight = bmi->biHeight < 0 ? -(LONG)x->request.height : x->request.height;
-		s->u.isect.info.StreamNumber = si->win;
-		s->u.isect.info.DataRange = &s->u.isect.range.DataRange;
-		s->u.isect.info.DataFormatBuffer = &s->u.isect.result;
-		s->u.isect.info.SizeOfDataFormatBuffer = sizeof(s->u.isect.result);
-		s->w.CommandData.IntersectInfo = &s->u.isect.info;
-		break;
-	}
+	/* What the minidriver cannot be asked is answered here. */
+	if (status != STREAMCLASS_STATUS_SUCCESS) {
+		sc->status = status;
+		streamclass_device_notification(STREAMCLASS_DEVICE_REQUEST_COMPLETE, dev, sc);
+		return;
 	}
 	strmini_send(s, drv->hw.HwReceivePacket);
 }
