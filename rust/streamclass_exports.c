@@ -99,6 +99,22 @@ static bool streamclass_ext_direct(struct device *dev, void *cpu, dma_addr_t bus
 	return !dma_need_sync(dev, bus);
 }
 
+/*
+ * Whether @size bytes at @cpu lie within what @dev addresses without a
+ * translating IOMMU (its DMA mask and bus limit; platforms whose bus
+ * addresses are offset from physical ones are not considered). Memory
+ * beyond is never mapped: where no bounce buffers exist, dma-direct refuses
+ * such a mapping with a warning, not quietly.
+ */
+static bool streamclass_ext_reachable(struct device *dev, void *cpu, size_t size)
+{
+	struct iommu_domain *dom = iommu_get_domain_for_dev(dev);
+
+	if (dom && (dom->type & __IOMMU_DOMAIN_PAGING))
+		return true;
+	return virt_to_phys(cpu) + size - 1 <= min_not_zero(dma_get_mask(dev), dev->bus_dma_limit);
+}
+
 void *streamclass_ext_alloc(struct device *dev, size_t len, dma_addr_t *bus);
 void *streamclass_ext_alloc(struct device *dev, size_t len, dma_addr_t *bus)
 {
@@ -113,6 +129,10 @@ void *streamclass_ext_alloc(struct device *dev, size_t len, dma_addr_t *bus)
 		cpu = kzalloc(size, zones[i] | __GFP_NOWARN);
 		if (!cpu)
 			continue;
+		if (!streamclass_ext_reachable(dev, cpu, size)) {
+			kfree(cpu);
+			continue;
+		}
 		*bus = dma_map_single(dev, cpu, size, DMA_BIDIRECTIONAL);
 		if (dma_mapping_error(dev, *bus)) {
 			kfree(cpu);
