@@ -2,7 +2,11 @@
 /*
  * The benchmark of `make bench`, run at insmod on the non-debug bench kernel.
  * Prints a table and one "bench NAME VALUE" line per figure; ratios are
- * measured in this one run, each the median of BENCH_REPEAT measurements:
+ * measured in this one run, each the median of BENCH_REPEAT rounds, with its
+ * spread (the interquartile range, "bench NAME_iqr Q1-Q3"). A round times
+ * the two sides interleaved, A B B A (the bare side, ours twice, the bare
+ * side again), so that a drift of the machine's speed during the round
+ * weighs on both alike:
  *
  * - get_dma_buffer vs. the bare exported call streamclass_nop(), with 1 and
  *   with 10,000 devices registered;
@@ -26,9 +30,9 @@
 #include <streamclass.h>
 
 #define BENCH_DEVICES	10000
-#define BENCH_CALLS	200000
-#define BENCH_CYCLES	300
-#define BENCH_REPEAT	9
+#define BENCH_CALLS	100000
+#define BENCH_CYCLES	150
+#define BENCH_REPEAT	21
 #define BENCH_EXT	64
 #define BENCH_BUF	(4 * PAGE_SIZE)
 
@@ -106,75 +110,115 @@ static int cmp_u64(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* Returns 1000 x the median ratio of the cost of get_dma_buffer to nop. */
-static u64 lookup_ratio(void *h)
+/* A figure measured in rounds: its median and quartiles, in thousandths. */
+struct spread {
+	u64 median, q1, q3;
+};
+
+/* Sorts @r (BENCH_REPEAT rounds) and returns its median and quartiles. */
+static struct spread spread_of(u64 *r)
 {
-	void *(*volatile get)(void *) = streamclass_get_dma_buffer;
-	void *(*volatile base)(void *) = streamclass_nop;
-	u64 r[BENCH_REPEAT], t0, t1, t2;
+	sort(r, BENCH_REPEAT, sizeof(u64), cmp_u64, NULL);
+	return (struct spread){
+		.median = r[BENCH_REPEAT / 2],
+		.q1 = r[BENCH_REPEAT / 4],
+		.q3 = r[BENCH_REPEAT - 1 - BENCH_REPEAT / 4],
+	};
+}
+
+/* ns for BENCH_CALLS calls of @f(@h). */
+static u64 time_calls(void *(*volatile f)(void *), void *h)
+{
 	void *volatile sink;
-	int i, k;
+	u64 t0 = ktime_get_ns();
+	int i;
+
+	for (i = 0; i < BENCH_CALLS; i++)
+		sink = f(h);
+	(void)sink;
+	return ktime_get_ns() - t0;
+}
+
+/* The cost of get_dma_buffer against nop, 1000 x the ratio, over the rounds. */
+static struct spread lookup_ratio(void *h)
+{
+	u64 r[BENCH_REPEAT], bare, ours;
+	int k;
 
 	for (k = 0; k < BENCH_REPEAT; k++) {
-		t0 = ktime_get_ns();
-		for (i = 0; i < BENCH_CALLS; i++)
-			sink = base(h);
-		t1 = ktime_get_ns();
-		for (i = 0; i < BENCH_CALLS; i++)
-			sink = get(h);
-		t2 = ktime_get_ns();
-		r[k] = div64_u64((t2 - t1) * 1000, max_t(u64, t1 - t0, 1));
+		bare = time_calls(streamclass_nop, h);
+		ours = time_calls(streamclass_get_dma_buffer, h);
+		ours += time_calls(streamclass_get_dma_buffer, h);
+		bare += time_calls(streamclass_nop, h);
+		r[k] = div64_u64(ours * 1000, max_t(u64, bare, 1));
 	}
-	(void)sink;
-	sort(r, BENCH_REPEAT, sizeof(u64), cmp_u64, NULL);
-	return r[BENCH_REPEAT / 2];
+	return spread_of(r);
+}
+
+/* ns for BENCH_CYCLES cycles of the raw allocations (kzalloc, and a
+ * coherent buffer when @buf_size). */
+static u64 time_raw(struct faux_device *f, u32 buf_size)
+{
+	u64 t0 = ktime_get_ns();
+	dma_addr_t dma;
+	void *ext, *buf;
+	int i;
+
+	for (i = 0; i < BENCH_CYCLES; i++) {
+		ext = kzalloc(BENCH_EXT, GFP_KERNEL);
+		if (buf_size) {
+			buf = dma_alloc_coherent(&f->dev, buf_size, &dma, GFP_KERNEL);
+			if (buf)
+				dma_free_coherent(&f->dev, buf_size, buf, dma);
+		}
+		kfree(ext);
+	}
+	return ktime_get_ns() - t0;
+}
+
+/* ns for BENCH_CYCLES cycles of register+unregister. */
+static u64 time_register(struct faux_device *f, const struct streamclass_init_data *init)
+{
+	u64 t0 = ktime_get_ns();
+	void *ext;
+	int i;
+
+	for (i = 0; i < BENCH_CYCLES; i++) {
+		ext = streamclass_register_device(&f->dev, init);
+		if (!IS_ERR(ext))
+			streamclass_unregister_device(ext);
+	}
+	return ktime_get_ns() - t0;
 }
 
 /*
- * Returns 1000 x the median ratio of register+unregister to the raw
- * allocations of the same sizes (kzalloc, and dma_alloc_coherent when @buf);
- * *@ours and *@raw get the medians of their costs, in ns per cycle.
+ * The cost of register+unregister against the raw allocations of the same
+ * sizes (kzalloc, and dma_alloc_coherent when @buf_size), 1000 x the ratio,
+ * over the rounds; *@ours and *@raw get the medians of their costs, in ns a
+ * cycle.
  */
-static u64 register_ratio(struct faux_device *f, u32 buf_size, u64 *ours, u64 *raw)
+static struct spread register_ratio(struct faux_device *f, u32 buf_size, u64 *ours, u64 *raw)
 {
 	struct streamclass_init_data init = {
 		.size = sizeof(init),
 		.device_extension_size = BENCH_EXT,
 		.dma_buffer_size = buf_size,
 	};
-	u64 r[BENCH_REPEAT], a[BENCH_REPEAT], b[BENCH_REPEAT], t0, t1, t2;
-	dma_addr_t dma;
-	void *ext, *buf;
-	int i, k;
+	u64 r[BENCH_REPEAT], a[BENCH_REPEAT], b[BENCH_REPEAT], bare, mine;
+	int k;
 
 	for (k = 0; k < BENCH_REPEAT; k++) {
-		t0 = ktime_get_ns();
-		for (i = 0; i < BENCH_CYCLES; i++) {
-			ext = kzalloc(BENCH_EXT, GFP_KERNEL);
-			if (buf_size) {
-				buf = dma_alloc_coherent(&f->dev, buf_size, &dma, GFP_KERNEL);
-				if (buf)
-					dma_free_coherent(&f->dev, buf_size, buf, dma);
-			}
-			kfree(ext);
-		}
-		t1 = ktime_get_ns();
-		for (i = 0; i < BENCH_CYCLES; i++) {
-			ext = streamclass_register_device(&f->dev, &init);
-			if (!IS_ERR(ext))
-				streamclass_unregister_device(ext);
-		}
-		t2 = ktime_get_ns();
-		r[k] = div64_u64((t2 - t1) * 1000, max_t(u64, t1 - t0, 1));
-		a[k] = div64_u64(t2 - t1, BENCH_CYCLES);
-		b[k] = div64_u64(t1 - t0, BENCH_CYCLES);
+		bare = time_raw(f, buf_size);
+		mine = time_register(f, &init);
+		mine += time_register(f, &init);
+		bare += time_raw(f, buf_size);
+		r[k] = div64_u64(mine * 1000, max_t(u64, bare, 1));
+		a[k] = div64_u64(mine, 2 * BENCH_CYCLES);
+		b[k] = div64_u64(bare, 2 * BENCH_CYCLES);
 	}
-	sort(r, BENCH_REPEAT, sizeof(u64), cmp_u64, NULL);
-	sort(a, BENCH_REPEAT, sizeof(u64), cmp_u64, NULL);
-	sort(b, BENCH_REPEAT, sizeof(u64), cmp_u64, NULL);
-	*ours = a[BENCH_REPEAT / 2];
-	*raw = b[BENCH_REPEAT / 2];
-	return r[BENCH_REPEAT / 2];
+	*ours = spread_of(a).median;
+	*raw = spread_of(b).median;
+	return spread_of(r);
 }
 
 static void report(const char *name, const char *what, u64 milli, bool ratio)
@@ -183,12 +227,24 @@ static void report(const char *name, const char *what, u64 milli, bool ratio)
 	pr_info("bench %s%s %llu.%03llu\n", name, tag, milli / 1000, milli % 1000);
 }
 
+/* A ratio with its spread: the table shows the interquartile range beside it. */
+static void report_ratio(const char *name, const char *what, struct spread s)
+{
+	pr_info("bench | %-46s | %llu.%03llux (IQR %llu.%03llu-%llu.%03llu, %d rounds)\n", what,
+		s.median / 1000, s.median % 1000, s.q1 / 1000, s.q1 % 1000, s.q3 / 1000, s.q3 % 1000,
+		BENCH_REPEAT);
+	pr_info("bench %s%s %llu.%03llu\n", name, tag, s.median / 1000, s.median % 1000);
+	pr_info("bench %s%s_iqr %llu.%03llu-%llu.%03llu\n", name, tag, s.q1 / 1000, s.q1 % 1000,
+		s.q3 / 1000, s.q3 % 1000);
+}
+
 static int __init bench_init(void)
 {
 	struct streamclass_init_data big = {
 		.size = sizeof(big), .device_extension_size = BENCH_EXT, .dma_buffer_size = BENCH_BUF,
 	};
-	u64 one, many, reg, nobuf, ours_ns, raw_ns, ours0_ns, raw0_ns;
+	struct spread one, many, reg, nobuf;
+	u64 ours_ns, raw_ns, ours0_ns, raw0_ns;
 	int i, n = 0, ret = 0;
 
 	fdevs = kvcalloc(BENCH_DEVICES, sizeof(*fdevs), GFP_KERNEL);
@@ -223,17 +279,17 @@ static int __init bench_init(void)
 	set_registered(false);
 
 	pr_info("bench | %-46s | %s\n", "figure", "value");
-	report("get_dma_buffer_1dev_ratio", "get_dma_buffer / nop call, 1 device", one, true);
-	report("get_dma_buffer_10000dev_ratio", "get_dma_buffer / nop call, 10,000 devices", many,
-	       true);
-	report("register_unregister_ratio", "register+unregister / kzalloc+dma_alloc+frees", reg,
-	       true);
+	report_ratio("get_dma_buffer_1dev_ratio", "get_dma_buffer / nop call, 1 device", one);
+	report_ratio("get_dma_buffer_10000dev_ratio", "get_dma_buffer / nop call, 10,000 devices",
+		     many);
+	report_ratio("register_unregister_ratio", "register+unregister / kzalloc+dma_alloc+frees",
+		     reg);
 	report("register_unregister_ns", "  register+unregister, ns per cycle", ours_ns * 1000,
 	       false);
 	report("raw_alloc_free_ns", "  kzalloc+dma_alloc_coherent+frees, ns", raw_ns * 1000,
 	       false);
-	report("register_unregister_nobuf_ratio", "the same without a buffer / kzalloc+kfree",
-	       nobuf, true);
+	report_ratio("register_unregister_nobuf_ratio", "the same without a buffer / kzalloc+kfree",
+		     nobuf);
 	report("register_unregister_nobuf_ns", "  register+unregister, no buffer, ns",
 	       ours0_ns * 1000, false);
 	report("raw_kzalloc_kfree_ns", "  kzalloc+kfree, ns", raw0_ns * 1000, false);
