@@ -5,15 +5,17 @@
 #
 #   make demo                 build everything, boot, show streamclass at work
 #   make check                the full test run: "N passed, N failed" last
+#   make check SCENARIO="capture iommu"   just those boots (make scenarios lists them)
+#   make scenarios            the scenarios and their last wall times
 #   make check-external EXT=/path/to/folder   test your own module in our VM
 #   make modules KDIR=/path/to/linux-build    build against your kernel
 #   make bench                the benchmark (non-debug kernel)
 #
 # KDIR=/path/to/linux-build (with rust/*.rmeta) skips the test-kernel build.
 
-export KDIR KSRC EXT QEMU_ACCEL
+export KDIR KSRC EXT QEMU_ACCEL SCENARIO
 
-.PHONY: all modules check demo check-external bench clean
+.PHONY: all modules check scenarios demo check-external bench clean
 
 # With KDIR given, nothing is installed: the build only checks its tools.
 all modules:
@@ -22,6 +24,9 @@ all modules:
 
 check:
 	@scripts/check.sh
+
+scenarios:
+	@scripts/check.sh --list
 
 demo:
 	@scripts/demo.sh

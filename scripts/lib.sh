@@ -75,7 +75,9 @@ kernel_modules() {
 # Provision, build (or reuse) the kernel of configuration $1 (test or bench)
 # unless KDIR names one already, export KDIR, and build our modules for it.
 # The test kernel's guests also get v4l-utils and the kernel's modules.
+# Skipped where a caller already did it (STREAMCLASS_PREPARED=1, with KDIR).
 prepare() {
+	[ "${STREAMCLASS_PREPARED:-}" != 1 ] || [ -z "${KDIR:-}" ] || return 0
 	"$TOP/scripts/provision.sh"
 	KDIR=${KDIR:-$("$TOP/scripts/build-kernel.sh" "$1")}
 	export KDIR

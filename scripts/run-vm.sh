@@ -4,14 +4,15 @@
 # Usage: run-vm.sh NAME SCENARIO_DIR [MODULE.ko...]
 #   SCENARIO_DIR holds scenario.sh (run by /init from /scenario), optionally
 #   vm.env (VAR=value defaults for the settings below), and any files it
-#   needs; modules land in /lib/modules/streamclass in the guest.
+#   needs; modules land in /lib/modules/streamclass in the guest, and every
+#   folder of tests/scenarios in /lib/scenarios.
 # Env: KDIR (kernel build dir, required), IOMMU=1 (intel-iommu + intel_iommu=on),
 #   EDU=N edu devices (default 1), EDU_OPTS (e.g. ,dma_mask=0xffffff), MEM (default 1G),
 #   QEMU_ACCEL (default tcg), SMP (default 2), HOTPLUG=1 (each edu behind its
 #   own hotplug-capable PCIe root port; ids edu0, edu1..., buses rp0...),
 #   V4L2=1 (the guest gets trixie's v4l2-compliance and v4l2-ctl, our
-#   tests/v4l2/bad_input, dmabuf_capture, testcap_check and stream_rate
-#   built static, /lib/edu_pattern.sh and /lib/v4l2.sh, and the kernel's
+#   tests/v4l2/bad_input, dmabuf_capture, onoff, testcap_check and
+#   stream_rate built static, /lib/edu_pattern.sh and /lib/v4l2.sh, and the kernel's
 #   own modules under /lib/modules/<version> for modprobe: vivid),
 #   OUT=1 (a second serial line, the guest's /dev/ttyS1, into build/vm/NAME.out).
 # Monitor: with HOTPLUG=1 the guest may print `streamclass-monitor: device_del ID`
@@ -49,6 +50,8 @@ ln -s busybox "$root/bin/sh"
 install -m 755 "$TOP/scripts/guest/init" "$root/init"
 cp "$TOP/scripts/guest/ktap.sh" "$root/lib/ktap.sh"
 cp -r "$scen"/. "$root/scenario/"
+# Every scenario of the tree, for a boot that runs several (tests/scenarios/iommu).
+cp -r "$TOP/tests/scenarios" "$root/lib/scenarios"
 echo "$name" >"$root/scenario/name"
 for m in "$@"; do
 	[ ! -e "$root/lib/modules/streamclass/${m##*/}" ] ||
@@ -64,9 +67,16 @@ if [ "${V4L2:-0}" = 1 ]; then
 	cp -r "$(kernel_modules)/lib/modules/." "$root/lib/modules/"
 	# Our own userspace V4L2 checks, static (the guest has no libc of its
 	# own but trixie's, for v4l-utils).
-	for t in bad_input dmabuf_capture testcap_check stream_rate; do
-		gcc -static -O2 -Wall -Werror -o "$root/bin/$t" "$TOP/tests/v4l2/$t.c" -lm ||
-			die "cannot build tests/v4l2/$t.c (gcc and a static libc needed)"
+	# Built once into build/tools/, again when the source is newer.
+	mkdir -p "$TOP/build/tools"
+	for t in bad_input dmabuf_capture onoff testcap_check stream_rate; do
+		bin=$TOP/build/tools/$t
+		if [ ! -x "$bin" ] || [ "$TOP/tests/v4l2/$t.c" -nt "$bin" ]; then
+			gcc -static -O2 -Wall -Werror -o "$bin.$$" "$TOP/tests/v4l2/$t.c" -lm ||
+				die "cannot build tests/v4l2/$t.c (gcc and a static libc needed)"
+			mv "$bin.$$" "$bin"
+		fi
+		cp "$bin" "$root/bin/$t"
 	done
 	# The samples' frame check and the V4L2 helpers, for scenarios to source.
 	cp "$TOP/tests/v4l2/edu_pattern.sh" "$TOP/tests/v4l2/v4l2.sh" "$root/lib/"

@@ -22,6 +22,23 @@ started() { say "started: $*"; }
 # sent within a few seconds; the caller waits for its effect.
 monitor() { ktap "streamclass-monitor: $*"; }
 
+# kunit_suites GLOB: the KUnit suites that run when a module loads from now
+# on are those whose name matches GLOB (kunit's filter_glob); /init sets
+# "-", none: a scenario names the suites that are its point (streamclass.ko's
+# own run once per kernel, in the base boot).
+kunit_suites() { echo "$1" >/sys/module/kunit/parameters/filter_glob; }
+
+# iommu: true in a boot with the Intel IOMMU on (scripts/run-vm.sh, IOMMU=1).
+# There a scenario runs only what the IOMMU changes: its other checks are
+# marked `plain` and run in the boot without it.
+_iommu=0
+! grep -q intel_iommu=on /proc/cmdline || _iommu=1
+iommu() { [ "$_iommu" = 1 ]; }
+
+# plain COMMAND...: run COMMAND (a check, or steps between checks) only in a
+# boot without the IOMMU: what it checks does not depend on it.
+plain() { iommu || "$@"; }
+
 # waitfor SECONDS COMMAND...: poll COMMAND every 0.5 s until it succeeds.
 waitfor() {
 	t=$(($1 * 2))
@@ -33,11 +50,14 @@ waitfor() {
 	done
 }
 
-# ktap_suite NAME PLANNED: start a suite of PLANNED cases. Its start mark
-# lets the host count the cases of a suite a dead boot never reported.
+# ktap_suite NAME PLANNED [PLANNED_IOMMU]: start a suite of PLANNED cases
+# (PLANNED_IOMMU in a boot with the IOMMU, where its plain checks are left
+# out). Its start mark lets the host count the cases of a suite a dead boot
+# never reported.
 ktap_suite() {
 	_suite=$1 _plan=$2 _n=0 _fail=0 _lines=
-	started "suite $1 of $2 cases"
+	! iommu || _plan=${3:-$2}
+	started "suite $1 of $_plan cases"
 }
 
 _add() {

@@ -22,6 +22,12 @@
  * that long would exceed; here the error was under 0.3%.
  * OUT, when given, receives the last frame (for the demo). Exit status 0
  * when all holds.
+ *
+ *   testcap_check red FILE WIDTH HEIGHT X Y
+ *
+ * Prints the red value of pixel (X, Y) of each RGB24 frame of WIDTH x HEIGHT
+ * in FILE, one frame after the other on one line: what a shell loop of od
+ * would give, in one process (a process start costs about 0.1 s under TCG).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -132,6 +138,28 @@ static int check_frame(const struct fmt *f, const unsigned char *p, unsigned int
 	return 0;
 }
 
+/* The "red" mode above. */
+static int red(const char *file, long w, long h, long x, long y)
+{
+	long frame = w * h * 3, at = y * w * 3 + x * 3;
+	unsigned char *buf;
+	FILE *f = fopen(file, "rb");
+
+	if (!f || w < 1 || h < 1 || x < 0 || x >= w || y < 0 || y >= h) {
+		fprintf(stderr, "%s: cannot read, or the pixel is outside the frame\n", file);
+		return 2;
+	}
+	buf = malloc(frame);
+	if (!buf)
+		return 1;
+	while (fread(buf, 1, frame, f) == (size_t)frame)
+		printf(" %u", buf[at]);
+	printf("\n");
+	free(buf);
+	fclose(f);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	int type = V4L2_BUF_TYPE_VIDEO_CAPTURE;
@@ -145,8 +173,11 @@ int main(int argc, char **argv)
 	struct fmt fm;
 	FILE *out = NULL;
 
+	if (argc == 7 && !strcmp(argv[1], "red"))
+		return red(argv[2], atol(argv[3]), atol(argv[4]), atol(argv[5]), atol(argv[6]));
 	if (argc != 7 && argc != 8) {
-		fprintf(stderr, "usage: %s DEV FOURCC WIDTH HEIGHT FPS N [OUT]\n", argv[0]);
+		fprintf(stderr, "usage: %s DEV FOURCC WIDTH HEIGHT FPS N [OUT]\n"
+			"       %s red FILE WIDTH HEIGHT X Y\n", argv[0], argv[0]);
 		return 2;
 	}
 	fd = open(argv[1], O_RDWR);

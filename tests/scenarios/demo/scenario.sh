@@ -11,6 +11,8 @@ for d in /sys/bus/pci/devices/*; do
 	[ "$(cat "$d/vendor"):$(cat "$d/device")" = 0x1234:0x11e8 ] &&
 		say "demo: found QEMU edu (1234:11e8) at ${d##*/}"
 done
+# The KUnit summaries of the modules it loads are part of the show.
+kunit_suites '*'
 insmod "$MODDIR/streamclass.ko"
 insmod "$MODDIR/streamclass_edu_capture.ko"
 for d in /sys/kernel/debug/streamclass/streamclass_edu_capture/*/; do

@@ -6,6 +6,8 @@
 # hardware IDs: a root-enumerated one (a virtual device) and edu's PCI ID.
 # Both nodes are used by v4l2-ctl, v4l2-compliance and testcap_check (the
 # sample draws the picture samples/streamclass_testcap.rs draws, in YUY2).
+# In the iommu boot: edu's frames (150 KiB, several segments) in buffers
+# mapped through the IOMMU, and edu unbound while it streams.
 
 pdrv=/sys/bus/platform/drivers/strmini_testcap
 edrv=/sys/bus/pci/drivers/strmini_testcap
@@ -16,7 +18,8 @@ for d in /sys/bus/pci/devices/*; do
 	[ "$(cat "$d/vendor"):$(cat "$d/device")" = 0x1234:0x11e8 ] && edu=${d##*/}
 done
 
-ktap_suite streamclass_strmini 15
+plain kunit_suites 'streamclass_strmini_*'
+ktap_suite streamclass_strmini 15 6
 check "insmod streamclass, the strmini.h header checks and routine checks (KUnit suites streamclass_strmini_headers, _api)" \
 	sh -c "insmod $MODDIR/streamclass.ko && insmod $MODDIR/streamclass_strmini_test.ko && insmod $MODDIR/streamclass_strmini_api_test.ko"
 loaded() {
@@ -42,7 +45,7 @@ nodes() {
 		querycap "$A" "strmini_testcap capture" platform:strmini_testcap.0 &&
 		querycap "$B" "strmini_testcap capture" "PCI:$edu"
 }
-check "each device's capture stream (PINNAME_VIDEO_CAPTURE) is its one video4linux node ($A, $B), its analog input (KSPIN_DATAFLOW_IN) none; QUERYCAP" nodes
+plain check "each device's capture stream (PINNAME_VIDEO_CAPTURE) is its one video4linux node ($A, $B), its analog input (KSPIN_DATAFLOW_IN) none; QUERYCAP" nodes
 formats() {
 	out=$(v4l2-ctl -d "$A" --list-formats-ext) || return 1
 	echo "$out"
@@ -51,7 +54,7 @@ formats() {
 		echo "$out" | grep -q 'Size: Discrete 640x480' &&
 		test "$(echo "$out" | grep -c 'Interval: Discrete 0.033s (30.000 fps)')" = 2
 }
-check "its KS_DATARANGE_VIDEO table is ENUM_FMT/FRAMESIZES/FRAMEINTERVALS: YUYV 320x240 and 640x480 at 1/30" formats
+plain check "its KS_DATARANGE_VIDEO table is ENUM_FMT/FRAMESIZES/FRAMEINTERVALS: YUYV 320x240 and 640x480 at 1/30" formats
 controls() {
 	out=$(v4l2-ctl -d "$A" --list-ctrls) || return 1
 	echo "$out"
@@ -59,7 +62,7 @@ controls() {
 		echo "$out" | grep -q 'contrast 0x00980901 (int) *: min=0 max=10000 step=10 default=5000 value=5000' &&
 		test "$(echo "$out" | grep -c ' (int) ')" = 2
 }
-check "its VideoProcAmp property table is V4L2 controls: brightness and contrast 0..10000 by 10, 5000" controls
+plain check "its VideoProcAmp property table is V4L2 controls: brightness and contrast 0..10000 by 10, 5000" controls
 # bars DEV W H N: N frames checked by value (testcap_check).
 bars() {
 	out=$(testcap_check "$1" YUYV "$2" "$3" 30 "$4" 2>&1)
@@ -68,9 +71,9 @@ bars() {
 	say "$1: $(echo "$out" | tail -n 1)"
 	return $r
 }
-check "virtual device, YUY2 320x240: bars, frame number, marker, sequence (PictureNumber) and timestamp step (PresentationTime)" \
+plain check "virtual device, YUY2 320x240: bars, frame number, marker, sequence (PictureNumber) and timestamp step (PresentationTime)" \
 	bars "$A" 320 240 90
-check "virtual device, YUY2 640x480: the same" bars "$A" 640 480 90
+plain check "virtual device, YUY2 640x480: the same" bars "$A" 640 480 90
 check "edu, YUY2 320x240: the same" bars "$B" 320 240 90
 # y FILE X Y: the Y' byte of pixel (X, Y) of a 320x240 YUYV frame.
 y() { od -An -tu1 -j $(($3 * 640 + $2 * 2)) -N1 "$1" | tr -d ' '; }
@@ -85,7 +88,7 @@ brightness() {
 	[ "$got" = "brightness: 7500" ] && [ "$(y /tmp/b.yuv 300 90)" = 66 ] &&
 		[ "$(y /tmp/b.yuv 20 90)" = 230 ] && [ "$(y /tmp/d.yuv 300 90)" = 16 ]
 }
-check "S_CTRL is SRB_SET_DEVICE_PROPERTY (KSPROPERTY_VIDEOPROCAMP_S): brightness 7500 lifts the picture by 50 and reads back; 5000 again" \
+plain check "S_CTRL is SRB_SET_DEVICE_PROPERTY (KSPROPERTY_VIDEOPROCAMP_S): brightness 7500 lifts the picture by 50 and reads back; 5000 again" \
 	brightness
 # The sample answers SRB_GET_DATA_INTERSECTION with its range of the asked
 # size, else its first range: 320x240 for 1000x1000, where the class's own
@@ -97,12 +100,12 @@ intersect() {
 	echo "$b"
 	echo "$a" | grep -q 'Width/Height *: 640/480' && echo "$b" | grep -q 'Width/Height *: 320/240'
 }
-check "TRY_FMT is SRB_GET_DATA_INTERSECTION: the minidriver's answer (640x480 as asked; 320x240, its first range, for 1000x1000)" intersect
+plain check "TRY_FMT is SRB_GET_DATA_INTERSECTION: the minidriver's answer (640x480 as asked; 320x240, its first range, for 1000x1000)" intersect
 modprobe vivid n_devs=1 node_types=0x1 num_inputs=1 >/dev/null 2>&1
 v4l2-ctl -d "$A" --set-fmt-video=width=320,height=240,pixelformat=YUYV
 v4l2-ctl -d "$B" --set-fmt-video=width=320,height=240,pixelformat=YUYV
-check "v4l2-compliance -s10 -e (vivid exports) on the virtual device: no failure" compliance "$A" "$(vid vivid-000-vid-cap)"
-check "v4l2-compliance -s10 -e (vivid exports) on edu: no failure" compliance "$B" "$(vid vivid-000-vid-cap)"
+plain check "v4l2-compliance -s10 -e (vivid exports) on the virtual device: no failure" compliance "$A" "$(vid vivid-000-vid-cap)"
+plain check "v4l2-compliance -s10 -e (vivid exports) on edu: no failure" compliance "$B" "$(vid vivid-000-vid-cap)"
 check "unbind edu while streaming (frame timer armed): the reader ends, the node goes" \
 	stream_cut "$B" "echo $edu >$edrv/unbind" "! test -e $edrv/$edu"
 check "rmmod the sample while streaming: the reader ends, the devices go" \
@@ -110,3 +113,4 @@ check "rmmod the sample while streaming: the reader ends, the devices go" \
 check "rmmod streamclass, the header checks and vivid" \
 	sh -c "rmmod streamclass_strmini_test streamclass_strmini_api_test && rmmod streamclass && rmmod vivid"
 ktap_end
+kunit_suites -
