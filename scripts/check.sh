@@ -7,9 +7,9 @@
 # and judge the console logs together (scripts/verdict.awk).
 # Env: KDIR to use an existing Rust-enabled kernel build; SCENARIO to pick
 #   boots by name (e.g. SCENARIO="capture iommu external"; SCENARIOS is the
-#   older spelling); JOBS boots at once (default: the number of cores), SMP
-#   CPUs per guest (default: cores / JOBS, at least 1). Why these defaults:
-#   Documentation/testing.rst, "Boots in parallel".
+#   older spelling); JOBS boots at once (default: the number of cores + 1),
+#   SMP CPUs per guest (default: cores / JOBS, at least 1). Why these
+#   defaults: Documentation/testing.rst, "Boots in parallel".
 # Usage: check.sh          the run
 #        check.sh --list   the scenarios and their last wall times, no run
 set -eu
@@ -31,7 +31,8 @@ last_time() {
 table() {
 	for n in $(names); do
 		t=$(last_time "$n")
-		printf '  %-10s %s\n' "$n" "${t:+$t s}${t:-not run yet}"
+		[ -n "$t" ] && t="$t s" || t="not run yet"
+		printf '  %-10s %s\n' "$n" "$t"
 	done
 }
 
@@ -78,7 +79,7 @@ boots=$(for n in $picked; do
 done | sort -rn | cut -d' ' -f2)
 count=$(echo $boots | wc -w)
 cores=$(nproc)
-jobs=${JOBS:-$cores}
+jobs=${JOBS:-$((cores + 1))}
 [ "$jobs" -le "$count" ] || jobs=$count
 [ "$jobs" -ge 1 ] || jobs=1
 smp=${SMP:-$((cores / jobs))}

@@ -26,7 +26,8 @@ monitor() { ktap "streamclass-monitor: $*"; }
 # on are those whose name matches GLOB (kunit's filter_glob); /init sets
 # "-", none: a scenario names the suites that are its point (streamclass.ko's
 # own run once per kernel, in the base boot).
-kunit_suites() { echo "$1" >/sys/module/kunit/parameters/filter_glob; }
+# (No newline: kunit keeps the string as written, and "*\n" matches nothing.)
+kunit_suites() { printf %s "$1" >/sys/module/kunit/parameters/filter_glob; }
 
 # iommu: true in a boot with the Intel IOMMU on (scripts/run-vm.sh, IOMMU=1).
 # There a scenario runs only what the IOMMU changes: its other checks are
