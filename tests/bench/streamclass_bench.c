@@ -30,7 +30,7 @@
 #include <streamclass.h>
 
 #define BENCH_DEVICES	10000
-#define BENCH_CALLS	100000
+#define BENCH_CALLS	400000
 #define BENCH_CYCLES	150
 #define BENCH_REPEAT	21
 #define BENCH_EXT	64
