@@ -16,8 +16,9 @@ set -eu
 . "$(dirname "$0")/lib.sh"
 
 # Every boot of a full run, each the folder of tests/scenarios of its name
-# but "external" (make check-external on a copy of samples/strmini).
-ALL="base capture stream srb testcap strmini v4l2 iommu external"
+# but "external" (make check-external on a copy of samples/strmini);
+# longest first as measured here, the order of boots never timed.
+ALL="iommu stream srb testcap capture strmini v4l2 base external"
 names() { for s in $ALL; do echo "$s"; done; }
 
 # last_time NAME: the wall time of NAME's last boot, in seconds, or nothing.
@@ -71,12 +72,13 @@ external() {
 			>"$TOP/build/logs/external.log"
 }
 
-# Longest first, by their last wall times (a boot never timed counts as the
-# longest), so that the short boots fill the gaps at the end.
-boots=$(for n in $picked; do
+# Longest first, by their last wall times (boots never timed first, in the
+# order of ALL), so that the short boots fill the gaps at the end.
+boots=$(i=0; for n in $picked; do
+	i=$((i + 1))
 	t=$(last_time "$n")
-	echo "${t:-99999} $n"
-done | sort -rn | cut -d' ' -f2)
+	echo "${t:-$((100000 - i))} $n"
+done | sort -rn -k1,1 | cut -d' ' -f2)
 count=$(echo $boots | wc -w)
 cores=$(nproc)
 jobs=${JOBS:-$((cores + 1))}
