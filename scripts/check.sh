@@ -2,9 +2,9 @@
 # `make check`: provision, build the test kernel and our modules, boot one VM
 # per scenario of tests/scenarios (core, SRB engine, minidriver capture,
 # streams, the software sample, the strmini.h layer, the V4L2 reference;
-# "iommu", what the Intel IOMMU changes), JOBS of them at a time, then
-# `make check-external` on a copy of the Windows-style sample ("external"),
-# and judge the console logs together (scripts/verdict.awk).
+# "iommu", what the Intel IOMMU changes) and `make check-external` on a copy
+# of the Windows-style sample ("external"), JOBS of them at a time, longest
+# first, and judge the console logs together (scripts/verdict.awk).
 # Env: KDIR to use an existing Rust-enabled kernel build; SCENARIO to pick
 #   boots by name (e.g. SCENARIO="capture iommu external"; SCENARIOS is the
 #   older spelling); JOBS boots at once (default: the number of cores + 1),
