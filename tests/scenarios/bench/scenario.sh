@@ -38,12 +38,13 @@ bench_round 1 _debugfs
 # 320x240, 4 buffers, tests/v4l2/stream_rate) from the class's null
 # minidriver (each SRB_READ_DATA completed at once through the
 # notification) against a bare videobuf2 node that completes each buffer
-# in buf_queue (tests/bench/streamclass_bench_vb2.c). ROUNDS rounds, each
-# interleaved bare, null, null, bare (a drift of the machine's speed weighs
-# on both alike); a round's ratio is its null frames a second over its bare
-# ones (after one warm-up of each). Printed: the median ratio with its interquartile range, the medians
-# of the frame rates, and the class's CPU time a frame (the difference of
-# the medians of the streaming process's CPU time a frame).
+# in buf_queue (tests/bench/streamclass_bench_vb2.c). After one warm-up of
+# each, ROUNDS rounds, each interleaved bare, null, null, bare (a drift of
+# the machine's speed weighs on both alike); a round's ratio is its null
+# frames a second over its bare ones. Printed: the median ratio with its
+# interquartile range, the medians of the frame rates, and the class's CPU
+# time a frame (the difference of the medians of the streaming process's
+# CPU time a frame).
 FRAMES=100000 ROUNDS=15
 # vid, node (tests/v4l2/v4l2.sh).
 . /lib/v4l2.sh
