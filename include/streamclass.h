@@ -466,7 +466,11 @@ struct streamclass_data_intersection {
  *                (OPEN_STREAM), stream_state (SET_STREAM_STATE, and
  *                GET_STREAM_STATE's answer), intersect
  *                (GET_DATA_INTERSECTION) or data_buffer_array (a stream's
- *                READ_DATA); NULL otherwise.
+ *                READ_DATA); NULL otherwise. What a pointer names lives
+ *                with the SRB (the structures of device SRBs are the
+ *                SRB's own copy): writing it is valid until the SRB is
+ *                completed, or, for one the class gave up on, until the
+ *                minidriver unregisters.
  * @frame_number: READ_DATA: the frame's number, from 0 per device.
  * @data_used: READ_DATA: bytes the device captured, set by the minidriver.
  * @timeout_counter: counted down by the class once a second while the SRB
@@ -724,7 +728,10 @@ void streamclass_unregister_minidriver(struct streamclass_minidriver *md);
  * As streamclass_device_notification(), for the SRBs sent to an instance's
  * receive_control_packet and receive_data_packet: any context; a second
  * completion, or an SRB that is not pending, is refused with a rate-limited
- * warning.
+ * warning. A stream's data SRBs are reused only after 32 other data SRBs of
+ * the same V4L2 node were sent (its stream state and close SRBs are device
+ * SRBs, below): a second notification within that window is refused and
+ * counted; after it, it cannot be told apart from the newer SRB.
  */
 void streamclass_stream_notification(enum streamclass_stream_notification type,
 				     struct streamclass_stream_object *stream_object,
@@ -740,10 +747,14 @@ void streamclass_stream_notification(enum streamclass_stream_notification type,
  * Any context, hard IRQ included. Completing an SRB twice, or one that is not
  * pending, is refused with a rate-limited warning. The class keeps the memory
  * of a device's completed SRBs while the device is bound and reuses an SRB
- * only after several others, so a late second notification finds a retired
- * SRB and is refused instead of completing the next one; one that comes after
- * the SRB was reused cannot be told apart (as on Windows, it is a bug), and
- * one after the device is gone is a use-after-free.
+ * only after 32 others of the device were sent (oldest first), so a late
+ * second notification finds a retired SRB and is refused (and counted in
+ * debugfs refused_notifications) instead of completing the next one; one
+ * that comes after the SRB was reused cannot be told apart (as on Windows,
+ * it is a bug), and one after the device is gone is a use-after-free. An
+ * SRB the class gave up on (not completed within twice its timeout while
+ * the device probes or goes) stays valid, with its command data, until the
+ * minidriver unregisters: a late notification of it is accepted.
  */
 void streamclass_device_notification(enum streamclass_notification type,
 				     void *hw_device_extension, struct streamclass_srb *srb);

@@ -111,6 +111,10 @@ module! {
             default: true,
             description: "Show each registered device in debugfs (streamclass/<device>/)",
         },
+        device_srb_timeout_s: u32 {
+            default: 15,
+            description: "Seconds a device or stream control SRB may take before the minidriver's timeout handler is called (1-300, read as each SRB is sent); a device going gives up on one after twice this",
+        },
     },
 }
 

@@ -80,10 +80,14 @@ const _: () = assert!(core::mem::size_of::<Control>() == 20);
 /// `struct streamclass_property`, as C lays it out: the command data of
 /// `SRB_GET_DEVICE_PROPERTY` and `SRB_SET_DEVICE_PROPERTY`.
 #[repr(C)]
+#[derive(Clone, Copy)]
 pub(crate) struct Property {
     pub(crate) id: u32,
     pub(crate) value: i32,
 }
+
+// SAFETY: Integers only.
+unsafe impl crate::srb::CommandData for Property {}
 
 /// Copies and checks `n` controls at `controls` (none when NULL): `EINVAL`
 /// for more than [`MAX_CONTROLS`], one [`Control::check`] refuses, or an

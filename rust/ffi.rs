@@ -1,9 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! The C ABI of `include/streamclass.h`, exported by `streamclass_exports.c`.
+//! Every function C calls: the C ABI of `include/streamclass.h`, exported
+//! by `streamclass_exports.c`, and the calls of the C shim and of the V4L2
+//! glue (`streamclass_v4l2.h`). The only `#[no_mangle]` functions of the
+//! module.
 //!
 //! Each function turns raw C arguments into checked Rust values and calls the
-//! registry; bad input is an errno, never a panic or a WARN.
+//! registry, the minidriver or the node; bad input is an errno, never a panic
+//! or a WARN.
 
 use core::{
     ffi::c_void,
@@ -36,6 +40,11 @@ use crate::{
         RawSrb,
         Request,
         REFUSED_NOTIFICATIONS, //
+    },
+    stream_info::Format,
+    v4l2::{
+        Node,
+        V4l2Buffer, //
     }, //
 };
 
@@ -494,5 +503,188 @@ pub(crate) unsafe extern "C" fn streamclass_call_at_new_priority(
             warn_bad_handle(c"call_at_new_priority", hw_device_extension);
             EINVAL.to_errno()
         }
+    }
+}
+
+/// `streamclass_check_init_data()`: validates `init` without registering.
+///
+/// # Safety
+///
+/// `init` is NULL or points to at least `(*init).size` readable bytes.
+#[no_mangle]
+pub(crate) unsafe extern "C" fn streamclass_check_init_data(init: *const InitData) -> c_int {
+    // SAFETY: Forwarded from this function's safety requirements.
+    match unsafe { InitData::from_raw(init) } {
+        Ok(_) => 0,
+        Err(e) => e.to_errno(),
+    }
+}
+
+/// Called by the C shim's module notifier when module `owner` is going away,
+/// after its exit function ran: unregisters any minidriver it left
+/// registered, while its callbacks are still in memory.
+///
+/// # Safety
+///
+/// `owner` is the module going away; called from the module notifier only.
+#[no_mangle]
+pub(crate) unsafe extern "C" fn streamclass_module_going(owner: *mut bindings::module) {
+    while let Some(md) = registry::take_minidriver_of(owner as usize) {
+        pr_warn!("a module unloaded without unregistering its minidriver; unregistering it\n");
+        // Every noted minidriver was made by `KBox::pin_init` in `register`
+        // and is live (its drop forgets it); its owner's exit has run, so this
+        // is the last reference to it.
+        // SAFETY: As above.
+        let md = unsafe { KBox::from_raw(md as *mut BusMinidriver) };
+        drop(md);
+    }
+}
+
+// The V4L2 glue's calls into the Rust side (`streamclass_v4l2.h`).
+
+/// Calls `f` with the node a C call names (borrowed for the call only).
+///
+/// # Safety
+///
+/// `ctx` is a registered node's, or one being registered (the C glue passes
+/// back the `ctx` of its registration, and calls only until it is
+/// unregistered; the node is whole before it registers).
+unsafe fn with_node<R>(ctx: *mut c_void, f: impl FnOnce(&Node) -> R) -> R {
+    // SAFETY: By the safety requirements, the node is live for the call.
+    f(unsafe { &*ctx.cast::<Node>() })
+}
+
+/// `streamclass_v4l2_format()`: format `index`, `-EINVAL` past the last.
+///
+/// # Safety
+///
+/// As for [`with_node`]; `out` is writable.
+#[no_mangle]
+pub(crate) unsafe extern "C" fn streamclass_v4l2_format(
+    ctx: *mut c_void,
+    index: u32,
+    out: *mut Format,
+) -> c_int {
+    // SAFETY: By the safety requirements.
+    match unsafe { with_node(ctx, |n| n.format(index as usize)) } {
+        Some(f) => {
+            // SAFETY: Writable by the safety requirements.
+            unsafe { out.write(f) };
+            0
+        }
+        None => EINVAL.to_errno(),
+    }
+}
+
+/// `streamclass_v4l2_try_format()`: the index of the format a request for
+/// `*want` gets, which is written to `*want`.
+///
+/// # Safety
+///
+/// As for [`with_node`]; `want` is readable and writable.
+#[no_mangle]
+pub(crate) unsafe extern "C" fn streamclass_v4l2_try_format(
+    ctx: *mut c_void,
+    want: *mut Format,
+) -> c_int {
+    // SAFETY: `want` is readable and writable by the safety requirements.
+    let want = unsafe { &mut *want };
+    // SAFETY: By the safety requirements.
+    match unsafe { with_node(ctx, |n| n.try_format(want)) } {
+        Ok(i) => i as c_int,
+        Err(e) => e.to_errno(),
+    }
+}
+
+/// `streamclass_v4l2_control()`: control `id` read from the device into
+/// `value` (`set` false) or set to `value` (`set` true), by a device
+/// property SRB; 0 or its errno.
+///
+/// # Safety
+///
+/// As for [`with_node`] (registration included: the node is whole before C
+/// calls this); `value` is readable and writable.
+#[no_mangle]
+pub(crate) unsafe extern "C" fn streamclass_v4l2_control(
+    ctx: *mut c_void,
+    id: u32,
+    value: *mut i32,
+    set: bool,
+) -> c_int {
+    // SAFETY: `value` is readable and writable by the safety requirements.
+    let value = unsafe { &mut *value };
+    // SAFETY: By the safety requirements.
+    match unsafe { with_node(ctx, |n| n.control(id, value, set)) } {
+        Ok(()) => 0,
+        Err(e) => e.to_errno(),
+    }
+}
+
+/// `streamclass_v4l2_status()`: 0 and the minidriver's state and the data
+/// SRBs outstanding while streaming, `-ENOENT` while not, or the errno of
+/// `SRB_GET_STREAM_STATE`.
+///
+/// # Safety
+///
+/// As for [`with_node`]; `state` and `outstanding` are writable.
+#[no_mangle]
+pub(crate) unsafe extern "C" fn streamclass_v4l2_status(
+    ctx: *mut c_void,
+    state: *mut u32,
+    outstanding: *mut u32,
+) -> c_int {
+    // SAFETY: By the safety requirements.
+    match unsafe { with_node(ctx, |n| n.status()) } {
+        Ok((st, n)) => {
+            // SAFETY: Writable by the safety requirements.
+            unsafe {
+                state.write(st as u32);
+                outstanding.write(n);
+            }
+            0
+        }
+        Err(e) => e.to_errno(),
+    }
+}
+
+/// `streamclass_v4l2_start()`.
+///
+/// # Safety
+///
+/// As for [`with_node`].
+#[no_mangle]
+pub(crate) unsafe extern "C" fn streamclass_v4l2_start(ctx: *mut c_void, format: u32) -> c_int {
+    // SAFETY: By the safety requirements.
+    match unsafe { with_node(ctx, |n| n.start(format as usize)) } {
+        Ok(()) => 0,
+        Err(e) => e.to_errno(),
+    }
+}
+
+/// `streamclass_v4l2_stop()`: every buffer queued goes back before it returns.
+///
+/// # Safety
+///
+/// As for [`with_node`].
+#[no_mangle]
+pub(crate) unsafe extern "C" fn streamclass_v4l2_stop(ctx: *mut c_void) {
+    // SAFETY: By the safety requirements.
+    unsafe { with_node(ctx, |n| n.stop()) }
+}
+
+/// `streamclass_v4l2_queue()`.
+///
+/// # Safety
+///
+/// As for [`with_node`]; `buf` is a queued buffer, valid until handed back.
+#[no_mangle]
+pub(crate) unsafe extern "C" fn streamclass_v4l2_queue(
+    ctx: *mut c_void,
+    buf: *mut V4l2Buffer,
+) -> c_int {
+    // SAFETY: By the safety requirements; `buf` is valid until handed back.
+    match unsafe { with_node(ctx, |n| n.queue(buf)) } {
+        Ok(()) => 0,
+        Err(e) => e.to_errno(),
     }
 }

@@ -74,6 +74,8 @@ use crate::{
     registry,
     srb::{
         Command,
+        CommandArg,
+        CommandData,
         Params,
         Request,
         Status, //
@@ -110,8 +112,13 @@ use crate::{
     }, //
 };
 
-/// Seconds a device SRB may take before the timeout handler is called.
-const DEVICE_SRB_TIMEOUT_S: u32 = 15;
+/// Seconds a device SRB may take before the timeout handler is called: the
+/// class's `device_srb_timeout_s` parameter (15 by default).
+fn device_srb_timeout_s() -> u32 {
+    crate::module_parameters::device_srb_timeout_s
+        .value()
+        .clamp(1, 300)
+}
 /// Seconds a frame capture may take.
 const READ_SRB_TIMEOUT_S: u32 = 5;
 
@@ -142,10 +149,20 @@ pub(crate) struct DriverInfo {
     pub(crate) init: InitData,
     pub(crate) ops: Ops,
     pub(crate) debugfs: Option<debugfs::Dir>,
-    /// Requests a removed device gave up on: the minidriver did not
-    /// complete them within the removal bound, and may still notify them.
+    /// What removed devices gave up on: requests the minidriver did not
+    /// complete within the removal bound (it may still notify them), and
+    /// stream instances such a request names (it may still write them).
     #[pin]
-    abandoned: Mutex<KVec<Pin<KBox<Request>>>>,
+    abandoned: Mutex<KVec<Kept>>,
+}
+
+/// Memory a minidriver may still write after its device gave up on it.
+enum Kept {
+    /// An SRB not completed in time.
+    Request(Pin<KBox<Request>>),
+    /// The stream object and extension of an instance an SRB not
+    /// completed in time names (kept, never read).
+    Instance { _memory: Instance },
 }
 
 impl DriverInfo {
@@ -171,19 +188,20 @@ impl DriverInfo {
         self.name.to_str().unwrap_or("?")
     }
 
-    /// Keeps `req`, which a removed device gave up on, until the minidriver
-    /// unregisters: its SRB stays valid memory for a late notification.
-    fn abandon(&self, req: Pin<KBox<Request>>) {
+    /// Keeps `kept`, which a device gave up on, until the minidriver
+    /// unregisters: an SRB stays valid memory for a late notification, an
+    /// instance for the minidriver's late writes.
+    fn keep(&self, kept: Kept) {
         let mut list = self.abandoned.lock();
         // Without memory to note it, leak it rather than free memory the
         // minidriver may still write.
         match list.reserve(1, GFP_KERNEL) {
             Ok(()) => {
-                if let Err(e) = list.push_within_capacity(req) {
+                if let Err(e) = list.push_within_capacity(kept) {
                     core::mem::forget(e.0);
                 }
             }
-            Err(_) => core::mem::forget(req),
+            Err(_) => core::mem::forget(kept),
         }
     }
 }
@@ -194,12 +212,26 @@ impl PinnedDrop for DriverInfo {
         // The minidriver's module is going: no late notification can come
         // any more.
         let abandoned = self.abandoned.lock();
-        if !abandoned.is_empty() {
-            let late = abandoned.iter().filter(|r| r.is_complete()).count();
+        let (mut srbs, mut late, mut instances) = (0, 0, 0);
+        for k in abandoned.iter() {
+            match k {
+                Kept::Request(r) => {
+                    srbs += 1;
+                    late += usize::from(r.is_complete());
+                }
+                Kept::Instance { .. } => instances += 1,
+            }
+        }
+        if srbs > 0 {
             pr_info!(
-                "{}: freeing {} abandoned SRB(s), {late} completed late\n",
-                self.name(),
-                abandoned.len()
+                "{}: freeing {srbs} abandoned SRB(s), {late} completed late\n",
+                self.name()
+            );
+        }
+        if instances > 0 {
+            pr_info!(
+                "{}: freeing {instances} stream instance(s) kept for SRBs not completed in time\n",
+                self.name()
             );
         }
     }
@@ -226,6 +258,7 @@ impl BusDevice {
 
 /// `struct streamclass_port_config`, as C lays it out.
 #[repr(C)]
+#[derive(Clone, Copy)]
 pub(crate) struct PortConfig {
     size_of_this_packet: u32,
     number_of_access_ranges: u32,
@@ -235,6 +268,10 @@ pub(crate) struct PortConfig {
     irq: u32,
     access_ranges: [AccessRange; MAX_ACCESS_RANGES],
 }
+
+// SAFETY: Integers, raw pointers and an array of access ranges (integers
+// and raw pointers), 8-byte aligned.
+unsafe impl CommandData for PortConfig {}
 
 /// A registration of the core API, owned by the device: unregistered on
 /// drop, which frees the extension and the DMA buffer.
@@ -388,7 +425,7 @@ impl HwDevice {
                 clocks: [const { StreamClock::new() }; MAX_STREAMS],
                 // SAFETY: The device stays bound until `remove` drops `hw`, and
                 // with it the transport.
-                transport <- unsafe { Transport::new(bus.dev(), extension_size, DEVICE_SRB_TIMEOUT_S) },
+                transport <- unsafe { Transport::new(bus.dev(), extension_size, device_srb_timeout_s()) },
                 irq <- new_mutex!(None),
                 debugfs <- new_mutex!(None),
                 master,
@@ -551,13 +588,7 @@ impl HwDevice {
     fn start(self: &Pin<KBox<Self>>) -> Result {
         let mut port = self.port_config();
         ProbeStep::Initialize.fault_point()?;
-        let st = self
-            .call(
-                Command::InitializeDevice,
-                ptr::from_mut(&mut port).cast(),
-                0,
-            )?
-            .status;
+        let st = self.call_with(Command::InitializeDevice, &mut port)?.status;
         if st != Status::Success {
             dev_err!(self.device(), "SRB_INITIALIZE_DEVICE failed: {st:?}\n");
             return Err(st.to_result().err().unwrap_or(EIO));
@@ -575,10 +606,7 @@ impl HwDevice {
             *self.irq.lock() = Some(irq);
         }
         let mut info = StreamInfo::empty();
-        match self
-            .call(Command::GetStreamInfo, ptr::from_mut(&mut info).cast(), 0)?
-            .status
-        {
+        match self.call_with(Command::GetStreamInfo, &mut info)?.status {
             Status::Success => {
                 // SAFETY: The minidriver's descriptors live until its probe
                 // returns (`include/streamclass.h`); this is that probe.
@@ -645,11 +673,11 @@ impl HwDevice {
         Params {
             command,
             hw_device_extension: self.handle as *mut c_void,
-            command_data: data,
+            command_data: CommandArg::Raw(data),
             frame_number: frame,
             timeout_s: match command {
                 Command::ReadData => READ_SRB_TIMEOUT_S,
-                _ => DEVICE_SRB_TIMEOUT_S,
+                _ => device_srb_timeout_s(),
             },
             stream_object: ptr::null_mut(),
             data: None,
@@ -674,6 +702,13 @@ impl HwDevice {
     fn call(&self, command: Command, data: *mut c_void, frame: u64) -> Result<Outcome> {
         self.transport
             .send(self, &self.params(command, data, frame), Kind::Normal)
+    }
+
+    /// [`HwDevice::call`] with `*data` as the command data, which the
+    /// request carries and copies back once completed.
+    fn call_with<T: CommandData>(&self, command: Command, data: &mut T) -> Result<Outcome> {
+        let params = self.params(command, ptr::null_mut(), 0);
+        self.transport.send_with(self, params, Kind::Normal, data)
     }
 
     /// Opens an instance of stream `stream` in its format `format`
@@ -702,12 +737,18 @@ impl HwDevice {
         let object = inst.as_ptr();
         let params = Params {
             stream_object: object,
-            ..self.params(Command::OpenStream, ptr::from_mut(&mut fmt).cast(), 0)
+            ..self.params(Command::OpenStream, ptr::null_mut(), 0)
         };
-        self.transport
-            .send(self, &params, self.kind())?
-            .status
-            .to_result()?;
+        let sent = self
+            .transport
+            .send_with(self, params, self.kind(), &mut fmt);
+        if matches!(sent, Err(e) if e == ETIMEDOUT) {
+            // The minidriver may still complete the open, and write the
+            // object and its extension meanwhile: they stay, as the SRB does.
+            self.minidriver().keep(Kept::Instance { _memory: inst });
+            return Err(ETIMEDOUT);
+        }
+        sent?.status.to_result()?;
         let mut life = StreamSlot::new(1);
         life.open()?;
         o.instances
@@ -799,9 +840,12 @@ impl HwDevice {
     /// `stream`: steps it down to STOP (a refused step does not keep it
     /// open), then `SRB_CLOSE_STREAM`; `EINVAL` when none is open. The
     /// instance is freed once the SRBs complete, whatever their status
-    /// (kept if one never completes). `kind`: `Removal` while the device
-    /// goes. Process context.
-    fn close_stream(&self, stream: usize, object: Option<*mut c_void>, kind: Kind) -> Result {
+    /// (kept if one never completes). Its SRBs go on removal's requests,
+    /// which a closing transport still sends: every instance opened gets
+    /// its `SRB_CLOSE_STREAM` before `SRB_UNINITIALIZE_DEVICE`, even when
+    /// the device starts going midway. Process context.
+    fn close_stream(&self, stream: usize, object: Option<*mut c_void>) -> Result {
+        let kind = Kind::Removal;
         let mut opened = self.opened.lock();
         let o = opened.get_mut(stream).ok_or(EINVAL)?;
         let i = Self::find(o, object).ok_or(EINVAL)?;
@@ -824,8 +868,9 @@ impl HwDevice {
         let sent = self.transport.send(self, &params, kind);
         if open.lost || matches!(sent, Err(e) if e == ETIMEDOUT) {
             // The minidriver may still touch the object: it stays, like an
-            // abandoned SRB.
-            core::mem::forget(open);
+            // abandoned SRB, until the minidriver unregisters.
+            self.minidriver()
+                .keep(Kept::Instance { _memory: open.inst });
         }
         sent?.status.to_result()
     }
@@ -836,13 +881,7 @@ impl HwDevice {
     /// describe, which is logged). Process context.
     fn intersect(&self, stream: usize, want: &Format) -> Result<Option<usize>> {
         let mut q = DataIntersection::new(stream as u32, want);
-        let st = self
-            .call(
-                Command::GetDataIntersection,
-                ptr::from_mut(&mut q).cast(),
-                0,
-            )?
-            .status;
+        let st = self.call_with(Command::GetDataIntersection, &mut q)?.status;
         match st {
             Status::Success => {}
             Status::NotImplemented => return Ok(None),
@@ -927,7 +966,7 @@ impl HwDevice {
                 .get(s)
                 .is_some_and(|o| !o.instances.is_empty())
             {
-                let _ = self.close_stream(s, None, Kind::Removal);
+                let _ = self.close_stream(s, None);
             }
         }
     }
@@ -985,7 +1024,7 @@ impl Target for HwDevice {
     }
 
     fn close_stream(&self, stream: usize) -> Result {
-        HwDevice::close_stream(self, stream, None, Kind::Normal)
+        HwDevice::close_stream(self, stream, None)
     }
 
     fn set_stream_state(&self, stream: usize, state: u32) -> Result {
@@ -1008,9 +1047,7 @@ impl Port for HwDevice {
             true => Command::SetDeviceProperty,
             false => Command::GetDeviceProperty,
         };
-        self.call(command, ptr::from_mut(&mut p).cast(), 0)?
-            .status
-            .to_result()?;
+        self.call_with(command, &mut p)?.status.to_result()?;
         if !set {
             *value = p.value;
         }
@@ -1048,7 +1085,7 @@ impl Port for HwDevice {
                 }
             }
         }
-        if let Err(e) = self.close_stream(stream, Some(object), self.kind()) {
+        if let Err(e) = self.close_stream(stream, Some(object)) {
             dev_warn!(self.device(), "stream {stream}: close: {}\n", e.to_errno());
         }
     }
@@ -1153,19 +1190,15 @@ impl Endpoint for HwDevice {
         self.synchronized
     }
 
-    fn abandon(&self, req: Pin<KBox<Request>>) {
+    fn abandon(&self, req: Pin<KBox<Request>>, during: &'static str) {
         dev_err!(
             self.device(),
-            "SRB {:?} not completed {} s into {}: abandoned; it stays valid until {} unregisters\n",
+            "SRB {:?} not completed {} s into {during}: abandoned; it stays valid until {} unregisters\n",
             req.command(),
-            crate::transport::removal_bound_s(req.timeout_original(), DEVICE_SRB_TIMEOUT_S),
-            match self.removing.load(Ordering::Acquire) {
-                true => "removal",
-                false => "probe",
-            },
+            crate::transport::removal_bound_s(req.timeout_original(), device_srb_timeout_s()),
             self.minidriver().name()
         );
-        self.minidriver().abandon(req);
+        self.minidriver().keep(Kept::Request(req));
     }
 }
 

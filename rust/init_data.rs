@@ -268,23 +268,10 @@ impl InitData {
     }
 }
 
-/// `streamclass_check_init_data()`: validates `init` without registering.
-///
-/// # Safety
-///
-/// `init` is NULL or points to at least `(*init).size` readable bytes.
-#[no_mangle]
-pub unsafe extern "C" fn streamclass_check_init_data(init: *const InitData) -> c_int {
-    // SAFETY: Forwarded from this function's safety requirements.
-    match unsafe { InitData::from_raw(init) } {
-        Ok(_) => 0,
-        Err(e) => e.to_errno(),
-    }
-}
-
 #[kunit_tests(streamclass_init_data)]
 mod tests {
     use super::*;
+    use crate::ffi::streamclass_check_init_data;
 
     /// A newer caller's layout: ours followed by fields this version lacks.
     #[repr(C)]

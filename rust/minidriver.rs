@@ -358,23 +358,3 @@ unsafe extern "C" fn shutdown(pdev: *mut bindings::pci_dev) {
         hw.shutdown();
     }
 }
-
-/// Called by the C shim's module notifier when module `owner` is going away,
-/// after its exit function ran: unregisters any minidriver it left
-/// registered, while its callbacks are still in memory.
-///
-/// # Safety
-///
-/// `owner` is the module going away; called from the module notifier only.
-#[no_mangle]
-pub(crate) unsafe extern "C" fn streamclass_module_going(owner: *mut bindings::module) {
-    while let Some(md) = registry::take_minidriver_of(owner as usize) {
-        pr_warn!("a module unloaded without unregistering its minidriver; unregistering it\n");
-        // Every noted minidriver was made by `KBox::pin_init` in `register`
-        // and is live (its drop forgets it); its owner's exit has run, so this
-        // is the last reference to it.
-        // SAFETY: As above.
-        let md = unsafe { KBox::from_raw(md as *mut BusMinidriver) };
-        drop(md);
-    }
-}

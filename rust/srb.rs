@@ -285,6 +285,20 @@ impl Event {
         unsafe { bindings::complete(self.c.get()) };
     }
 
+    /// Waits up to `ms` milliseconds, killable: `Ok(true)` when signalled,
+    /// `Ok(false)` at the timeout, `Err(EINTR)` when the task has a fatal
+    /// signal (at once, from then on: wait with [`Event::wait_ms`] after).
+    pub(crate) fn wait_killable_ms(&self, ms: u32) -> Result<bool> {
+        // SAFETY: Pure computation.
+        let jiffies = unsafe { bindings::__msecs_to_jiffies(ms) };
+        // SAFETY: `c` is an initialised completion; we are in process context.
+        match unsafe { bindings::wait_for_completion_killable_timeout(self.c.get(), jiffies) } {
+            0 => Ok(false),
+            r if r > 0 => Ok(true),
+            _ => Err(EINTR),
+        }
+    }
+
     /// Waits up to `ms` milliseconds; true when signalled.
     pub(crate) fn wait_ms(&self, ms: u32) -> bool {
         // SAFETY: Pure computation.
@@ -292,6 +306,38 @@ impl Event {
         // SAFETY: `c` is an initialised completion; we are in process context.
         unsafe { bindings::wait_for_completion_timeout(self.c.get(), jiffies) != 0 }
     }
+}
+
+/// Bytes of command data a request carries in its own memory: at least the
+/// largest structure a device SRB passes (`struct streamclass_port_config`,
+/// checked where it is declared).
+pub(crate) const COMMAND_BYTES: usize = 256;
+
+/// A structure a device SRB passes as its command data, which the sender
+/// copies into the request ([`Params::command_data`] `Copy`) and back once
+/// the SRB completes, so that what the minidriver writes lands in memory
+/// that lives as long as the request, never in the sender's stack frame.
+///
+/// # Safety
+///
+/// Every bit pattern of its size is a valid value (integers, raw pointers
+/// and arrays of them), and its alignment is at most 8.
+pub(crate) unsafe trait CommandData: Copy {
+    /// Proven at compile time: the structure fits in a request.
+    const FITS: () = assert!(
+        core::mem::size_of::<Self>() <= COMMAND_BYTES && core::mem::align_of::<Self>() <= 8
+    );
+}
+
+/// What an SRB's `command_data` is.
+#[derive(Clone, Copy)]
+pub(crate) enum CommandArg {
+    /// A value, or a pointer to memory that lives until the request
+    /// completes whatever the sender does (a data SRB's stream header).
+    Raw(*mut c_void),
+    /// `len` bytes at `src`, copied into the request's own command area,
+    /// which `command_data` then points to ([`CommandData`]).
+    Copy(*const u8, usize),
 }
 
 /// Notifications refused since load: a NULL, stale or retired SRB, one
@@ -330,6 +376,10 @@ pub(crate) struct Request {
     ready: Event,
     #[pin]
     done: Event,
+    /// The command data a device SRB carries ([`CommandArg::Copy`]): the
+    /// minidriver's to read and write until the request completes.
+    #[pin]
+    area: Opaque<[u64; COMMAND_BYTES / 8]>,
     /// Set by `arm` only, while no one else sees the request.
     on_done: Option<Done>,
     extension: Extension,
@@ -346,7 +396,7 @@ unsafe impl Sync for Request {}
 pub(crate) struct Params {
     pub(crate) command: Command,
     pub(crate) hw_device_extension: *mut c_void,
-    pub(crate) command_data: *mut c_void,
+    pub(crate) command_data: CommandArg,
     pub(crate) frame_number: u64,
     pub(crate) timeout_s: u32,
     /// The stream instance of `SRB_OPEN_STREAM` and `SRB_CLOSE_STREAM`.
@@ -408,6 +458,10 @@ impl Request {
                 completed: AtomicBool::new(true),
                 ready <- Event::new(),
                 done <- Event::new(),
+                area <- Opaque::ffi_init(|slot: *mut [u64; COMMAND_BYTES / 8]| {
+                    // SAFETY: `slot` is valid for writing the array.
+                    unsafe { slot.write([0; COMMAND_BYTES / 8]) };
+                }),
                 on_done: None,
                 extension,
             }),
@@ -423,6 +477,17 @@ impl Request {
         let this = unsafe { self.as_mut().get_unchecked_mut() };
         this.extension.zero();
         let ext = this.extension.cpu();
+        let command_data = match p.command_data {
+            CommandArg::Raw(v) => v,
+            CommandArg::Copy(src, len) => {
+                let area = this.area.get().cast::<u8>();
+                // SAFETY: `src` is readable for `len` bytes (the sender's
+                // structure), which fit in the area ([`CommandData::FITS`]);
+                // the request is retired, so no one else touches the area.
+                unsafe { ptr::copy_nonoverlapping(src, area, len.min(COMMAND_BYTES)) };
+                area.cast()
+            }
+        };
         // The request is retired: no one else reads or writes it (a stale
         // lookup sees `check` 0 and stops).
         // SAFETY: `srb` is valid for writes.
@@ -434,7 +499,7 @@ impl Request {
                 stream_number: 0,
                 hw_device_extension: p.hw_device_extension,
                 srb_extension: ext,
-                command_data: p.command_data,
+                command_data,
                 frame_number: p.frame_number,
                 data_used: 0,
                 timeout_counter: p.timeout_s,
@@ -620,6 +685,18 @@ impl Request {
         None
     }
 
+    /// Copies the command area out into `*out`, as the minidriver left it.
+    /// Called by the sender once the request completed, before it retires
+    /// it.
+    pub(crate) fn read_area<T: CommandData>(&self, out: &mut T) {
+        let () = T::FITS;
+        // SAFETY: The area holds `COMMAND_BYTES` initialised bytes, at least
+        // `size_of::<T>()` and aligned for `T` (`FITS`); any bit pattern is
+        // a `T` (the trait's safety requirements). Read through a raw
+        // pointer: the minidriver wrote it.
+        *out = unsafe { ptr::read_volatile(self.area.get().cast::<T>()) };
+    }
+
     /// The per-request extension, null when its size is 0.
     pub(crate) fn srb_extension(&self) -> *mut c_void {
         srb_read!(self, srb_extension)
@@ -652,15 +729,22 @@ impl Request {
         }
     }
 
-    /// Waits up to `ms` for the "ready for next" signal (completion implies
-    /// it); true when it came.
-    pub(crate) fn wait_ready_ms(&self, ms: u32) -> bool {
-        self.ready.wait_ms(ms)
-    }
-
-    /// Waits up to `ms` for completion; true when completed.
-    pub(crate) fn wait_done_ms(&self, ms: u32) -> bool {
-        self.done.wait_ms(ms)
+    /// Waits up to `ms` for completion (`done`), or for the "ready for
+    /// next" signal (completion implies it); true when it came. Killable
+    /// while `*killable`, which a fatal signal clears (the wait then goes
+    /// on, not killable, for the rest of `ms`).
+    pub(crate) fn wait_ms(&self, done: bool, ms: u32, killable: &mut bool) -> bool {
+        let ev = match done {
+            true => &self.done,
+            false => &self.ready,
+        };
+        if *killable {
+            match ev.wait_killable_ms(ms) {
+                Ok(r) => return r,
+                Err(_) => *killable = false,
+            }
+        }
+        ev.wait_ms(ms)
     }
 
     /// Ends the request's life as an SRB: lookups fail from here on.
@@ -697,7 +781,7 @@ mod tests {
         Params {
             command: Command::ReadData,
             hw_device_extension: ptr::null_mut(),
-            command_data: ptr::null_mut(),
+            command_data: CommandArg::Raw(ptr::null_mut()),
             frame_number: 7,
             timeout_s: 2,
             stream_object: ptr::null_mut(),
@@ -790,7 +874,7 @@ mod tests {
         assert!(unsafe { Request::from_srb(ptr::null_mut()) }.is_none());
         assert!(req.complete());
         assert!(!req.complete());
-        assert!(req.wait_done_ms(0));
+        assert!(req.wait_ms(true, 0, &mut false));
         req.retire();
         // SAFETY: The request is still allocated; retired, it is not live.
         assert!(unsafe { Request::from_srb(srb) }.is_none());
@@ -798,7 +882,40 @@ mod tests {
         // a reused request keeps its generation.
         assert_ne!(g1, g2);
         // a reused request starts complete.
-        assert!(!req.wait_done_ms(0));
+        assert!(!req.wait_ms(true, 0, &mut false));
+        Ok(())
+    }
+
+    #[test]
+    fn command_data_is_the_requests_own_copy() -> Result {
+        #[derive(Clone, Copy, PartialEq, Debug)]
+        #[repr(C)]
+        struct Pair(u32, i32);
+        // SAFETY: Integers only.
+        unsafe impl CommandData for Pair {}
+        let mut req = Request::new(Extension::plain(0)?)?;
+        let mut mine = Pair(7, -1);
+        req.arm(&Params {
+            command_data: CommandArg::Copy(ptr::from_ref(&mine).cast(), 8),
+            ..params()
+        });
+        let cd = req.command_data().cast::<Pair>();
+        // the command data points into the request, not at the sender's.
+        assert!(cd != ptr::from_mut(&mut mine));
+        let inside = (cd as usize).checked_sub(ptr::from_ref::<Request>(&req) as usize);
+        assert!(inside.is_some_and(|o| o + 8 <= core::mem::size_of::<Request>()));
+        // SAFETY: The request's area holds a copy of `mine`, valid for
+        // reads and writes while the request lives.
+        unsafe {
+            assert_eq!(cd.read(), Pair(7, -1));
+            // The minidriver answers through it.
+            cd.write(Pair(7, 42));
+        }
+        // the sender's copy changed before the completion was read.
+        assert_eq!(mine, Pair(7, -1));
+        req.complete();
+        req.read_area(&mut mine);
+        assert_eq!(mine, Pair(7, 42));
         Ok(())
     }
 

@@ -126,6 +126,7 @@ impl StreamDescriptor {
 /// `struct streamclass_data_intersection` (`STREAM_DATA_INTERSECT_INFO`),
 /// as C lays it out: the command data of `SRB_GET_DATA_INTERSECTION`.
 #[repr(C)]
+#[derive(Clone, Copy)]
 pub(crate) struct DataIntersection {
     pub(crate) stream_number: u32,
     pub(crate) request: Format,
@@ -165,12 +166,20 @@ impl DataIntersection {
 
 /// `struct streamclass_stream_info`, as C lays it out.
 #[repr(C)]
+#[derive(Clone, Copy)]
 pub(crate) struct StreamInfo {
     pub(crate) number_of_streams: u32,
     pub(crate) streams: *const StreamDescriptor,
     pub(crate) number_of_controls: u32,
     pub(crate) controls: *const crate::controls::Control,
 }
+
+// SAFETY: Integers and raw pointers, 8-byte aligned at most.
+unsafe impl crate::srb::CommandData for StreamInfo {}
+// SAFETY: Integers only.
+unsafe impl crate::srb::CommandData for Format {}
+// SAFETY: Integers only.
+unsafe impl crate::srb::CommandData for DataIntersection {}
 
 impl StreamInfo {
     /// What the class passes: nothing described.

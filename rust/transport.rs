@@ -22,6 +22,8 @@ use kernel::{
 use crate::{
     extension::Extension,
     srb::{
+        CommandArg,
+        CommandData,
         Params,
         Request,
         Status, //
@@ -32,14 +34,14 @@ use crate::{
 /// pool, so that a stale notification (a minidriver completing an SRB it
 /// already completed) finds a retired request and is refused, instead of
 /// completing the next SRB sent.
-const POOL_REUSE_AFTER: usize = 8;
+const POOL_REUSE_AFTER: usize = 32;
 
 /// Requests allocated at probe for removal, which then needs no memory:
 /// `SRB_SURPRISE_REMOVAL` and `SRB_UNINITIALIZE_DEVICE`.
 const RESERVED: usize = 2;
 
 /// Most retired requests kept; beyond, the oldest is freed.
-const POOL_MAX: usize = 32;
+const POOL_MAX: usize = 64;
 
 /// What the transport needs of the device it serves.
 pub(crate) trait Endpoint {
@@ -54,7 +56,8 @@ pub(crate) trait Endpoint {
     /// The device is going and the minidriver did not complete `req`
     /// within the removal bound: keep its memory valid (the minidriver
     /// may still notify it) until the minidriver's module goes.
-    fn abandon(&self, req: Pin<KBox<Request>>);
+    /// `during` says when: `"probe"`, `"removal"` or `"a killed wait"`.
+    fn abandon(&self, req: Pin<KBox<Request>>, during: &'static str);
 }
 
 /// Seconds a closing transport waits for an SRB before it abandons it: two
@@ -219,14 +222,50 @@ impl Transport {
     /// the notification: whatever it returned or set before, the request
     /// stays its until then. `kind` says which request it goes on.
     ///
-    /// Before [`Transport::started`] (the probe) and once the transport is
-    /// closed (the device is going), the wait is bounded: an SRB still not
+    /// Before [`Transport::started`] (the probe), once the transport is
+    /// closed (the device is going), and once the sending task got a fatal
+    /// signal (the wait is killable), the wait is bounded: an SRB still not
     /// complete [`removal_bound_s`] seconds later is handed to
-    /// [`Endpoint::abandon`] and the send fails with `ETIMEDOUT`, so probe
-    /// and removal always end.
+    /// [`Endpoint::abandon`] and the send fails with `ETIMEDOUT`, so probe,
+    /// removal and a killed process always end.
     ///
     /// Process context; sleeps.
     pub(crate) fn send(&self, ep: &impl Endpoint, params: &Params, kind: Kind) -> Result<Outcome> {
+        self.send_and(ep, params, kind, |_| {})
+    }
+
+    /// [`Transport::send`] with `*data` as the command data: the SRB points
+    /// to the request's own copy, which is copied back into `*data` once
+    /// the minidriver completed it in time. An abandoned request keeps its
+    /// copy: a late write by the minidriver lands there, never in the
+    /// caller's frame, and `*data` is left as it was.
+    pub(crate) fn send_with<T: CommandData>(
+        &self,
+        ep: &impl Endpoint,
+        params: Params,
+        kind: Kind,
+        data: &mut T,
+    ) -> Result<Outcome> {
+        let () = T::FITS;
+        let params = Params {
+            command_data: CommandArg::Copy(
+                core::ptr::from_ref::<T>(data).cast(),
+                core::mem::size_of::<T>(),
+            ),
+            ..params
+        };
+        self.send_and(ep, &params, kind, |req| req.read_area(data))
+    }
+
+    /// Sends `params`; `done` reads the completed request before it is
+    /// retired.
+    fn send_and(
+        &self,
+        ep: &impl Endpoint,
+        params: &Params,
+        kind: Kind,
+        done: impl FnOnce(&Request),
+    ) -> Result<Outcome> {
         let mut req = match kind {
             Kind::Reserved => self.reserved.lock().pop().ok_or(EBUSY)?,
             Kind::Normal if self.is_closed() => return Err(ENODEV),
@@ -243,22 +282,26 @@ impl Transport {
         ep.deliver(&req);
         let bound = removal_bound_s(req.timeout_original(), self.fallback_timeout_s);
         let mut bounded_s = 0;
-        let mut waited = |req: &Request| {
+        // A wait is killable: a killed sender waits on, bounded as a
+        // closing transport's waits are, and then leaves the request to
+        // the minidriver (abandoned, never freed under it).
+        let mut killable = true;
+        let mut waited = |req: &Request, killable: bool| {
             ep.second(req);
-            if self.bounded.load(Ordering::Acquire) {
+            if !killable || self.bounded.load(Ordering::Acquire) {
                 bounded_s += 1;
             }
             bounded_s < bound
         };
         let mut in_time = true;
         if serial.is_some() {
-            while in_time && !req.wait_ready_ms(1000) {
-                in_time = waited(&req);
+            while in_time && !req.wait_ms(false, 1000, &mut killable) {
+                in_time = waited(&req, killable);
             }
         }
         drop(serial);
-        while in_time && !req.wait_done_ms(1000) {
-            in_time = waited(&req);
+        while in_time && !req.wait_ms(true, 1000, &mut killable) {
+            in_time = waited(&req, killable);
         }
         {
             let mut list = self.inflight.lock();
@@ -268,9 +311,15 @@ impl Transport {
             // The abandoned request outlives the binding: its mapping ends
             // now, its memory stays valid.
             req.extension().unmap();
-            ep.abandon(req);
+            let during = match (self.is_closed(), killable) {
+                (true, _) => "removal",
+                (false, false) => "a killed wait",
+                (false, true) => "probe",
+            };
+            ep.abandon(req, during);
             return Err(ETIMEDOUT);
         }
+        done(&req);
         let outcome = Outcome {
             status: req.status(),
             data_used: req.data_used(),

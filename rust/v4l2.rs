@@ -11,6 +11,9 @@
 //! - Each queued buffer: one `SRB_READ_DATA` to the instance's data
 //!   callback, with its stream header and its scatter/gather list (the
 //!   buffer as the device reaches it). Several are outstanding at once.
+//!   The SRBs come from the node's ring, where one is reused only after
+//!   [`DATA_REUSE_AFTER`] others were sent: a second notification of a
+//!   completed one is refused, never taken for a later frame.
 //! - The minidriver's `STREAM_REQUEST_COMPLETE` (any context): the buffer
 //!   is done, `bytesused` from the header's `data_used`, `sequence` from its
 //!   picture number, an error unless the status is success.
@@ -25,10 +28,7 @@
 //! reaches the minidriver: they fail with `ENODEV`.
 
 use core::{
-    ffi::{
-        c_int,
-        c_void, //
-    },
+    ffi::c_void,
     ptr,
     sync::atomic::{
         AtomicPtr,
@@ -53,6 +53,7 @@ use crate::{
     extension::Extension,
     srb::{
         Command,
+        CommandArg,
         DataParams,
         Done,
         Params,
@@ -68,6 +69,16 @@ use crate::{
 
 /// Milliseconds a stop waits for the cancelled data SRBs to come back.
 const DRAIN_MS: u32 = 10_000;
+
+/// A data SRB's memory is reused only once the node has sent this many
+/// others: until then, a stale notification of it (a minidriver completing
+/// it twice) finds it retired, and is refused and counted, instead of
+/// completing a later frame.
+pub(crate) const DATA_REUSE_AFTER: u64 = 32;
+
+/// Most data SRBs a node keeps (its ring): the reuse distance plus every
+/// buffer V4L2 may queue (`VIDEO_MAX_FRAME`), with room for kept ones.
+const DATA_SLOTS_MAX: usize = 256;
 
 /// `struct streamclass_v4l2_buffer` (`streamclass_v4l2.h`): a queued
 /// buffer, C's from `queue` until it is handed back as done.
@@ -181,7 +192,8 @@ pub(crate) fn choose(formats: &[Format], want: &Format) -> Option<usize> {
         .map(|(i, _)| i)
 }
 
-/// One buffer index's data SRB: reused each time V4L2 queues that index.
+/// One data SRB of a node, reused in turn with the node's others (its
+/// ring), at most once every [`DATA_REUSE_AFTER`] SRBs sent.
 ///
 /// # Invariants
 ///
@@ -200,6 +212,8 @@ struct DataSlot {
     sg_of: Option<(usize, u32)>,
     buf: AtomicPtr<V4l2Buffer>,
     node: *const Node,
+    /// The node's SRB count (`Streaming::sent`) when it was last armed.
+    armed_at: u64,
 }
 
 /// The instance a running node streams on, and its buffers' SRBs.
@@ -209,8 +223,31 @@ struct Streaming {
     /// Data SRBs sent by the node, its SRBs' frame numbers (never reused,
     /// so a cancel names one SRB).
     sent: u64,
-    /// By V4L2 buffer index.
-    slots: KVec<Option<KBox<DataSlot>>>,
+    /// The node's data SRBs, for any buffer, reused in turn: `next` is the
+    /// one retired longest ago.
+    ring: KVec<KBox<DataSlot>>,
+    next: usize,
+}
+
+impl Streaming {
+    /// The index in `ring` of the data SRB to send next: the one retired
+    /// longest ago if it is free and [`DATA_REUSE_AFTER`] others were sent
+    /// since it was, else a new one (`EBUSY` past [`DATA_SLOTS_MAX`]).
+    fn slot_for_next(&mut self, node: &Node) -> Result<usize> {
+        if let Some(slot) = self.ring.get(self.next) {
+            let free = slot.req.is_complete() && slot.buf.load(Ordering::Acquire).is_null();
+            if free && self.sent - slot.armed_at >= DATA_REUSE_AFTER {
+                let i = self.next;
+                self.next = (i + 1) % self.ring.len();
+                return Ok(i);
+            }
+        }
+        if self.ring.len() >= DATA_SLOTS_MAX {
+            return Err(EBUSY);
+        }
+        self.ring.push(node.new_slot()?, GFP_KERNEL)?;
+        Ok(self.ring.len() - 1)
+    }
 }
 
 /// The device of a node (a newtype: a bare trait-object pointer trips the
@@ -272,7 +309,8 @@ impl Node {
                 streaming <- new_mutex!(Streaming {
                     object: ptr::null_mut(),
                     sent: 0,
-                    slots: KVec::new(),
+                    ring: KVec::new(),
+                    next: 0,
                 }),
                 outstanding: AtomicU32::new(0),
             }),
@@ -326,7 +364,13 @@ impl Node {
         unsafe { &*self.port.0 }
     }
 
-    fn format(&self, index: usize) -> Option<Format> {
+    /// Control `id` read from the device into `value` (`set` false) or set
+    /// to `value` (`set` true), by a device property SRB.
+    pub(crate) fn control(&self, id: u32, value: &mut i32, set: bool) -> Result {
+        self.port().property(id, value, set)
+    }
+
+    pub(crate) fn format(&self, index: usize) -> Option<Format> {
         let mut found = None;
         self.port()
             .with_formats(self.stream, &mut |f| found = f.get(index).copied());
@@ -336,7 +380,7 @@ impl Node {
     /// The described format a request for `want` gets, which is written to
     /// `want`: the minidriver's answer to `SRB_GET_DATA_INTERSECTION`, or,
     /// when it leaves the choice to the class, [`choose`]'s.
-    fn try_format(&self, want: &mut Format) -> Result<usize> {
+    pub(crate) fn try_format(&self, want: &mut Format) -> Result<usize> {
         let mut chosen = self
             .port()
             .intersect(self.stream, want)?
@@ -354,7 +398,7 @@ impl Node {
     /// `VIDIOC_LOG_STATUS`: while streaming, the state the minidriver
     /// reports (`SRB_GET_STREAM_STATE`) and the data SRBs outstanding;
     /// `ENOENT` while not streaming.
-    fn status(&self) -> Result<(KsState, u32)> {
+    pub(crate) fn status(&self) -> Result<(KsState, u32)> {
         let s = self.streaming.lock();
         if s.object.is_null() {
             return Err(ENOENT);
@@ -364,7 +408,7 @@ impl Node {
     }
 
     /// `STREAMON`: opens an instance in format `format` and runs it.
-    fn start(&self, format: usize) -> Result {
+    pub(crate) fn start(&self, format: usize) -> Result {
         let mut s = self.streaming.lock();
         if !s.object.is_null() {
             return Err(EBUSY);
@@ -383,7 +427,7 @@ impl Node {
     /// # Safety
     ///
     /// `buf` is C's queued buffer, valid until it is handed back.
-    unsafe fn queue(&self, buf: *mut V4l2Buffer) -> Result {
+    pub(crate) unsafe fn queue(&self, buf: *mut V4l2Buffer) -> Result {
         // SAFETY: Valid by the safety requirements; C does not change it
         // while it is queued.
         let b = unsafe { &*buf };
@@ -392,17 +436,9 @@ impl Node {
         if s.object.is_null() {
             return Err(EINVAL);
         }
-        let index = b.index as usize;
-        while s.slots.len() <= index {
-            s.slots.push(None, GFP_KERNEL)?;
-        }
-        let slot = match &mut s.slots[index] {
-            Some(slot) => slot,
-            empty => empty.insert(self.new_slot()?),
-        };
-        if !slot.req.is_complete() || !slot.buf.load(Ordering::Acquire).is_null() {
-            return Err(EBUSY);
-        }
+        let i = s.slot_for_next(self)?;
+        let slot = &mut s.ring[i];
+        slot.armed_at = s.sent;
         // The SRB's list is the slot's own copy: a kept SRB outlives C's.
         // C makes its list once per buffer (a new generation); a buffer
         // queued again keeps the copy it had.
@@ -432,7 +468,7 @@ impl Node {
         let params = Params {
             command: Command::ReadData,
             hw_device_extension: self.port().handle(),
-            command_data: header.cast(),
+            command_data: CommandArg::Raw(header.cast()),
             frame_number: s.sent,
             timeout_s: 0,
             stream_object: s.object,
@@ -468,6 +504,7 @@ impl Node {
                 sg_of: None,
                 buf: AtomicPtr::new(ptr::null_mut()),
                 node: ptr::from_ref(self),
+                armed_at: 0,
             },
             GFP_KERNEL,
         )?)
@@ -480,14 +517,14 @@ impl Node {
 
     /// `STREAMOFF`: pauses the instance, cancels and collects every data
     /// SRB (each buffer goes back), then stops and closes it.
-    fn stop(&self) {
+    pub(crate) fn stop(&self) {
         let mut s = self.streaming.lock();
         let object = core::mem::replace(&mut s.object, ptr::null_mut());
         if object.is_null() {
             return;
         }
         let _ = self.port().set_state(self.stream, object, KsState::Pause);
-        for slot in s.slots.iter().flatten() {
+        for slot in s.ring.iter() {
             if !slot.buf.load(Ordering::Acquire).is_null() {
                 self.port().cancel(&slot.req);
             }
@@ -497,24 +534,33 @@ impl Node {
             fsleep(Delta::from_millis(10));
             waited += 10;
         }
+        // A data SRB still out keeps its memory: it leaves the ring (a
+        // completion that comes later finds its buffer gone and does
+        // nothing else); every other one stays in the ring, where a late
+        // or second notification finds it retired.
         let mut kept = 0;
-        for entry in s.slots.iter_mut() {
-            let taken = entry
-                .as_ref()
-                .map(|slot| slot.buf.swap(ptr::null_mut(), Ordering::AcqRel))
-                .filter(|b| !b.is_null());
-            let (Some(buf), Some(slot)) = (taken, entry.take()) else {
+        let mut i = 0;
+        while i < s.ring.len() {
+            let buf = s.ring[i].buf.swap(ptr::null_mut(), Ordering::AcqRel);
+            if buf.is_null() {
+                i += 1;
                 continue;
-            };
+            }
             // SAFETY: Taken from the slot: the buffer is C's queued one,
             // handed back once.
             unsafe { streamclass_v4l2_buffer_done(buf, 0, 0, 0, true) };
             self.outstanding.fetch_sub(1, Ordering::AcqRel);
-            // The minidriver may still complete it: its memory (and its
-            // list) stays, its mapping ends.
-            slot.req.extension().unmap();
-            core::mem::forget(slot);
             kept += 1;
+            // `i` is in the ring: removing it cannot fail.
+            if let Ok(slot) = s.ring.remove(i) {
+                // The minidriver may still complete it: its memory (and
+                // its list) stays, its mapping ends.
+                slot.req.extension().unmap();
+                core::mem::forget(slot);
+            }
+        }
+        if s.next >= s.ring.len() {
+            s.next = 0;
         }
         if kept > 0 {
             pr_err!(
@@ -563,8 +609,10 @@ fn data_done(ctx: usize, req: &Request) {
     );
     let error = req.status() != Status::Success;
     let node = slot.node;
-    let buf = slot.buf.swap(ptr::null_mut(), Ordering::AcqRel);
+    // Retired before its buffer is taken: once the buffer is, the node may
+    // send the slot again, and that use must not be retired here.
     req.retire();
+    let buf = slot.buf.swap(ptr::null_mut(), Ordering::AcqRel);
     if buf.is_null() {
         // Given up at a stop already.
         return;
@@ -588,151 +636,6 @@ fn data_done(ctx: usize, req: &Request) {
     // The node is alive until this count is taken (type invariant of
     // `DataSlot`): the last access to it.
     n.outstanding.fetch_sub(1, Ordering::AcqRel);
-}
-
-/// The node a C call names.
-///
-/// # Safety
-///
-/// `ctx` is a registered node's, or one being registered (the C glue passes
-/// back the `ctx` of its registration, and calls only until it is
-/// unregistered; the node is whole before it registers).
-unsafe fn node<'a>(ctx: *mut c_void) -> &'a Node {
-    // SAFETY: By the safety requirements.
-    unsafe { &*ctx.cast::<Node>() }
-}
-
-/// `streamclass_v4l2_format()`: format `index`, `-EINVAL` past the last.
-///
-/// # Safety
-///
-/// As for [`node`]; `out` is writable.
-#[no_mangle]
-pub(crate) unsafe extern "C" fn streamclass_v4l2_format(
-    ctx: *mut c_void,
-    index: u32,
-    out: *mut Format,
-) -> c_int {
-    // SAFETY: By the safety requirements.
-    match unsafe { node(ctx) }.format(index as usize) {
-        Some(f) => {
-            // SAFETY: Writable by the safety requirements.
-            unsafe { out.write(f) };
-            0
-        }
-        None => EINVAL.to_errno(),
-    }
-}
-
-/// `streamclass_v4l2_try_format()`: the index of the format a request for
-/// `*want` gets, which is written to `*want`.
-///
-/// # Safety
-///
-/// As for [`node`]; `want` is readable and writable.
-#[no_mangle]
-pub(crate) unsafe extern "C" fn streamclass_v4l2_try_format(
-    ctx: *mut c_void,
-    want: *mut Format,
-) -> c_int {
-    // SAFETY: By the safety requirements.
-    let (node, want) = unsafe { (node(ctx), &mut *want) };
-    match node.try_format(want) {
-        Ok(i) => i as c_int,
-        Err(e) => e.to_errno(),
-    }
-}
-
-/// `streamclass_v4l2_control()`: control `id` read from the device into
-/// `value` (`set` false) or set to `value` (`set` true), by a device
-/// property SRB; 0 or its errno.
-///
-/// # Safety
-///
-/// As for [`node`] (registration included: the node is whole before C
-/// calls this); `value` is readable and writable.
-#[no_mangle]
-pub(crate) unsafe extern "C" fn streamclass_v4l2_control(
-    ctx: *mut c_void,
-    id: u32,
-    value: *mut i32,
-    set: bool,
-) -> c_int {
-    // SAFETY: By the safety requirements.
-    let (node, value) = unsafe { (node(ctx), &mut *value) };
-    match node.port().property(id, value, set) {
-        Ok(()) => 0,
-        Err(e) => e.to_errno(),
-    }
-}
-
-/// `streamclass_v4l2_status()`: 0 and the minidriver's state and the data
-/// SRBs outstanding while streaming, `-ENOENT` while not, or the errno of
-/// `SRB_GET_STREAM_STATE`.
-///
-/// # Safety
-///
-/// As for [`node`]; `state` and `outstanding` are writable.
-#[no_mangle]
-pub(crate) unsafe extern "C" fn streamclass_v4l2_status(
-    ctx: *mut c_void,
-    state: *mut u32,
-    outstanding: *mut u32,
-) -> c_int {
-    // SAFETY: By the safety requirements.
-    match unsafe { node(ctx) }.status() {
-        Ok((st, n)) => {
-            // SAFETY: Writable by the safety requirements.
-            unsafe {
-                state.write(st as u32);
-                outstanding.write(n);
-            }
-            0
-        }
-        Err(e) => e.to_errno(),
-    }
-}
-
-/// `streamclass_v4l2_start()`.
-///
-/// # Safety
-///
-/// As for [`node`].
-#[no_mangle]
-pub(crate) unsafe extern "C" fn streamclass_v4l2_start(ctx: *mut c_void, format: u32) -> c_int {
-    // SAFETY: By the safety requirements.
-    match unsafe { node(ctx) }.start(format as usize) {
-        Ok(()) => 0,
-        Err(e) => e.to_errno(),
-    }
-}
-
-/// `streamclass_v4l2_stop()`: every buffer queued goes back before it returns.
-///
-/// # Safety
-///
-/// As for [`node`].
-#[no_mangle]
-pub(crate) unsafe extern "C" fn streamclass_v4l2_stop(ctx: *mut c_void) {
-    // SAFETY: By the safety requirements.
-    unsafe { node(ctx) }.stop()
-}
-
-/// `streamclass_v4l2_queue()`.
-///
-/// # Safety
-///
-/// As for [`node`]; `buf` is a queued buffer, valid until handed back.
-#[no_mangle]
-pub(crate) unsafe extern "C" fn streamclass_v4l2_queue(
-    ctx: *mut c_void,
-    buf: *mut V4l2Buffer,
-) -> c_int {
-    // SAFETY: By the safety requirements.
-    match unsafe { node(ctx).queue(buf) } {
-        Ok(()) => 0,
-        Err(e) => e.to_errno(),
-    }
 }
 
 #[kunit_tests(streamclass_v4l2)]

@@ -10,10 +10,11 @@
 #   EDU=N edu devices (default 1), EDU_OPTS (e.g. ,dma_mask=0xffffff), MEM (default 1G),
 #   QEMU_ACCEL (default tcg), SMP (default 2), HOTPLUG=1 (each edu behind its
 #   own hotplug-capable PCIe root port; ids edu0, edu1..., buses rp0...),
-#   V4L2=1 (the guest gets trixie's v4l2-compliance and v4l2-ctl, our
-#   tests/v4l2/bad_input, dmabuf_capture, onoff, testcap_check and
-#   stream_rate built static, /lib/edu_pattern.sh and /lib/v4l2.sh, and the kernel's
-#   own modules under /lib/modules/<version> for modprobe: vivid),
+#   V4L2=1 (the guest gets trixie's v4l2-compliance and v4l2-ctl,
+#   /lib/edu_pattern.sh and /lib/v4l2.sh, and the kernel's own modules
+#   under /lib/modules/<version> for modprobe: vivid). Every boot gets our
+#   tests/v4l2/*.c tools, built static (bad_input, dmabuf_capture, onoff,
+#   testcap_check, stream_rate, frames).
 #   OUT=1 (a second serial line, the guest's /dev/ttyS1, into build/vm/NAME.out).
 # Monitor: with HOTPLUG=1 the guest may print `streamclass-monitor: device_del ID`
 #   or `streamclass-monitor: device_add edu,bus=rpN,id=ID` (ktap.sh's monitor);
@@ -65,22 +66,22 @@ if [ "${V4L2:-0}" = 1 ]; then
 		cp -L "$v4l/$f" "$root/$f"
 	done
 	cp -r "$(kernel_modules)/lib/modules/." "$root/lib/modules/"
-	# Our own userspace V4L2 checks, static (the guest has no libc of its
-	# own but trixie's, for v4l-utils).
-	# Built once into build/tools/, again when the source is newer.
-	mkdir -p "$TOP/build/tools"
-	for t in bad_input dmabuf_capture onoff testcap_check stream_rate; do
-		bin=$TOP/build/tools/$t
-		if [ ! -x "$bin" ] || [ "$TOP/tests/v4l2/$t.c" -nt "$bin" ]; then
-			gcc -static -O2 -Wall -Werror -o "$bin.$$" "$TOP/tests/v4l2/$t.c" -lm ||
-				die "cannot build tests/v4l2/$t.c (gcc and a static libc needed)"
-			mv "$bin.$$" "$bin"
-		fi
-		cp "$bin" "$root/bin/$t"
-	done
 	# The samples' frame check and the V4L2 helpers, for scenarios to source.
 	cp "$TOP/tests/v4l2/edu_pattern.sh" "$TOP/tests/v4l2/v4l2.sh" "$root/lib/"
 fi
+# Our own userspace V4L2 checks, static (the guest has no libc of its own
+# but trixie's, for v4l-utils), in every boot: they need nothing else.
+# Built once into build/tools/, again when the source is newer.
+mkdir -p "$TOP/build/tools"
+for t in bad_input dmabuf_capture onoff testcap_check stream_rate frames; do
+	bin=$TOP/build/tools/$t
+	if [ ! -x "$bin" ] || [ "$TOP/tests/v4l2/$t.c" -nt "$bin" ]; then
+		gcc -static -O2 -Wall -Werror -o "$bin.$$" "$TOP/tests/v4l2/$t.c" -lm ||
+			die "cannot build tests/v4l2/$t.c (gcc and a static libc needed)"
+		mv "$bin.$$" "$bin"
+	fi
+	cp "$bin" "$root/bin/$t"
+done
 (cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) >"$root.cpio.gz"
 
 machine=q35 iommu_dev= append=

@@ -43,6 +43,27 @@
  *                 the first half (a pattern the CPU wrote) into its buffer
  *                 and back into the second half by DMA at that bus address,
  *                 and compares: a mismatch fails the frame (ext_errors).
+ * Hostile modes: what a late, stale or stuck port does. The class must keep
+ * every memory the minidriver may still write, and refuse (and count) every
+ * notification of an SRB it is done with. Run with the class's
+ * device_srb_timeout_s=1, so that a device gives up on an SRB after 2 s.
+ * mode=late_init  SRB_INITIALIZE_DEVICE is held past the probe's bound;
+ *                 late_ms later its command data (the port config) is
+ *                 written and it is completed. stack_command_data says
+ *                 whether the command data was on the sender's stack.
+ * mode=late_open  as streams, but SRB_OPEN_STREAM is never completed (its
+ *                 cancel and timeout are ignored): at SRB_UNINITIALIZE_DEVICE
+ *                 its stream object and extension are written, then it is
+ *                 completed.
+ * mode=late_close as streams, but each SRB_SET_STREAM_STATE completes
+ *                 step_ms late (LOW priority); at SRB_UNINITIALIZE_DEVICE the
+ *                 object of an instance opened and never closed is written.
+ * mode=double     as streams, with a data callback: each data SRB completes
+ *                 at once, after a second notification of the one received
+ *                 two before it (a buffer's previous SRB when two buffers
+ *                 take turns); at STOP, the last two are notified again.
+ *                 Counted in stale_sent; each must be refused.
+ * Each hostile write is counted in late_writes.
  * sync=0          turn_off_synchronization.
  * Every mode counts SRB_SURPRISE_REMOVAL in surprise_removals, and sets
  * surprise_before_uninit when SRB_UNINITIALIZE_DEVICE follows one; it counts
@@ -57,7 +78,9 @@
 #include <linux/irqflags.h>
 #include <linux/module.h>
 #include <linux/pci.h>
+#include <linux/sched/task_stack.h>
 #include <linux/string.h>
+#include <linux/workqueue.h>
 #include <streamclass.h>
 
 #define EDU_IRQ_STATUS	0x24
@@ -76,7 +99,13 @@
 
 static char *mode = "early";
 module_param(mode, charp, 0444);
-MODULE_PARM_DESC(mode, "early, stale, timeout, reset, notimeout, ready, overlap, fail_info, streams, bad_streams, never, extdma");
+MODULE_PARM_DESC(mode, "early, stale, timeout, reset, notimeout, ready, overlap, fail_info, streams, bad_streams, never, extdma, late_init, late_open, late_close, double");
+static int late_ms = 3000;
+module_param(late_ms, int, 0444);
+MODULE_PARM_DESC(late_ms, "late_init: milliseconds before the held SRB is written and completed");
+static int step_ms = 500;
+module_param(step_ms, int, 0444);
+MODULE_PARM_DESC(step_ms, "late_close: milliseconds each state step is late");
 static bool sync = true;
 module_param(sync, bool, 0444);
 MODULE_PARM_DESC(sync, "false: turn_off_synchronization");
@@ -106,6 +135,12 @@ module_param(stream_closes, int, 0444);
 module_param(stream_errors, int, 0444);
 module_param(open_width, int, 0444);
 module_param(closed_before_uninit, int, 0444);
+static int stack_command_data, late_writes, stale_sent, data_srbs, data_errors;
+module_param(stack_command_data, int, 0444);
+module_param(late_writes, int, 0444);
+module_param(stale_sent, int, 0444);
+module_param(data_srbs, int, 0444);
+module_param(data_errors, int, 0444);
 
 /*
  * The stream timer (streamclass_schedule_timer()): armed at RUN, it
@@ -122,6 +157,17 @@ module_param(timer_errors, int, 0444);
 
 /* mode never: the frame never completed, completed at module exit. */
 static struct streamclass_srb *never_srb;
+
+/*
+ * Hostile modes: the SRB held (late_init, late_open), the state step in
+ * progress (late_close), the instance open (late_close), and the last two
+ * data SRBs (double).
+ */
+static struct streamclass_srb *parked;
+static struct streamclass_srb *step_srb;
+static struct streamclass_stream_object *open_obj;
+static struct streamclass_srb *last_data[2];
+static u64 data_seq;
 
 struct test_ext {
 	void __iomem *bar0;
@@ -152,6 +198,52 @@ static void enter(struct test_ext *ext)
 static void leave(struct test_ext *ext)
 {
 	atomic_dec(&ext->inside);
+}
+
+/* The modes that describe the capture stream. */
+static bool streams_mode(void)
+{
+	return is("streams") || is("late_open") || is("late_close") || is("double");
+}
+
+static void stream_done(struct streamclass_srb *srb, int status)
+{
+	srb->status = status;
+	streamclass_stream_notification(STREAMCLASS_STREAM_REQUEST_COMPLETE, srb->stream_object, srb);
+}
+
+/* late_init: the port config written, and completed, after the class gave up. */
+static void late_init_fn(struct work_struct *work)
+{
+	struct streamclass_srb *srb = xchg(&parked, NULL);
+
+	if (!srb)
+		return;
+	srb->command_data.config_info->irq = 0x5a5a5a5a;
+	srb->command_data.config_info->number_of_access_ranges = 0;
+	late_writes++;
+	srb_done(srb, STREAMCLASS_STATUS_SUCCESS);
+}
+static DECLARE_DELAYED_WORK(late_init_work, late_init_fn);
+
+/* late_close, LOW priority: the state step completes step_ms late. */
+static void late_step(void *context)
+{
+	struct streamclass_srb *srb = xchg(&step_srb, NULL);
+
+	if (!srb)
+		return;
+	msleep(step_ms);
+	stream_done(srb, STREAMCLASS_STATUS_SUCCESS);
+}
+
+/* A second notification of a data SRB completed before: must be refused. */
+static void notify_again(struct streamclass_srb *old)
+{
+	if (!old)
+		return;
+	stale_sent++;
+	streamclass_stream_notification(STREAMCLASS_STREAM_REQUEST_COMPLETE, old->stream_object, old);
 }
 
 /* LOW priority: complete the held frame, late. */
@@ -305,9 +397,29 @@ static const struct streamclass_stream_descriptor good_streams[] = {
 
 static void stream_packet(struct streamclass_srb *srb)
 {
-	/* Not called yet: the class sends no data SRB yet. */
+	/* Not called: this mode's stream gets no data SRB. */
 	stream_errors++;
-	srb_done(srb, STREAMCLASS_STATUS_NOT_IMPLEMENTED);
+	stream_done(srb, STREAMCLASS_STATUS_NOT_IMPLEMENTED);
+}
+
+/* mode double: each frame completes at once, after the SRB of two frames
+ * before is notified again. */
+static void double_packet(struct streamclass_srb *srb)
+{
+	struct streamclass_stream_header *h = srb->command_data.data_buffer_array;
+
+	data_srbs++;
+	notify_again(last_data[0]);
+	last_data[0] = last_data[1];
+	last_data[1] = srb;
+	if (!h || !h->frame_extent) {
+		data_errors++;
+		stream_done(srb, STREAMCLASS_STATUS_INVALID_PARAMETER);
+		return;
+	}
+	h->data_used = h->frame_extent;
+	h->picture_number = data_seq++;
+	stream_done(srb, STREAMCLASS_STATUS_SUCCESS);
 }
 
 static void tick(void *context)
@@ -357,8 +469,21 @@ static void control_packet(struct streamclass_srb *srb)
 		if (n + 1 < sizeof(states))
 			states[n] = '0' + srb->command_data.stream_state;
 		srb->status = STREAMCLASS_STATUS_SUCCESS;
+		if (is("late_close")) {
+			step_srb = srb;
+			if (streamclass_call_at_new_priority(srb->stream_object->hw_device_extension,
+							     STREAMCLASS_PRIORITY_LOW, late_step, NULL))
+				stream_done(xchg(&step_srb, NULL), STREAMCLASS_STATUS_IO_DEVICE_ERROR);
+			return;
+		}
+		if (is("double") && srb->command_data.stream_state == STREAMCLASS_KSSTATE_STOP) {
+			/* After STREAMOFF: the last frames notified once more. */
+			notify_again(xchg(&last_data[0], NULL));
+			notify_again(xchg(&last_data[1], NULL));
+			data_seq = 0;
+		}
 		/* Before the class starts the clock: not running yet. */
-		if (srb->command_data.stream_state == STREAMCLASS_KSSTATE_RUN) {
+		if (is("streams") && srb->command_data.stream_state == STREAMCLASS_KSSTATE_RUN) {
 			timer_arguments(srb->stream_object);
 			if (streamclass_schedule_timer(srb->stream_object,
 						       srb->stream_object->hw_device_extension,
@@ -384,9 +509,15 @@ static void open_stream(struct test_ext *ext, struct streamclass_srb *srb)
 	open_width = fmt->width;
 	/* The next instance's extension must be zeroed again. */
 	memset(obj->hw_stream_extension, 0xa5, STREAM_EXT_BYTES);
-	obj->receive_data_packet = stream_packet;
+	obj->receive_data_packet = is("double") ? double_packet : stream_packet;
 	obj->receive_control_packet = control_packet;
 	stream_opens++;
+	if (is("late_open")) {
+		/* Never completed: cancel and timeout find nothing held. */
+		parked = srb;
+		return;
+	}
+	open_obj = obj;
 	srb_done(srb, STREAMCLASS_STATUS_SUCCESS);
 }
 
@@ -405,6 +536,7 @@ static void test_receive_packet(struct streamclass_srb *srb)
 {
 	struct test_ext *ext = srb->hw_device_extension;
 	struct streamclass_port_config *cfg;
+	struct streamclass_srb *held;
 
 	enter(ext);
 	receives++;
@@ -413,6 +545,12 @@ static void test_receive_packet(struct streamclass_srb *srb)
 	switch (srb->command) {
 	case STREAMCLASS_SRB_INITIALIZE_DEVICE:
 		cfg = srb->command_data.config_info;
+		stack_command_data = object_is_on_stack(cfg);
+		if (is("late_init")) {
+			parked = srb;
+			schedule_delayed_work(&late_init_work, msecs_to_jiffies(late_ms));
+			break;
+		}
 		ext->bar0 = cfg->access_ranges[0].start;
 		srb_done(srb, ext->bar0 ? STREAMCLASS_STATUS_SUCCESS :
 					  STREAMCLASS_STATUS_NO_SUCH_DEVICE);
@@ -421,7 +559,7 @@ static void test_receive_packet(struct streamclass_srb *srb)
 		srb->command_data.stream_info->number_of_streams = 1;
 		if (is("bad_streams"))
 			srb->command_data.stream_info->streams = bad_streams;
-		if (is("streams"))
+		if (streams_mode())
 			srb->command_data.stream_info->streams = good_streams;
 		srb_done(srb, is("fail_info") ? STREAMCLASS_STATUS_IO_DEVICE_ERROR :
 						STREAMCLASS_STATUS_SUCCESS);
@@ -435,7 +573,11 @@ static void test_receive_packet(struct streamclass_srb *srb)
 	case STREAMCLASS_SRB_CLOSE_STREAM:
 		stream_closes++;
 		closed_before_uninit = !uninitializes;
-		if (!srb->stream_object || srb->stream_object->receive_data_packet != stream_packet)
+		if (srb->stream_object == open_obj)
+			open_obj = NULL;
+		if (!srb->stream_object ||
+		    srb->stream_object->receive_data_packet !=
+			    (is("double") ? double_packet : stream_packet))
 			stream_errors++;
 		srb_done(srb, STREAMCLASS_STATUS_SUCCESS);
 		break;
@@ -446,6 +588,20 @@ static void test_receive_packet(struct streamclass_srb *srb)
 	case STREAMCLASS_SRB_UNINITIALIZE_DEVICE:
 		surprise_before_uninit = surprise_removals > 0;
 		uninitializes++;
+		held = xchg(&parked, NULL);
+		if (held) {
+			/* late_open: the open the class gave up on, at last. */
+			memset(held->stream_object->hw_stream_extension, 0x5a, STREAM_EXT_BYTES);
+			held->stream_object->receive_data_packet = stream_packet;
+			late_writes++;
+			srb_done(held, STREAMCLASS_STATUS_SUCCESS);
+		}
+		if (open_obj) {
+			/* late_close: an instance the class never closed. */
+			memset(open_obj->hw_stream_extension, 0x5a, STREAM_EXT_BYTES);
+			late_writes++;
+			open_obj = NULL;
+		}
 		srb_done(srb, STREAMCLASS_STATUS_SUCCESS);
 		break;
 	case STREAMCLASS_SRB_INITIALIZATION_COMPLETE:
@@ -538,6 +694,10 @@ static void __exit srb_test_exit(void)
 	struct streamclass_srb *srb = xchg(&never_srb, NULL);
 
 	/* Late, after removal gave up on it: the class kept it valid. */
+	if (srb)
+		srb_done(srb, STREAMCLASS_STATUS_CANCELLED);
+	cancel_delayed_work_sync(&late_init_work);
+	srb = xchg(&parked, NULL);
 	if (srb)
 		srb_done(srb, STREAMCLASS_STATUS_CANCELLED);
 	streamclass_unregister_minidriver(md);

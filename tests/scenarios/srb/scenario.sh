@@ -37,7 +37,7 @@ captures() {
 	test "$(stat frames)" = "$1" && test "$(stat verified)" = "$1" || { cat "$cap/stats"; return 1; }
 }
 
-ktap_suite streamclass_srb_engine 34
+ktap_suite streamclass_srb_engine 40
 check "insmod streamclass" insmod "$MODDIR/streamclass.ko"
 
 # Completion only by the notification, whatever the status said before.
@@ -322,6 +322,84 @@ bad_streams() {
 }
 check "stream descriptors the class cannot take (an image smaller than its lines) bind nothing" bad_streams
 check "... and leave no registration, BAR region or IRQ" left
+
+# Hostile minidrivers (tests/srb's late_* and double modes): what a late,
+# stale or stuck port does. Each must leave no KASAN, kmemleak or DMA-API
+# report (the host reads the console), the memory the minidriver still
+# writes kept, and its stale notifications refused and counted. The class
+# reloads with 1 s device SRB timeouts: a device gives up on one after 2 s.
+# Each check reads only its own kernel messages (dmesg -c first).
+# (Rust module parameters are not in sysfs: the 2 s in late_init's message
+# shows this one took.)
+short_timeouts() {
+	rmmod streamclass && insmod "$MODDIR/streamclass.ko" device_srb_timeout_s=1
+}
+check "reload streamclass with 1 s device SRB timeouts" short_timeouts
+late_init() {
+	dmesg -c >/dev/null
+	rmmod $mod 2>/dev/null
+	insmod "$MODDIR/$mod.ko" mode=late_init late_ms=3000 && ! test -e "$drv/$edu" || return 1
+	dmesg | grep -q "SRB InitializeDevice not completed 2 s into probe: abandoned" || return 1
+	waitfor 10 sh -c "test \$(cat $par/late_writes) = 1" || { echo "no late write"; return 1; }
+	test "$(param stack_command_data)" = 0 || { echo "the port config was on the prober's stack"; return 1; }
+	rmmod $mod && dmesg | grep -q "$mod: freeing 1 abandoned SRB(s), 1 completed late"
+}
+check "late init: SRB_INITIALIZE_DEVICE completed 1 s after the probe gave up, its port config written then: the request's own memory (not the prober's stack), kept until the module goes" late_init
+late_open() {
+	dmesg -c >/dev/null
+	with late_open || return 1
+	(write "open 0 0" "$cap/stream" >/tmp/err; echo $? >/tmp/rc) &
+	p=$!
+	waitfor 10 sh -c "test \$(cat $par/stream_opens) = 1" || return 1
+	echo "$edu" >"$drv/unbind" && wait $p || return 1
+	test "$(cat /tmp/rc)" != 0 && test "$(param late_writes)" = 1 || { cat /tmp/err; return 1; }
+	dmesg | grep -q "SRB OpenStream not completed 2 s into removal: abandoned" &&
+		rmmod $mod && dmesg | grep -q "$mod: freeing 1 stream instance(s) kept"
+}
+check "late open: an SRB_OPEN_STREAM the device gave up on at unbind keeps its stream object and extension, which the minidriver writes at SRB_UNINITIALIZE_DEVICE" late_open
+late_close() {
+	dmesg -c >/dev/null
+	with late_close step_ms=1000 && write "open 0 0" "$cap/stream" &&
+		write "state 0 3" "$cap/stream" && test "$(param states)" = 123 || return 1
+	(write "close 0" "$cap/stream" >/tmp/err; echo $? >/tmp/rc) &
+	p=$!
+	waitfor 10 sh -c "test \$(cat $par/states) = 1232" || return 1
+	echo "$edu" >"$drv/unbind" && wait $p || return 1
+	echo "states $(param states), closes $(param stream_closes), closed before uninit $(param closed_before_uninit), late writes $(param late_writes)"
+	test "$(param states)" = 123210 && test "$(param stream_closes)" = 1 &&
+		test "$(param closed_before_uninit)" = 1 && test "$(param late_writes)" = 0 &&
+		test "$(cat /tmp/rc)" = 0 && rmmod $mod
+}
+check "late close: unbound while a close steps down (each step 1 s late), the instance still steps to STOP and gets SRB_CLOSE_STREAM before SRB_UNINITIALIZE_DEVICE" late_close
+double() {
+	with double || return 1
+	dev=$(for n in /sys/class/video4linux/*; do
+		[ "$(basename "$(readlink "$n/device")")" = "$edu" ] && echo "/dev/${n##*/}"
+	done)
+	before=$(refused)
+	frames "$dev" 40 || return 1
+	echo "stale notifications sent $(param stale_sent), refused $(($(refused) - before)); data SRBs $(param data_srbs)"
+	test "$(param stale_sent)" -ge 40 && test $(($(refused) - before)) = "$(param stale_sent)" &&
+		test "$(param data_errors)" = 0 && rmmod $mod
+}
+check "double completion: 40 frames through two buffers, each data SRB notified again two frames later and after STREAMOFF: every second notification refused and counted, every frame whole and in sequence" double
+gone_pid() { ! kill -0 "$1" 2>/dev/null; }
+killed() {
+	dmesg -c >/dev/null
+	with never || return 1
+	r=$(param receives)
+	sh -c "echo 1 >$cap/capture" 2>/dev/null &
+	p=$!
+	waitfor 10 sh -c "test \$(cat $par/receives) -gt $r" || return 1
+	kill -9 $p
+	# Bounded by the SRB's removal bound (2 x 5 s), not by the minidriver.
+	waitfor 30 gone_pid $p || { echo "the killed writer is still waiting"; return 1; }
+	wait $p
+	dmesg | grep -q "SRB ReadData not completed 10 s into a killed wait: abandoned" &&
+		echo "$edu" >"$drv/unbind" && rmmod $mod &&
+		dmesg | grep -q "$mod: freeing 1 abandoned SRB(s), 1 completed late"
+}
+check "killed wait: a process killed while a minidriver never completes its SRB exits within the SRB's bound; the SRB is kept, its late notification accepted" killed
 check "unload streamclass" rmmod streamclass
 ktap_end
 
