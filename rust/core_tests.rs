@@ -559,9 +559,9 @@ mod minidriver_tests {
         // before any completion), are refused and counted, and complete
         // nothing: the retired one stays not completed.
         let before = REFUSED_NOTIFICATIONS.load(Ordering::Relaxed);
-        let mut idle = crate::extension::Extension::plain(0).and_then(Request::new);
+        let idle = crate::extension::Extension::plain(0).and_then(Request::new);
         assert!(idle.is_ok());
-        if let Ok(r) = idle.as_mut() {
+        if let Ok(r) = idle.as_ref() {
             r.arm(&crate::srb::Params {
                 command: crate::srb::Command::ReadData,
                 hw_device_extension: core::ptr::null_mut(),

@@ -103,9 +103,15 @@ impl Extension {
     /// Zeroes the memory for a new request.
     ///
     /// The caller owns the request: the minidriver does not hold it.
-    pub(crate) fn zero(&mut self) {
+    ///
+    /// # Safety
+    ///
+    /// No one else reads or writes the memory meanwhile (its request is
+    /// retired).
+    pub(crate) unsafe fn zero(&self) {
         if !self.cpu.is_null() {
-            // SAFETY: `len` bytes we own (type invariant), used by no one now.
+            // SAFETY: `len` bytes we own (type invariant), used by no one
+            // now (the safety requirements).
             unsafe { ptr::write_bytes(self.cpu, 0, self.len) };
         }
     }

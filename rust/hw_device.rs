@@ -1168,7 +1168,10 @@ impl Endpoint for HwDevice {
     fn second(&self, req: &Request) {
         let ops = &self.minidriver().ops;
         let expired = self.synchronized(|| {
-            let due = req.tick();
+            // A request completed meanwhile is the minidriver's no more:
+            // no handler call for it (checked under the synchronization,
+            // which a completion from inside an entry point holds too).
+            let due = !req.is_complete() && req.tick();
             if due {
                 if let Some(f) = ops.timeout.or(ops.cancel) {
                     f(self, req);
@@ -1215,8 +1218,13 @@ impl PinnedDrop for HwDevice {
             dev_warn!(this.device(), "the device is gone: surprise removal\n");
         }
         if let Some(cancel) = this.minidriver().ops.cancel {
-            this.transport
-                .for_each_inflight(|req| this.synchronized(|| cancel(this, req)));
+            this.transport.for_each_inflight(|req| {
+                this.synchronized(|| {
+                    if !req.is_complete() {
+                        cancel(this, req)
+                    }
+                })
+            });
         }
         // Waits for a capture in progress, which ends once its SRB completes.
         drop(this.debugfs.lock().take());

@@ -113,7 +113,7 @@ pub(crate) fn teardown() {
     if left > 0 {
         pr_warn!("{left} device(s) still registered at unload; freeing them\n");
     }
-    while let Some((handle, dev)) = find(None) {
+    while let Some((handle, dev)) = find_last() {
         if release(handle, &dev).is_err() {
             // Devres is releasing it right now (the device is unbinding): its
             // release function takes the entry out last; wait for that.
@@ -161,18 +161,12 @@ unsafe extern "C" fn same_resource(
     c_int::from(res == data)
 }
 
-/// Finds `handle` in the index (the last entry when `None`) and takes a
-/// reference to its device, under the lock: the device is valid while the
-/// entry exists, since the release function must take the lock to remove it.
-fn find(handle: Option<usize>) -> Option<(usize, ARef<Device>)> {
+/// Finds the last entry of the index and takes a reference to its device,
+/// under the lock: the device is valid while the entry exists, since the
+/// release function must take the lock to remove it.
+fn find_last() -> Option<(usize, ARef<Device>)> {
     let reg = REGISTRY.lock();
-    let e = match handle {
-        Some(h) => {
-            let i = reg.entries.binary_search_by_key(&h, |e| e.handle).ok()?;
-            reg.entries[i]
-        }
-        None => *reg.entries.last()?,
-    };
+    let e = *reg.entries.last()?;
     // SAFETY: `e.dev` is valid while the entry exists, and it does: we hold
     // the lock.
     Some((e.handle, unsafe { Device::get_device(e.dev) }))
@@ -239,14 +233,24 @@ pub(crate) fn register(dev: &Device<Bound>, init: &InitData) -> Result<usize> {
 /// device object owns (a minidriver's device) is `EBUSY`: it goes with that
 /// device.
 pub(crate) fn unregister(handle: usize) -> Result {
-    let (handle, dev) = find(Some(handle)).ok_or(EINVAL)?;
-    // SAFETY: `handle` was found in the index, so its registration is live
-    // until `dev` unbinds, and the caller's driver keeps it bound.
-    if unsafe { registration::Header::with_live(handle as *const c_void, |h| h.owner()) }
-        .is_some_and(|owner| owner != 0)
-    {
-        return Err(EBUSY);
-    }
+    let dev = {
+        let reg = REGISTRY.lock();
+        let i = reg
+            .entries
+            .binary_search_by_key(&handle, |e| e.handle)
+            .map_err(|_| EINVAL)?;
+        let e = reg.entries[i];
+        // SAFETY: The entry exists and we hold the lock, so the
+        // registration's memory is live: devres frees it only after its
+        // release function took the entry out, under this lock.
+        if unsafe { registration::Header::with_live(handle as *const c_void, |h| h.owner()) }
+            .is_some_and(|owner| owner != 0)
+        {
+            return Err(EBUSY);
+        }
+        // SAFETY: `e.dev` is valid while the entry exists, as above.
+        unsafe { Device::get_device(e.dev) }
+    };
     // `Err` only when devres was releasing it concurrently: then it was not
     // live any more by the time we got to it.
     release(handle, &dev).map_err(|_| EINVAL)

@@ -380,8 +380,9 @@ pub(crate) struct Request {
     /// minidriver's to read and write until the request completes.
     #[pin]
     area: Opaque<[u64; COMMAND_BYTES / 8]>,
-    /// Set by `arm` only, while no one else sees the request.
-    on_done: Option<Done>,
+    /// Written by `arm` only, while the request is retired and completed
+    /// (no [`Request::complete`] can read it then); read by `complete`.
+    on_done: core::cell::UnsafeCell<Option<Done>>,
     extension: Extension,
 }
 
@@ -462,7 +463,7 @@ impl Request {
                     // SAFETY: `slot` is valid for writing the array.
                     unsafe { slot.write([0; COMMAND_BYTES / 8]) };
                 }),
-                on_done: None,
+                on_done: core::cell::UnsafeCell::new(None),
                 extension,
             }),
             GFP_KERNEL,
@@ -472,15 +473,20 @@ impl Request {
     /// Arms a retired request for `p`: fills the SRB, zeroes the
     /// per-request extension, resets the completions, and makes it live
     /// under a new generation, which it returns.
-    pub(crate) fn arm(self: &mut Pin<KBox<Self>>, p: &Params) -> u64 {
-        // SAFETY: Nothing is moved out of the pinned request.
-        let this = unsafe { self.as_mut().get_unchecked_mut() };
-        this.extension.zero();
-        let ext = this.extension.cpu();
+    ///
+    /// Called by the request's owner only, on a retired, completed request:
+    /// a stale notification racing with it finds the request completed (or,
+    /// once `check` is set, the new use live), so nothing reads what this
+    /// writes before it is done. Takes `&self`: a notifier on another CPU
+    /// may hold a shared reference meanwhile.
+    pub(crate) fn arm(&self, p: &Params) -> u64 {
+        // SAFETY: The request is retired: no one else uses its extension.
+        unsafe { self.extension.zero() };
+        let ext = self.extension.cpu();
         let command_data = match p.command_data {
             CommandArg::Raw(v) => v,
             CommandArg::Copy(src, len) => {
-                let area = this.area.get().cast::<u8>();
+                let area = self.area.get().cast::<u8>();
                 // SAFETY: `src` is readable for `len` bytes (the sender's
                 // structure), which fit in the area ([`CommandData::FITS`]);
                 // the request is retired, so no one else touches the area.
@@ -492,7 +498,7 @@ impl Request {
         // lookup sees `check` 0 and stops).
         // SAFETY: `srb` is valid for writes.
         unsafe {
-            this.srb.get().write(RawSrb {
+            self.srb.get().write(RawSrb {
                 size_of_this_packet: core::mem::size_of::<RawSrb>() as u32,
                 command: p.command.code(),
                 status: Status::Pending as i32,
@@ -512,21 +518,24 @@ impl Request {
                 reserved: 0,
             })
         };
-        this.on_done = p.done;
+        // SAFETY: `completed` is true: `complete` reads `on_done` only after
+        // it swapped `completed` from false, which the store below (Release)
+        // publishes after this write.
+        unsafe { *self.on_done.get() = p.done };
         // Only a request without a completion callback is waited for (the
         // transport's): one with a callback (a stream's data SRB) skips the
         // completions, which its hot path would otherwise pay twice a frame.
         if p.done.is_none() {
-            this.ready.reinit();
-            this.done.reinit();
+            self.ready.reinit();
+            self.done.reinit();
         }
-        this.completed.store(false, Ordering::Relaxed);
         let generation = NEXT_GENERATION.fetch_add(1, Ordering::Relaxed);
-        this.generation.store(generation, Ordering::Relaxed);
+        self.generation.store(generation, Ordering::Relaxed);
+        self.completed.store(false, Ordering::Release);
         // INVARIANT: The request is pinned, so this is its final address;
         // it is now sent.
-        this.check
-            .store(ptr::from_ref::<Self>(this) as usize, Ordering::Release);
+        self.check
+            .store(ptr::from_ref::<Self>(self) as usize, Ordering::Release);
         generation
     }
 
@@ -571,7 +580,10 @@ impl Request {
         if self.completed.swap(true, Ordering::AcqRel) {
             return false;
         }
-        match self.on_done {
+        // SAFETY: Won the swap: `arm` wrote `on_done` before it published
+        // `completed` false, and does not write it again until the request
+        // is retired and re-armed by its owner, after this completion.
+        match unsafe { *self.on_done.get() } {
             Some(d) => (d.f)(d.ctx, self),
             None => {
                 self.ready.signal();
@@ -844,7 +856,7 @@ mod tests {
 
     #[test]
     fn armed_request_is_pending_with_zeroed_extension() -> Result {
-        let mut req = Request::new(Extension::plain(32)?)?;
+        let req = Request::new(Extension::plain(32)?)?;
         req.arm(&params());
         // SAFETY: The request's extension is 32 bytes it owns.
         unsafe { ptr::write_bytes(req.srb_extension().cast::<u8>(), 0xa5, 32) };
@@ -863,7 +875,7 @@ mod tests {
 
     #[test]
     fn completes_once_and_lookups_follow_its_life() -> Result {
-        let mut req = Request::new(Extension::plain(0)?)?;
+        let req = Request::new(Extension::plain(0)?)?;
         let srb = req.srb_ptr();
         // SAFETY: `srb` is a retired request's SRB, in memory we own.
         assert!(unsafe { Request::from_srb(srb) }.is_none());
@@ -893,7 +905,7 @@ mod tests {
         struct Pair(u32, i32);
         // SAFETY: Integers only.
         unsafe impl CommandData for Pair {}
-        let mut req = Request::new(Extension::plain(0)?)?;
+        let req = Request::new(Extension::plain(0)?)?;
         let mut mine = Pair(7, -1);
         req.arm(&Params {
             command_data: CommandArg::Copy(ptr::from_ref(&mine).cast(), 8),
@@ -921,7 +933,7 @@ mod tests {
 
     #[test]
     fn timeout_counter_counts_down_to_one_expiry() -> Result {
-        let mut req = Request::new(Extension::plain(0)?)?;
+        let req = Request::new(Extension::plain(0)?)?;
         req.arm(&params());
         assert!(!req.tick());
         // the second tick of a 2 s timeout expires it.

@@ -40,9 +40,6 @@ const POOL_REUSE_AFTER: usize = 32;
 /// `SRB_SURPRISE_REMOVAL` and `SRB_UNINITIALIZE_DEVICE`.
 const RESERVED: usize = 2;
 
-/// Most retired requests kept; beyond, the oldest is freed.
-const POOL_MAX: usize = 64;
-
 /// What the transport needs of the device it serves.
 pub(crate) trait Endpoint {
     /// Hands the armed SRB of `req` to the minidriver.
@@ -173,7 +170,7 @@ impl Transport {
         extension_size: usize,
         n: usize,
     ) -> Result<KVec<Pin<KBox<Request>>>> {
-        let mut pool = KVec::with_capacity(POOL_MAX, GFP_KERNEL)?;
+        let mut pool = KVec::with_capacity(n, GFP_KERNEL)?;
         for _ in 0..n {
             pool.push(Self::request(dev, extension_size)?, GFP_KERNEL)?;
         }
@@ -209,13 +206,22 @@ impl Transport {
         Self::request(self.dev, self.extension_size)
     }
 
+    /// Puts a retired request at the end of the pool. The pool never frees
+    /// one while the device is bound (a stale notification of it must find
+    /// it retired): it holds as many as were ever in flight at once, plus
+    /// `POOL_REUSE_AFTER`.
     fn give_back(&self, req: Pin<KBox<Request>>) {
         let mut pool = self.pool.lock();
-        if pool.len() >= POOL_MAX {
-            let _ = pool.remove(0);
+        // Only fails without memory: the request is then leaked, never
+        // freed under a stale notification.
+        match pool.reserve(1, GFP_KERNEL) {
+            Ok(()) => {
+                if let Err(e) = pool.push_within_capacity(req) {
+                    core::mem::forget(e.0);
+                }
+            }
+            Err(_) => core::mem::forget(req),
         }
-        // Only fails without memory: the request is then freed.
-        let _ = pool.push(req, GFP_KERNEL);
     }
 
     /// Sends one SRB and waits until the minidriver completes it through
@@ -266,7 +272,7 @@ impl Transport {
         kind: Kind,
         done: impl FnOnce(&Request),
     ) -> Result<Outcome> {
-        let mut req = match kind {
+        let req = match kind {
             Kind::Reserved => self.reserved.lock().pop().ok_or(EBUSY)?,
             Kind::Normal if self.is_closed() => return Err(ENODEV),
             Kind::Normal | Kind::Removal => self.take()?,
