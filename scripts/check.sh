@@ -8,7 +8,8 @@
 # Env: KDIR to use an existing Rust-enabled kernel build; SCENARIO to pick
 #   boots by name (e.g. SCENARIO="capture iommu external"; SCENARIOS is the
 #   older spelling); JOBS boots at once (default: the number of cores + 1),
-#   SMP CPUs per guest (default: cores / JOBS, at least 1). Why these
+#   SMP CPUs per guest (default: cores / JOBS, at least 1, or a scenario's
+#   vm.env SMP_MIN when that is more). Why these
 #   defaults: Documentation/testing.rst, "Boots in parallel".
 # Usage: check.sh          the run
 #        check.sh --list   the scenarios and their last wall times, no run
@@ -132,8 +133,12 @@ for name in $boots; do
 	if [ "$name" = external ]; then
 		SMP=$smp external &
 	else
+		dir=$(scenario_dir "$name")
+		# A scenario may need more CPUs than the default (vm.env SMP_MIN).
+		s=$smp min=$(sed -n 's/^SMP_MIN=//p' "$dir/vm.env" 2>/dev/null | tail -n 1)
+		[ -z "$min" ] || [ "$s" -ge "$min" ] || s=$min
 		# shellcheck disable=SC2086
-		SMP=$smp "$TOP/scripts/run-vm.sh" "$name" "$(scenario_dir "$name")" $mods >/dev/null &
+		SMP=$s "$TOP/scripts/run-vm.sh" "$name" "$dir" $mods >/dev/null &
 	fi
 	running=$((running + 1))
 	logs="$logs $TOP/build/logs/$name.log"

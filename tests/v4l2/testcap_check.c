@@ -13,6 +13,9 @@
  * - the frame number drawn in the bottom band equals the buffer's
  *   sequence, and the sequence strictly increases;
  * - the moving marker is where the frame number puts it.
+ * - the timestamp is CLOCK_MONOTONIC's (the buffer says so) and lies in
+ *   the 2 s before the DQBUF that returned it, by this process's own
+ *   reading of that clock.
  * Then the mean timestamp step per sequence number, against the frame
  * interval: printed, and, for N of 30 or more, checked within 10%. The
  * sample's timer keeps absolute due times and stamps each frame with the
@@ -37,6 +40,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <time.h>
 #include <unistd.h>
 #include <linux/videodev2.h>
 
@@ -234,11 +238,20 @@ int main(int argc, char **argv)
 		return 1;
 	while (got < n) {
 		struct v4l2_buffer b = { .type = type, .memory = V4L2_MEMORY_MMAP };
-		double ts;
+		struct timespec now;
+		double ts, at;
 
 		if (xioctl(fd, VIDIOC_DQBUF, &b, "VIDIOC_DQBUF"))
 			return 1;
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		at = now.tv_sec + now.tv_nsec / 1e9;
 		ts = b.timestamp.tv_sec + b.timestamp.tv_usec / 1e6;
+		if ((b.flags & V4L2_BUF_FLAG_TIMESTAMP_MASK) != V4L2_BUF_FLAG_TIMESTAMP_MONOTONIC ||
+		    ts > at || at - ts > 2.0) {
+			fprintf(stderr, "buffer %u: timestamp %.6f s (flags %#x), dequeued at %.6f s (CLOCK_MONOTONIC)\n",
+				b.index, ts, b.flags, at);
+			bad++;
+		}
 		if (b.flags & V4L2_BUF_FLAG_ERROR || b.bytesused != f.fmt.pix.sizeimage) {
 			fprintf(stderr, "buffer %u: flags %#x, %u bytes\n", b.index, b.flags,
 				b.bytesused);

@@ -25,18 +25,23 @@ flowing() { grep -q '<' "$1"; }
 
 # compliance DEV EXPORTER: v4l2-compliance with 10 streamed buffers and
 # DMABUF (EXPORTER exports); its totals and any warning go to the log, and
-# on a failure its failing tests with the lines before them, then its end.
+# on a failure or a warning its failing tests and warnings with the lines
+# before them, then its end. A warning fails it as a failure does.
 compliance() {
 	out=$(v4l2-compliance -d "$1" -s10 -e "$2" 2>&1)
 	total=$(echo "$out" | grep '^Total for ')
 	say "v4l2-compliance $(v4l2-compliance --version 2>&1 | head -n 1 | cut -d, -f1) on $1: $total"
 	echo "$out" | tr '\r' '\n' | grep -i -e 'warn' -e '^.test .*\(MMAP\|USERPTR\|DMABUF\|read/write\)' |
 		head -n 20 | while IFS= read -r l; do say "  $l"; done
-	echo "$total" | grep -q ', Failed: 0, ' && return 0
-	echo "$out" | grep -B3 -i 'fail' | head -n 80
+	echo "$total" | grep -q ', Failed: 0, Warnings: 0$' && return 0
+	echo "$out" | grep -B3 -i -e 'fail' -e 'warn' | head -n 80
 	echo "$out" | tail -n 5
 	return 1
 }
+
+# uptime_ms_since T0: milliseconds of guest time since T0, a first field of
+# /proc/uptime.
+uptime_ms_since() { awk -v t0="$1" '{ printf "%d", ($1 - t0) * 1000 }' /proc/uptime; }
 
 # querycap DEV CARD BUS: QUERYCAP names the class (driver streamclass), the
 # minidriver and stream (CARD) and the parent device (BUS).
@@ -61,7 +66,9 @@ stream_cut() {
 	v4l2-ctl -d "$1" --stream-mmap=4 --stream-count=100000 >/tmp/cut.out 2>&1 &
 	pid=$!
 	waitfor 60 flowing /tmp/cut.out || { echo "no frame flowed"; cat /tmp/cut.out; kill "$pid"; return 1; }
+	t0=$(cut -d' ' -f1 /proc/uptime)
 	eval "$2" || return 1
+	took=$(uptime_ms_since "$t0")
 	n=0 rc=0
 	while kill -0 "$pid" 2>/dev/null; do
 		n=$((n + 1))
@@ -70,7 +77,7 @@ stream_cut() {
 	done
 	wait "$pid" || rc=$?
 	errs=$(tr '\r' '\n' </tmp/cut.out | grep -oE '([A-Za-z_]+: (failed: .*|qbuf error)|select (error|timeout).*)$' | sort -u)
-	say "the streaming reader at \"$2\": exit status $rc, reported: ${errs:-nothing (a failed QBUF of an error buffer)}"
+	say "the streaming reader at \"$2\" ($took ms): exit status $rc, reported: ${errs:-nothing (a failed QBUF of an error buffer)}"
 	tail -n 5 /tmp/cut.out
 	echo "$errs" | grep -vqE '^$|^VIDIOC_DQBUF: failed: (Input/output error|No such device)$|qbuf error$' &&
 		{ echo "unexpected failure: $errs"; rc=1; }
