@@ -15,9 +15,12 @@
  * file handle is closed; the Rust side is called only until
  * streamclass_v4l2_unregister() returns (vb2_video_unregister_device()
  * stops a running stream, and afterwards the V4L2 core answers every
- * ioctl and mmap with -ENODEV). Unregistering waits a bounded time for
- * the last close, so that buffers userspace still maps (allocated for the
- * device) are freed before the device's driver is gone.
+ * ioctl and mmap with -ENODEV). An opener that holds no buffer (an idle
+ * one, or one whose buffers the queue's release freed) does not delay
+ * unregistering: it frees the node at its last close. Only when buffers
+ * are still mapped or exported (memory allocated for the device) does
+ * unregistering wait, a bounded time, for their last user, so that they
+ * are freed before the device's driver is gone.
  */
 #include <linux/completion.h>
 #include <linux/delay.h>
@@ -35,7 +38,10 @@
 #include <media/videobuf2-v4l2.h>
 #include "streamclass_v4l2.h"
 
-/* How long unregistering waits for the node's last file handle to close. */
+/*
+ * How long unregistering waits for the node's last file handle to close,
+ * when buffers are still mapped or exported.
+ */
 #define RELEASE_WAIT_MS 10000
 /*
  * How long unregistering waits for a reader woken in DQBUF to take the
@@ -686,12 +692,34 @@ u32 streamclass_v4l2_bounced(struct streamclass_v4l2_node *n)
 	return atomic_read(&n->bounced);
 }
 
+/*
+ * MMAP buffers of @q that something besides videobuf2 still holds (a
+ * process's mapping, an exported DMABUF): their memory, allocated for the
+ * device, outlives the queue's release. The queue's lock is held.
+ */
+static unsigned int held_elsewhere(struct vb2_queue *q)
+{
+	unsigned int i, n = 0;
+
+	if (q->memory != VB2_MEMORY_MMAP)
+		return 0;
+	for (i = 0; i < q->max_num_buffers; i++) {
+		struct vb2_buffer *vb = vb2_get_buffer(q, i);
+		void *priv = vb ? vb->planes[0].mem_priv : NULL;
+
+		if (priv && q->mem_ops->num_users(priv) > 1)
+			n++;
+	}
+	return n;
+}
+
 void streamclass_v4l2_unregister(struct streamclass_v4l2_node *n)
 {
 	DECLARE_COMPLETION_ONSTACK(released);
 	struct device *parent = n->parent;
 
 	unsigned long until = jiffies + msecs_to_jiffies(DQBUF_WAKE_MS);
+	unsigned int held;
 	bool waiting;
 
 	/*
@@ -710,9 +738,30 @@ void streamclass_v4l2_unregister(struct streamclass_v4l2_node *n)
 		if (waiting)
 			usleep_range(500, 1000);
 	} while (waiting && time_before(jiffies, until));
-	/* Stops a running stream: the last call into the Rust side. */
-	vb2_video_unregister_device(&n->vdev);
+	/*
+	 * As vb2_video_unregister_device(), and it counts, once no process
+	 * can map a buffer any more, the buffers the queue's release leaves
+	 * behind. Releasing the queue stops a running stream (the last call
+	 * into the Rust side) and frees every buffer nothing else holds.
+	 */
+	get_device(&n->vdev.dev);
+	video_unregister_device(&n->vdev);
+	mutex_lock(&n->lock);
+	held = held_elsewhere(&n->queue);
+	vb2_queue_release(&n->queue);
+	n->queue.owner = NULL;
+	mutex_unlock(&n->lock);
+	put_device(&n->vdev.dev);
 	v4l2_device_unregister(&n->v4l2_dev);
+	if (!held) {
+		/*
+		 * Nothing of the device's outlives its driver: an opener (idle,
+		 * or whose buffers were all freed) gets -ENODEV and frees the
+		 * node at its last close, whenever that comes.
+		 */
+		v4l2_device_put(&n->v4l2_dev);
+		return;
+	}
 	spin_lock(&release_lock);
 	n->released = &released;
 	spin_unlock(&release_lock);
@@ -724,6 +773,6 @@ void streamclass_v4l2_unregister(struct streamclass_v4l2_node *n)
 	if (!completion_done(&released))
 		n->released = NULL;
 	spin_unlock(&release_lock);
-	dev_warn(parent, "V4L2 node still open %d s after its device went: its buffers are freed at its last close\n",
-		 RELEASE_WAIT_MS / 1000);
+	dev_warn(parent, "V4L2 node: %u buffer(s) still mapped or exported %d s after its device went: freed at their last user\n",
+		 held, RELEASE_WAIT_MS / 1000);
 }

@@ -133,15 +133,22 @@ gone() {
 	pid=$!
 	exec 3>/tmp/hold
 	waitfor 30 holding || { exec 3>&-; cat /tmp/gone.out; return 1; }
+	t0=$(uptime)
 	echo "$a" >"$cdrv/unbind"
+	took=$(ms_since "$t0")
 	exec 3>&-
 	rc=0
 	wait "$pid" || rc=$?
 	cat /tmp/gone.out
-	test "$rc" = 0 || return 1
+	say "unbind with an opener holding unmapped buffers: $took ms"
+	# The unbind waits on no clock and no process: about 0.8 s of guest
+	# time alone, all of it the kernel's own teardown under TCG and the
+	# debug options; 3 s leaves room for a loaded host, and fails a fixed
+	# wait for the opener (it was 10 s).
+	test "$rc" = 0 && test "$took" -lt 3000 || return 1
 	echo "$a" >"$cdrv/bind" && A=$(node "$a") && capture "$A" 3 64 64
 }
-check "ioctls on a node held open (buffers allocated) while its device is unbound get -ENODEV; rebound, it streams" gone
+check "unbind with a node held open (buffers allocated, none mapped) does not wait for the opener; its ioctls then get -ENODEV; rebound, it streams" gone
 check "unbind while streaming: the reader's DQBUF or QBUF fails, the node goes" \
 	stream_cut "$B" "echo $b >$cdrv/unbind" "! test -e $cdrv/$b"
 check "rmmod the C sample" rmmod streamclass_edu_capture_c
