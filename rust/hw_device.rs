@@ -41,6 +41,7 @@ use kernel::{
     prelude::*,
     str::CString,
     sync::{
+        Arc,
         Mutex,
         SpinLockIrq, //
     }, //
@@ -159,7 +160,7 @@ pub(crate) struct DriverInfo {
 /// Memory a minidriver may still write after its device gave up on it.
 enum Kept {
     /// An SRB not completed in time.
-    Request(Pin<KBox<Request>>),
+    Request(Arc<Request>),
     /// The stream object and extension of an instance an SRB not
     /// completed in time names (kept, never read).
     Instance { _memory: Instance },
@@ -1193,7 +1194,7 @@ impl Endpoint for HwDevice {
         self.synchronized
     }
 
-    fn abandon(&self, req: Pin<KBox<Request>>, during: &'static str) {
+    fn abandon(&self, req: Arc<Request>, during: &'static str) {
         dev_err!(
             self.device(),
             "SRB {:?} not completed {} s into {during}: abandoned; it stays valid until {} unregisters\n",

@@ -29,10 +29,7 @@ use core::{
         align_of,
         size_of, //
     },
-    ptr::{
-        self,
-        NonNull, //
-    },
+    ptr,
     sync::atomic::{
         AtomicU64,
         AtomicUsize,
@@ -48,6 +45,7 @@ use kernel::{
     },
     error::VTABLE_DEFAULT_ERROR,
     prelude::*,
+    sync::Arc,
     ThisModule, //
 };
 
@@ -250,9 +248,9 @@ impl<M: Minidriver> MinidriverRegistration<M> {
 /// The token of a request being delivered.
 fn token(req: &Request) -> Srb {
     // INVARIANT: The class delivers each armed request once, and this is
-    // the only token made at delivery.
+    // the only token made at delivery; it owns a reference to the request.
     Srb {
-        req: NonNull::from(req),
+        req: Request::arc_of(req),
         generation: req.generation(),
     }
 }
@@ -422,10 +420,13 @@ pub type Bar<'a> = kernel::io::Mmio<'a, kernel::io::Region>;
 ///
 /// # Invariants
 ///
-/// `req` is an armed request of generation `generation` that is not
-/// complete; this is its only token.
+/// `req` is a request armed with generation `generation` and not yet
+/// completed by this token, which is its only one. The token owns a
+/// reference to the request: its memory lives as long as the token, even
+/// past the device and the minidriver's registration (a token kept in a
+/// static), and the generation check refuses what comes too late.
 pub struct Srb {
-    req: NonNull<Request>,
+    req: Arc<Request>,
     generation: u64,
 }
 
@@ -436,8 +437,7 @@ unsafe impl Sync for Srb {}
 
 impl Srb {
     fn req(&self) -> &Request {
-        // SAFETY: Armed, so allocated, by the type invariant.
-        unsafe { self.req.as_ref() }
+        &self.req
     }
 
     /// What the SRB asks.
@@ -725,9 +725,11 @@ impl Srb {
             Status::Pending => Status::IoDeviceError,
             s => s,
         };
-        self.finish(st);
-        // Completed: no `Drop`.
-        core::mem::forget(self);
+        let this = core::mem::ManuallyDrop::new(self);
+        this.finish(st);
+        // Completed: no `Drop`, but the reference to the request goes.
+        // SAFETY: `this` is neither used nor dropped after this read.
+        drop(unsafe { ptr::read(&this.req) });
     }
 
     fn finish(&self, st: Status) {
@@ -757,13 +759,18 @@ unsafe impl Zeroable for SrbSlot {}
 impl SrbSlot {
     /// Stores `srb`, or gives it back when the slot is full.
     pub fn put(&self, srb: Srb) -> core::result::Result<(), Srb> {
-        let p = srb.req.as_ptr() as usize;
+        let p = ptr::from_ref::<Request>(&srb.req) as usize;
         match self
             .0
             .compare_exchange(0, p, Ordering::AcqRel, Ordering::Acquire)
         {
             Ok(_) => {
-                core::mem::forget(srb);
+                // The slot keeps the token's reference (`Arc::into_raw`
+                // gives the request's address, stored above); `take`
+                // takes it back.
+                let this = core::mem::ManuallyDrop::new(srb);
+                // SAFETY: `this` is neither used nor dropped after this read.
+                let _ = Arc::into_raw(unsafe { ptr::read(&this.req) });
                 Ok(())
             }
             Err(_) => Err(srb),
@@ -773,11 +780,15 @@ impl SrbSlot {
     /// Takes the stored SRB out.
     pub fn take(&self) -> Option<Srb> {
         let p = self.0.swap(0, Ordering::AcqRel);
-        let req = NonNull::new(p as *mut Request)?;
-        // SAFETY: `put` stored a token's request, armed until that token
-        // (forgotten by `put`, remade here) completes it.
-        let generation = unsafe { req.as_ref() }.generation();
-        // INVARIANT: As above: the only token.
+        if p == 0 {
+            return None;
+        }
+        // SAFETY: `put` stored the address `Arc::into_raw` gave for a
+        // token's request, with that token's reference, taken back once
+        // here (the swap).
+        let req = unsafe { Arc::from_raw(p as *const Request) };
+        let generation = req.generation();
+        // INVARIANT: As above: the only token, with its reference.
         Some(Srb { req, generation })
     }
 }
@@ -813,5 +824,65 @@ impl AtomicWord {
     /// Adds `v` and returns the old value.
     pub fn fetch_add(&self, v: u64) -> u64 {
         self.0.fetch_add(v, Ordering::AcqRel)
+    }
+}
+
+#[kunit_tests(streamclass_srb_token)]
+mod tests {
+    use super::*;
+    use crate::{
+        extension::Extension,
+        srb::{
+            CommandArg,
+            Params, //
+        }, //
+    };
+
+    fn armed() -> Result<Arc<Request>> {
+        let req = Request::new(Extension::plain(0)?)?;
+        req.arm(&Params {
+            command: Command::ReadData,
+            hw_device_extension: ptr::null_mut(),
+            command_data: CommandArg::Raw(ptr::null_mut()),
+            frame_number: 3,
+            timeout_s: 0,
+            stream_object: ptr::null_mut(),
+            data: None,
+            done: None,
+        });
+        Ok(req)
+    }
+
+    #[test]
+    fn a_token_keeps_its_request_alive() -> Result {
+        let req = armed()?;
+        let srb = token(&req);
+        // The class lets go of the request (its device gone, the
+        // minidriver unregistered): only the token holds it now, as one
+        // kept in a static would. KASAN sees any use after free below.
+        drop(req);
+        assert_eq!(srb.command(), Command::ReadData);
+        assert_eq!(srb.frame_number(), 3);
+        srb.complete(Status::Success);
+        Ok(())
+    }
+
+    #[test]
+    fn a_slot_keeps_the_token_it_holds() -> Result {
+        let (a, b) = (armed()?, armed()?);
+        let slot = SrbSlot(AtomicUsize::new(0));
+        assert!(slot.put(token(&a)).is_ok());
+        // A full slot gives the token back, which completes on drop.
+        assert!(slot.put(token(&b)).is_err());
+        assert!(b.is_complete());
+        drop((a, b));
+        let srb = slot.take();
+        // the slot lost its token's request.
+        assert!(srb.as_ref().is_some_and(|s| s.frame_number() == 3));
+        if let Some(s) = srb {
+            s.complete(Status::Success);
+        }
+        assert!(slot.take().is_none());
+        Ok(())
     }
 }

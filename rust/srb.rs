@@ -19,6 +19,7 @@ use core::{
 use kernel::{
     bindings,
     prelude::*,
+    sync::Arc,
     types::Opaque, //
 };
 
@@ -446,8 +447,13 @@ macro_rules! srb_write {
 
 impl Request {
     /// A retired request with `extension` as its per-request extension.
-    pub(crate) fn new(extension: Extension) -> Result<Pin<KBox<Self>>> {
-        KBox::pin_init(
+    ///
+    /// Every request lives in an [`Arc`] (this is its only constructor), so
+    /// a reference to one can be turned into another reference counted
+    /// owner ([`Request::arc_of`]): a minidriver's token keeps the request
+    /// it names alive, however long it is kept.
+    pub(crate) fn new(extension: Extension) -> Result<Arc<Self>> {
+        Arc::pin_init(
             pin_init!(Self {
                 srb <- Opaque::ffi_init(|slot: *mut RawSrb| {
                     // SAFETY: `slot` is valid for writing a `RawSrb`, whose
@@ -537,6 +543,15 @@ impl Request {
         self.check
             .store(ptr::from_ref::<Self>(self) as usize, Ordering::Release);
         generation
+    }
+
+    /// A new owner of `req`, which keeps it alive as long as it lives.
+    pub(crate) fn arc_of(req: &Self) -> Arc<Self> {
+        // SAFETY: Every request was made by `Request::new`, inside an `Arc`
+        // (whose `into_raw` pointer is the request's address), and `req`
+        // borrows it, so it is alive for the borrow.
+        let borrowed = unsafe { kernel::sync::ArcBorrow::from_raw(ptr::from_ref(req)) };
+        Arc::from(borrowed)
     }
 
     /// The SRB the minidriver is handed.

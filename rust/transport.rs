@@ -16,7 +16,10 @@ use kernel::{
     bindings,
     new_mutex,
     prelude::*,
-    sync::Mutex, //
+    sync::{
+        Arc,
+        Mutex, //
+    }, //
 };
 
 use crate::{
@@ -54,7 +57,7 @@ pub(crate) trait Endpoint {
     /// within the removal bound: keep its memory valid (the minidriver
     /// may still notify it) until the minidriver's module goes.
     /// `during` says when: `"probe"`, `"removal"` or `"a killed wait"`.
-    fn abandon(&self, req: Pin<KBox<Request>>, during: &'static str);
+    fn abandon(&self, req: Arc<Request>, during: &'static str);
 }
 
 /// Seconds a closing transport waits for an SRB before it abandons it: two
@@ -107,9 +110,9 @@ pub(crate) struct Transport {
     /// Waits are bounded: while the device starts, and once it is closed.
     bounded: AtomicBool,
     #[pin]
-    pool: Mutex<KVec<Pin<KBox<Request>>>>,
+    pool: Mutex<KVec<Arc<Request>>>,
     #[pin]
-    reserved: Mutex<KVec<Pin<KBox<Request>>>>,
+    reserved: Mutex<KVec<Arc<Request>>>,
     #[pin]
     submit: Mutex<()>,
     #[pin]
@@ -157,7 +160,7 @@ impl Transport {
     }
 
     /// A request of `dev` (null or bound while the transport lives).
-    fn request(dev: *mut bindings::device, extension_size: usize) -> Result<Pin<KBox<Request>>> {
+    fn request(dev: *mut bindings::device, extension_size: usize) -> Result<Arc<Request>> {
         // The transport frees its requests, or unmaps one before it abandons
         // it ([`Transport::send`]), before it goes.
         // SAFETY: `dev` is null or bound while the transport lives (above).
@@ -169,7 +172,7 @@ impl Transport {
         dev: *mut bindings::device,
         extension_size: usize,
         n: usize,
-    ) -> Result<KVec<Pin<KBox<Request>>>> {
+    ) -> Result<KVec<Arc<Request>>> {
         let mut pool = KVec::with_capacity(n, GFP_KERNEL)?;
         for _ in 0..n {
             pool.push(Self::request(dev, extension_size)?, GFP_KERNEL)?;
@@ -196,7 +199,7 @@ impl Transport {
         self.closed.load(Ordering::Acquire)
     }
 
-    fn take(&self) -> Result<Pin<KBox<Request>>> {
+    fn take(&self) -> Result<Arc<Request>> {
         {
             let mut pool = self.pool.lock();
             if pool.len() >= POOL_REUSE_AFTER {
@@ -210,7 +213,7 @@ impl Transport {
     /// one while the device is bound (a stale notification of it must find
     /// it retired): it holds as many as were ever in flight at once, plus
     /// `POOL_REUSE_AFTER`.
-    fn give_back(&self, req: Pin<KBox<Request>>) {
+    fn give_back(&self, req: Arc<Request>) {
         let mut pool = self.pool.lock();
         // Only fails without memory: the request is then leaked, never
         // freed under a stale notification.

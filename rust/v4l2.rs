@@ -40,7 +40,10 @@ use kernel::{
     bindings,
     new_mutex,
     prelude::*,
-    sync::Mutex,
+    sync::{
+        Arc,
+        Mutex, //
+    },
     time::{
         delay::fsleep,
         Delta, //
@@ -203,17 +206,34 @@ pub(crate) fn choose(formats: &[Format], want: &Format) -> Option<usize> {
 ///   `Release`, the completion's last access to the node), `node` is
 ///   alive: a stop waits for the count to reach 0 (read with `Acquire`)
 ///   before the node may go.
-/// - `sg` is the SRB's scatter/gather list while it is outstanding.
+/// - `index` is the buffer index of its last use.
 struct DataSlot {
-    req: Pin<KBox<Request>>,
+    req: Arc<Request>,
     header: KBox<Opaque<StreamHeader>>,
-    sg: KVec<SgElement>,
-    /// The C list `sg` copies (its address and generation).
-    sg_of: Option<(usize, u32)>,
+    /// The buffer index it was last sent for (its list is that buffer's).
+    index: usize,
+    /// A kept SRB's list, moved here from its buffer's when the stop gave
+    /// up on it (empty otherwise).
+    _kept_sg: KVec<SgElement>,
     buf: AtomicPtr<V4l2Buffer>,
     node: *const Node,
     /// The node's SRB count (`Streaming::sent`) when it was last armed.
     armed_at: u64,
+}
+
+/// A buffer's scatter/gather list as its data SRBs give it: a copy of
+/// C's, made once per buffer (C makes its list once per buffer, under a new
+/// generation), since a kept SRB outlives C's list.
+///
+/// # Invariants
+///
+/// While a data SRB for the buffer is outstanding, `list` does not change:
+/// V4L2 queues a buffer again only once it came back, and a stop that gives
+/// up on an SRB moves its list out first.
+struct SgCopy {
+    list: KVec<SgElement>,
+    /// The C list it copies (its address and generation).
+    of: Option<(usize, u32)>,
 }
 
 /// The instance a running node streams on, and its buffers' SRBs.
@@ -227,9 +247,40 @@ struct Streaming {
     /// one retired longest ago.
     ring: KVec<KBox<DataSlot>>,
     next: usize,
+    /// By V4L2 buffer index.
+    sgs: KVec<SgCopy>,
 }
 
 impl Streaming {
+    /// The list of buffer `b` for its data SRB, copied from C's when `b` is
+    /// new (or new again).
+    fn sg_of(&mut self, b: &V4l2Buffer) -> Result<*mut SgElement> {
+        let index = b.index as usize;
+        while self.sgs.len() <= index {
+            self.sgs.push(
+                SgCopy {
+                    list: KVec::new(),
+                    of: None,
+                },
+                GFP_KERNEL,
+            )?;
+        }
+        let copy = &mut self.sgs[index];
+        if copy.of != Some((b.sg as usize, b.generation)) {
+            // No SRB of this buffer is outstanding (it is being queued):
+            // the list may change (type invariant of `SgCopy`).
+            copy.list.clear();
+            copy.of = None;
+            if !b.sg.is_null() && b.elements > 0 {
+                // SAFETY: C's list of `elements` entries, valid while queued.
+                let list = unsafe { core::slice::from_raw_parts(b.sg, b.elements as usize) };
+                copy.list.extend_from_slice(list, GFP_KERNEL)?;
+            }
+            copy.of = Some((b.sg as usize, b.generation));
+        }
+        Ok(copy.list.as_mut_ptr())
+    }
+
     /// The index in `ring` of the data SRB to send next: the one retired
     /// longest ago if it is free and [`DATA_REUSE_AFTER`] others were sent
     /// since it was, else a new one (`EBUSY` past [`DATA_SLOTS_MAX`]).
@@ -311,6 +362,7 @@ impl Node {
                     sent: 0,
                     ring: KVec::new(),
                     next: 0,
+                    sgs: KVec::new(),
                 }),
                 outstanding: AtomicU32::new(0),
             }),
@@ -436,20 +488,11 @@ impl Node {
         if s.object.is_null() {
             return Err(EINVAL);
         }
+        let sg = s.sg_of(b)?;
         let i = s.slot_for_next(self)?;
         let slot = &mut s.ring[i];
         slot.armed_at = s.sent;
-        // The SRB's list is the slot's own copy: a kept SRB outlives C's.
-        // C makes its list once per buffer (a new generation); a buffer
-        // queued again keeps the copy it had.
-        if slot.sg_of != Some((b.sg as usize, b.generation)) {
-            slot.sg.clear();
-            slot.sg_of = None;
-            // SAFETY: C's list of `elements` entries, valid while queued.
-            let list = unsafe { core::slice::from_raw_parts(b.sg, b.elements as usize) };
-            slot.sg.extend_from_slice(list, GFP_KERNEL)?;
-            slot.sg_of = Some((b.sg as usize, b.generation));
-        }
+        slot.index = b.index as usize;
         let header = slot.header.get();
         // SAFETY: The header is the slot's, and no SRB names it now.
         unsafe {
@@ -473,7 +516,7 @@ impl Node {
             timeout_s: 0,
             stream_object: s.object,
             data: Some(DataParams {
-                sg: slot.sg.as_mut_ptr(),
+                sg,
                 elements: b.elements,
                 bytes: b.length,
             }),
@@ -500,8 +543,8 @@ impl Node {
             DataSlot {
                 req: Request::new(ext)?,
                 header: KBox::new(Opaque::zeroed(), GFP_KERNEL)?,
-                sg: KVec::new(),
-                sg_of: None,
+                index: 0,
+                _kept_sg: KVec::new(),
                 buf: AtomicPtr::new(ptr::null_mut()),
                 node: ptr::from_ref(self),
                 armed_at: 0,
@@ -552,7 +595,13 @@ impl Node {
             self.outstanding.fetch_sub(1, Ordering::AcqRel);
             kept += 1;
             // `i` is in the ring: removing it cannot fail.
-            if let Ok(slot) = s.ring.remove(i) {
+            if let Ok(mut slot) = s.ring.remove(i) {
+                // Its list goes with it; the buffer, queued again, gets a
+                // new copy.
+                if let Some(copy) = s.sgs.get_mut(slot.index) {
+                    slot._kept_sg = core::mem::replace(&mut copy.list, KVec::new());
+                    copy.of = None;
+                }
                 // The minidriver may still complete it: its memory (and
                 // its list) stays, its mapping ends.
                 slot.req.extension().unmap();
