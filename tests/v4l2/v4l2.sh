@@ -26,14 +26,21 @@ flowing() { grep -q '<' "$1"; }
 # compliance DEV EXPORTER: v4l2-compliance with 10 streamed buffers and
 # DMABUF (EXPORTER exports); its totals and any warning go to the log, and
 # on a failure or a warning its failing tests and warnings with the lines
-# before them, then its end. A warning fails it as a failure does.
+# before them, then its end. A warning fails it as a failure does, but for
+# one: a gap in the sequence numbers ("got sequence number 3, expected 2"),
+# which is how a live source (a timer-driven software device) reports a
+# frame it dropped because no buffer was queued at its tick, as it must on
+# a loaded host (seen with a CPU hog beside make check).
 compliance() {
 	out=$(v4l2-compliance -d "$1" -s10 -e "$2" 2>&1)
 	total=$(echo "$out" | grep '^Total for ')
 	say "v4l2-compliance $(v4l2-compliance --version 2>&1 | head -n 1 | cut -d, -f1) on $1: $total"
 	echo "$out" | tr '\r' '\n' | grep -i -e 'warn' -e '^.test .*\(MMAP\|USERPTR\|DMABUF\|read/write\)' |
 		head -n 20 | while IFS= read -r l; do say "  $l"; done
-	echo "$total" | grep -q ', Failed: 0, Warnings: 0$' && return 0
+	warnings=$(echo "$total" | sed -n 's/.*, Warnings: \([0-9]*\)$/\1/p')
+	gaps=$(echo "$out" | tr '\r' '\n' | grep -c 'warn: .*got sequence number [0-9]*, expected [0-9]*$')
+	[ "$gaps" = 0 ] || say "  $gaps sequence gap(s): frames the source dropped"
+	echo "$total" | grep -q ', Failed: 0, ' && [ "${warnings:-1}" = "$gaps" ] && return 0
 	echo "$out" | grep -B3 -i -e 'fail' -e 'warn' | head -n 80
 	echo "$out" | tail -n 5
 	return 1
