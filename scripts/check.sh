@@ -25,7 +25,7 @@ set -eu
 ALL="iommu stream srb testcap+v4l2 capture+base strmini external"
 names() { for s in $ALL; do echo "$s"; done; }
 # members: the scenarios of the groups, bootable alone.
-members=$(for s in $ALL; do case $s in *+*) echo "$s" | tr + ' ' ;; esac; done)
+members=$(for s in $ALL; do case $s in *+*) echo "$s" | tr + ' ' ;; esac; done | tr '\n' ' ')
 
 # scenario_dir NAME: the folder a boot runs; for a group, one made in
 # build/boots/ whose scenario.sh runs each member in a subshell (as
