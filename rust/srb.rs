@@ -345,11 +345,6 @@ pub(crate) enum CommandArg {
 /// completed twice, or an unknown type (debugfs `refused_notifications`).
 pub(crate) static REFUSED_NOTIFICATIONS: AtomicU64 = AtomicU64::new(0);
 
-/// Generations of requests, across every device: a request's generation
-/// changes each time it is sent, so a token or a lookup of an earlier use
-/// cannot reach the next one.
-static NEXT_GENERATION: AtomicU64 = AtomicU64::new(1);
-
 /// One SRB: the block the minidriver sees, first, then the class's state.
 ///
 /// A request is reused: the sender takes it from its device's pool (or the
@@ -535,7 +530,11 @@ impl Request {
             self.ready.reinit();
             self.done.reinit();
         }
-        let generation = NEXT_GENERATION.fetch_add(1, Ordering::Relaxed);
+        // A request's generation changes each time it is sent, so a token
+        // of an earlier use cannot reach the next one (tokens compare the
+        // generations of one request only). Only the owner arms: a load
+        // and a store, no read-modify-write on the frame path.
+        let generation = self.generation.load(Ordering::Relaxed).wrapping_add(1);
         self.generation.store(generation, Ordering::Relaxed);
         self.completed.store(false, Ordering::Release);
         // INVARIANT: The request is pinned, so this is its final address;
