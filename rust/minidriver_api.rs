@@ -461,9 +461,8 @@ impl Hold {
     fn get(&self) -> &Request {
         match self {
             Self::Shared(a) => a,
-            // SAFETY: Never freed before it completes, which the token
-            // holding this (its only one) has not done yet (type invariant
-            // of `Srb`).
+            // SAFETY: Never freed before it completes, which the token holding
+            // this (its only one) has not done yet (type invariant of `Srb`).
             Self::Data(p) => unsafe { p.as_ref() },
         }
     }

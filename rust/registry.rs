@@ -240,9 +240,8 @@ pub(crate) fn unregister(handle: usize) -> Result {
             .binary_search_by_key(&handle, |e| e.handle)
             .map_err(|_| EINVAL)?;
         let e = reg.entries[i];
-        // SAFETY: The entry exists and we hold the lock, so the
-        // registration's memory is live: devres frees it only after its
-        // release function took the entry out, under this lock.
+        // SAFETY: The entry exists under our lock, so the registration is live:
+        // devres frees it only after its release took the entry out, under it.
         if unsafe { registration::Header::with_live(handle as *const c_void, |h| h.owner()) }
             .is_some_and(|owner| owner != 0)
         {

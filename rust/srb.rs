@@ -488,8 +488,7 @@ impl Request {
             CommandArg::Raw(v) => v,
             CommandArg::Copy(src, len) => {
                 let area = self.area.get().cast::<u8>();
-                // SAFETY: `src` is readable for `len` bytes (the sender's
-                // structure), which fit in the area ([`CommandData::FITS`]);
+                // SAFETY: `src` has `len` readable bytes, which fit ([`CommandData::FITS`]);
                 // the request is retired, so no one else touches the area.
                 unsafe { ptr::copy_nonoverlapping(src, area, len.min(COMMAND_BYTES)) };
                 area.cast()
@@ -519,9 +518,8 @@ impl Request {
                 reserved: 0,
             })
         };
-        // SAFETY: `completed` is true: `complete` reads `on_done` only after
-        // it swapped `completed` from false, which the store below (Release)
-        // publishes after this write.
+        // SAFETY: `completed` is true: `complete` reads `on_done` only after it swaps
+        // `completed` from false, which the Release store below publishes after this.
         unsafe { *self.on_done.get() = p.done };
         // Only a request without a completion callback is waited for (the
         // transport's): one with a callback (a stream's data SRB) skips the
@@ -546,9 +544,8 @@ impl Request {
 
     /// A new owner of `req`, which keeps it alive as long as it lives.
     pub(crate) fn arc_of(req: &Self) -> Arc<Self> {
-        // SAFETY: Every request was made by `Request::new`, inside an `Arc`
-        // (whose `into_raw` pointer is the request's address), and `req`
-        // borrows it, so it is alive for the borrow.
+        // SAFETY: Every request lives in an `Arc` (`Request::new`), whose `into_raw`
+        // pointer is the request's address; `req` borrows it, so it is alive.
         let borrowed = unsafe { kernel::sync::ArcBorrow::from_raw(ptr::from_ref(req)) };
         Arc::from(borrowed)
     }
@@ -594,9 +591,8 @@ impl Request {
         if self.completed.swap(true, Ordering::AcqRel) {
             return false;
         }
-        // SAFETY: Won the swap: `arm` wrote `on_done` before it published
-        // `completed` false, and does not write it again until the request
-        // is retired and re-armed by its owner, after this completion.
+        // Won the swap: no `arm` can run until the owner retires the request.
+        // SAFETY: `arm` wrote `on_done` before it published `completed` false.
         match unsafe { *self.on_done.get() } {
             Some(d) => (d.f)(d.ctx, self),
             None => {
@@ -716,10 +712,8 @@ impl Request {
     /// it.
     pub(crate) fn read_area<T: CommandData>(&self, out: &mut T) {
         let () = T::FITS;
-        // SAFETY: The area holds `COMMAND_BYTES` initialised bytes, at least
-        // `size_of::<T>()` and aligned for `T` (`FITS`); any bit pattern is
-        // a `T` (the trait's safety requirements). Read through a raw
-        // pointer: the minidriver wrote it.
+        // Read through a raw pointer: the minidriver wrote it.
+        // SAFETY: The area's initialised bytes hold a `T`, aligned (`FITS`); any bits are a `T`.
         *out = unsafe { ptr::read_volatile(self.area.get().cast::<T>()) };
     }
 
