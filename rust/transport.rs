@@ -78,7 +78,9 @@ pub(crate) enum Kind {
     /// One of the `RESERVED` requests, each once: removal's last SRBs.
     Reserved,
     /// One from the pool even when closed: the SRBs removal sends for the
-    /// device's own state (closing its open streams).
+    /// device's own state, and every close of a stream instance (its state
+    /// steps and `SRB_CLOSE_STREAM`), which must reach the minidriver even
+    /// when the device starts going midway.
     Removal,
 }
 
