@@ -108,6 +108,7 @@ use crate::{
         Transport, //
     },
     v4l2::{
+        KeptData,
         Node,
         Port, //
     }, //
@@ -164,6 +165,8 @@ enum Kept {
     /// The stream object and extension of an instance an SRB not
     /// completed in time names (kept, never read).
     Instance { _memory: Instance },
+    /// A data SRB a stop gave up on (its buffer's memory let go already).
+    Data(KeptData),
 }
 
 impl DriverInfo {
@@ -221,6 +224,10 @@ impl PinnedDrop for DriverInfo {
                     late += usize::from(r.is_complete());
                 }
                 Kept::Instance { .. } => instances += 1,
+                Kept::Data(d) => {
+                    srbs += 1;
+                    late += usize::from(d.is_complete());
+                }
             }
         }
         if srbs > 0 {
@@ -331,6 +338,10 @@ pub(crate) struct HwDevice {
     /// The V4L2 nodes of the capture streams.
     #[pin]
     nodes: Mutex<KVec<Pin<KBox<Node>>>>,
+    /// Data SRBs the nodes' stops gave up on, with their buffers' memory,
+    /// until the device is stopped for good.
+    #[pin]
+    kept_data: Mutex<KVec<KeptData>>,
     buffers: Backend,
     holder: AtomicUsize,
     #[pin]
@@ -416,6 +427,7 @@ impl HwDevice {
                 opened <- new_mutex!(KVec::new()),
                 stream_extension_size,
                 nodes <- new_mutex!(KVec::new()),
+                kept_data <- new_mutex!(KVec::new()),
                 buffers,
                 holder: AtomicUsize::new(0),
                 sync <- new_spinlock_irq!(()),
@@ -1035,6 +1047,20 @@ impl Target for HwDevice {
 }
 
 impl Port for HwDevice {
+    fn keep_data(&self, kept: KeptData) {
+        let mut list = self.kept_data.lock();
+        // Without memory to note it, leak it (and its buffer) rather than
+        // free memory the minidriver may still write.
+        match list.reserve(1, GFP_KERNEL) {
+            Ok(()) => {
+                if let Err(e) = list.push_within_capacity(kept) {
+                    core::mem::forget(e.0);
+                }
+            }
+            Err(_) => core::mem::forget(kept),
+        }
+    }
+
     fn with_controls(&self, f: &mut dyn FnMut(&[Control])) {
         f(&self.controls.lock());
     }
@@ -1250,6 +1276,22 @@ impl PinnedDrop for HwDevice {
         // The device is stopped: no routine runs from here on.
         this.dispatch.shutdown();
         this.low.shutdown();
+        // Nor any DMA: the buffers kept for data SRBs given up on may go
+        // (a late completion lets its buffer go by itself), all before the
+        // driver is unbound. The SRBs stay, with the minidriver.
+        let kept = core::mem::take(&mut *this.kept_data.lock());
+        if let (Some(p), false) = (this.pdev, kept.is_empty()) {
+            // SAFETY: The device is bound while `self` lives; turning bus
+            // mastering off twice (here and when `master` drops) is harmless.
+            unsafe { bindings::pci_clear_master(p.0) };
+        }
+        for k in kept.iter() {
+            k.release_buffer();
+        }
+        KeptData::flush();
+        for k in kept {
+            this.minidriver().keep(Kept::Data(k));
+        }
         drop(this.irq.lock().take());
     }
 }

@@ -24,11 +24,14 @@
  */
 #include <linux/completion.h>
 #include <linux/delay.h>
+#include <linux/dma-buf.h>
 #include <linux/dma-direct.h>
 #include <linux/swiotlb.h>
 #include <linux/pci.h>
 #include <linux/slab.h>
 #include <linux/timekeeping.h>
+#include <linux/wait_bit.h>
+#include <linux/workqueue.h>
 #include <media/v4l2-ctrls.h>
 #include <media/v4l2-device.h>
 #include <media/v4l2-event.h>
@@ -140,6 +143,254 @@ static bool bounced(struct vb2_buffer *vb, struct device *dev, dma_addr_t addr)
 #else
 	return swiotlb_find_pool(dev, dma_to_phys(dev, addr));
 #endif
+}
+
+/*
+ * Buffer memory with holders. videobuf2 holds each buffer's memory from its
+ * allocation (or attachment) to its put; a data SRB that STREAMOFF gave up
+ * on holds it too, so that the device's DMA, or the minidriver writing
+ * through the buffer's address, never reaches freed pages after REQBUFS(0).
+ * The memory (and its DMA mapping) goes at the last put: when the kept SRB
+ * completes, or at the latest when its device is stopped for good.
+ * queue_mem_ops wraps the allocator's operations (dma-contig or dma-sg)
+ * over a struct held_mem; only the puts change.
+ */
+struct held_mem {
+	void *priv;			/* the allocator's */
+	const struct vb2_mem_ops *ops;	/* the allocator */
+	refcount_t users;		/* videobuf2, and each kept SRB */
+	enum { HELD_ALLOC, HELD_USERPTR, HELD_DMABUF } kind;
+	struct dma_buf *dbuf;		/* HELD_DMABUF: a reference of ours */
+	bool mapped;			/* HELD_DMABUF: mapped for the device */
+	struct work_struct release;	/* a last put from any context */
+};
+
+/* dma_buf_put(), for the reference held_attach_dmabuf() takes. */
+MODULE_IMPORT_NS("DMA_BUF");
+
+/* Releases queued by held_put() and not yet run (streamclass_v4l2_holds_flush() waits). */
+static atomic_t held_releasing = ATOMIC_INIT(0);
+
+static void held_free(struct held_mem *h)
+{
+	switch (h->kind) {
+	case HELD_ALLOC:
+		h->ops->put(h->priv);
+		break;
+	case HELD_USERPTR:
+		h->ops->put_userptr(h->priv);
+		break;
+	case HELD_DMABUF:
+		if (h->mapped)
+			h->ops->unmap_dmabuf(h->priv);
+		h->ops->detach_dmabuf(h->priv);
+		dma_buf_put(h->dbuf);
+		break;
+	}
+	kfree(h);
+}
+
+static void held_release(struct work_struct *w)
+{
+	held_free(container_of(w, struct held_mem, release));
+	if (atomic_dec_and_test(&held_releasing))
+		wake_up_var(&held_releasing);
+}
+
+/* Any context: the memory is freed (in process context) at the last put. */
+static void held_put(struct held_mem *h)
+{
+	if (!refcount_dec_and_test(&h->users))
+		return;
+	atomic_inc(&held_releasing);
+	queue_work(system_wq, &h->release);
+}
+
+/* @priv, the allocator's for @kind, with videobuf2 as its one holder. */
+static struct held_mem *held_new(void *priv, const struct vb2_mem_ops *ops, int kind)
+{
+	struct held_mem *h = kzalloc(sizeof(*h), GFP_KERNEL);
+
+	if (!h)
+		return NULL;
+	h->priv = priv;
+	h->ops = ops;
+	h->kind = kind;
+	refcount_set(&h->users, 1);
+	INIT_WORK(&h->release, held_release);
+	return h;
+}
+
+static const struct vb2_mem_ops *held_ops(struct vb2_buffer *vb)
+{
+	struct streamclass_v4l2_node *n = vb2_get_drv_priv(vb->vb2_queue);
+
+	return n->contig ? &vb2_dma_contig_memops : &vb2_dma_sg_memops;
+}
+
+static void *held_alloc(struct vb2_buffer *vb, struct device *dev, unsigned long size)
+{
+	const struct vb2_mem_ops *ops = held_ops(vb);
+	void *priv = ops->alloc(vb, dev, size);
+	struct held_mem *h;
+
+	if (IS_ERR_OR_NULL(priv))
+		return priv;
+	h = held_new(priv, ops, HELD_ALLOC);
+	if (!h)
+		ops->put(priv);
+	return h ?: ERR_PTR(-ENOMEM);
+}
+
+static void held_vb2_put(void *p)
+{
+	held_put(p);
+}
+
+static struct dma_buf *held_get_dmabuf(struct vb2_buffer *vb, void *p, unsigned long flags)
+{
+	struct held_mem *h = p;
+
+	return h->ops->get_dmabuf(vb, h->priv, flags);
+}
+
+static void *held_get_userptr(struct vb2_buffer *vb, struct device *dev, unsigned long vaddr,
+			      unsigned long size)
+{
+	const struct vb2_mem_ops *ops = held_ops(vb);
+	void *priv = ops->get_userptr(vb, dev, vaddr, size);
+	struct held_mem *h;
+
+	if (IS_ERR_OR_NULL(priv))
+		return priv;
+	h = held_new(priv, ops, HELD_USERPTR);
+	if (!h)
+		ops->put_userptr(priv);
+	return h ?: ERR_PTR(-ENOMEM);
+}
+
+static void held_prepare(void *p)
+{
+	struct held_mem *h = p;
+
+	if (h->ops->prepare)
+		h->ops->prepare(h->priv);
+}
+
+static void held_finish(void *p)
+{
+	struct held_mem *h = p;
+
+	if (h->ops->finish)
+		h->ops->finish(h->priv);
+}
+
+static void *held_attach_dmabuf(struct vb2_buffer *vb, struct device *dev, struct dma_buf *dbuf,
+				unsigned long size)
+{
+	const struct vb2_mem_ops *ops = held_ops(vb);
+	void *priv = ops->attach_dmabuf(vb, dev, dbuf, size);
+	struct held_mem *h;
+
+	if (IS_ERR_OR_NULL(priv))
+		return priv;
+	h = held_new(priv, ops, HELD_DMABUF);
+	if (!h) {
+		ops->detach_dmabuf(priv);
+		return ERR_PTR(-ENOMEM);
+	}
+	/* videobuf2 puts its own reference right after the detach. */
+	get_dma_buf(dbuf);
+	h->dbuf = dbuf;
+	return h;
+}
+
+static int held_map_dmabuf(void *p)
+{
+	struct held_mem *h = p;
+	int ret = 0;
+
+	/* Still mapped when a kept SRB held it past videobuf2's unmap. */
+	if (!h->mapped)
+		ret = h->ops->map_dmabuf(h->priv);
+	h->mapped = !ret;
+	return ret;
+}
+
+static void held_unmap_dmabuf(void *p)
+{
+	struct held_mem *h = p;
+
+	/* Called only before the detach; a kept SRB keeps the mapping. */
+	if (refcount_read(&h->users) > 1)
+		return;
+	h->ops->unmap_dmabuf(h->priv);
+	h->mapped = false;
+}
+
+static void *held_vaddr(struct vb2_buffer *vb, void *p)
+{
+	struct held_mem *h = p;
+
+	return h->ops->vaddr(vb, h->priv);
+}
+
+static void *held_cookie(struct vb2_buffer *vb, void *p)
+{
+	struct held_mem *h = p;
+
+	return h->ops->cookie(vb, h->priv);
+}
+
+static unsigned int held_num_users(void *p)
+{
+	struct held_mem *h = p;
+
+	return h->ops->num_users(h->priv);
+}
+
+static int held_mmap(void *p, struct vm_area_struct *vma)
+{
+	struct held_mem *h = p;
+
+	return h->ops->mmap(h->priv, vma);
+}
+
+static const struct vb2_mem_ops queue_mem_ops = {
+	.alloc = held_alloc,
+	.put = held_vb2_put,
+	.get_dmabuf = held_get_dmabuf,
+	.get_userptr = held_get_userptr,
+	.put_userptr = held_vb2_put,
+	.prepare = held_prepare,
+	.finish = held_finish,
+	.attach_dmabuf = held_attach_dmabuf,
+	.detach_dmabuf = held_vb2_put,
+	.map_dmabuf = held_map_dmabuf,
+	.unmap_dmabuf = held_unmap_dmabuf,
+	.vaddr = held_vaddr,
+	.cookie = held_cookie,
+	.num_users = held_num_users,
+	.mmap = held_mmap,
+};
+
+void *streamclass_v4l2_buffer_hold(struct streamclass_v4l2_buffer *rb)
+{
+	struct streamclass_v4l2_vb *b = container_of(rb, struct streamclass_v4l2_vb, rb);
+	struct held_mem *h = b->vb.vb2_buf.planes[0].mem_priv;
+
+	refcount_inc(&h->users);
+	return h;
+}
+
+void streamclass_v4l2_hold_put(void *hold)
+{
+	held_put(hold);
+}
+
+void streamclass_v4l2_holds_flush(void)
+{
+	wait_var_event(&held_releasing, !atomic_read(&held_releasing));
 }
 
 /* Numbers every list buf_init() makes, in all nodes (wraps after 2^32). */
@@ -654,7 +905,7 @@ struct streamclass_v4l2_node *streamclass_v4l2_register(const struct streamclass
 	q->drv_priv = n;
 	q->buf_struct_size = sizeof(struct streamclass_v4l2_vb);
 	q->ops = &queue_ops;
-	q->mem_ops = n->contig ? &vb2_dma_contig_memops : &vb2_dma_sg_memops;
+	q->mem_ops = &queue_mem_ops;
 	q->timestamp_flags = V4L2_BUF_FLAG_TIMESTAMP_MONOTONIC;
 	q->min_queued_buffers = 1;
 	q->lock = &n->lock;

@@ -68,6 +68,16 @@ u32 streamclass_v4l2_bounced(struct streamclass_v4l2_node *node);
 void streamclass_v4l2_buffer_done(struct streamclass_v4l2_buffer *buf, u32 bytesused,
 				  u64 sequence, u64 timestamp_ns, bool error);
 
+/*
+ * Any context: a hold on the memory of @buf, taken before it is handed
+ * back, for an SRB that may still write it; streamclass_v4l2_hold_put()
+ * drops it (the memory goes, in a work item, at its last holder).
+ */
+void *streamclass_v4l2_buffer_hold(struct streamclass_v4l2_buffer *buf);
+void streamclass_v4l2_hold_put(void *hold);
+/* Process context: waits until the memory of every hold put is freed. */
+void streamclass_v4l2_holds_flush(void);
+
 /* C to Rust (v4l2.rs). Process context, under the node's lock. */
 int streamclass_v4l2_format(void *ctx, u32 index, struct streamclass_format *out);
 int streamclass_v4l2_try_format(void *ctx, struct streamclass_format *want);

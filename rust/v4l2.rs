@@ -20,9 +20,12 @@
 //! - `STREAMOFF` (or removal): the instance is stepped to PAUSE, what is
 //!   outstanding is cancelled (`HwCancelPacket`) and waited for, at most
 //!   [`DRAIN_MS`]; a buffer still out then is returned with an error, and
-//!   its SRB (with its own copy of the scatter/gather list) and the
-//!   instance are kept (the minidriver may still complete it), as an
-//!   abandoned device SRB is. Then STOP and `SRB_CLOSE_STREAM`.
+//!   its SRB (with its own copy of the scatter/gather list), the instance
+//!   and the buffer's memory (past a `REQBUFS(0)`, with its DMA mapping)
+//!   are kept, as an abandoned device SRB is: the minidriver may still
+//!   write the buffer and complete the SRB. The buffer's memory goes when
+//!   the SRB completes, or once the device is stopped for good. Then STOP
+//!   and `SRB_CLOSE_STREAM`.
 //!
 //! Once the device is being removed, no instance opens and no data SRB
 //! reaches the minidriver: they fail with `ENODEV`.
@@ -134,6 +137,9 @@ extern "C" {
         timestamp_ns: u64,
         error: bool,
     );
+    fn streamclass_v4l2_buffer_hold(buf: *mut V4l2Buffer) -> *mut c_void;
+    fn streamclass_v4l2_hold_put(hold: *mut c_void);
+    fn streamclass_v4l2_holds_flush();
 }
 
 /// What a node needs of its device (implemented by the device, so that
@@ -174,6 +180,40 @@ pub(crate) trait Port: Sync {
     fn dma_device(&self) -> *mut bindings::device;
     /// Bytes of each request's extension.
     fn extension_size(&self) -> usize;
+    /// Keeps a data SRB a stop gave up on, with its buffer's memory, until
+    /// the device is stopped for good ([`KeptData::release_buffer`]).
+    fn keep_data(&self, kept: KeptData);
+}
+
+/// A data SRB a stop gave up on: the minidriver may still complete it, so
+/// its memory stays (kept with the device's other kept SRBs), and so does
+/// the buffer's memory it was sent for, until it completes or
+/// [`Self::release_buffer`].
+pub(crate) struct KeptData(KBox<DataSlot>);
+
+impl KeptData {
+    /// Lets the buffer's memory go, if the SRB has not completed (which
+    /// let it go already). Call once the device is stopped for good: its
+    /// DMA and its minidriver's routines ended.
+    pub(crate) fn release_buffer(&self) {
+        let hold = self.0.hold.swap(ptr::null_mut(), Ordering::AcqRel);
+        if !hold.is_null() {
+            // SAFETY: A hold taken by `Node::stop`, put once (swapped out).
+            unsafe { streamclass_v4l2_hold_put(hold) };
+        }
+    }
+
+    /// Whether the SRB completed (late).
+    pub(crate) fn is_complete(&self) -> bool {
+        self.0.req.is_complete()
+    }
+
+    /// Waits until the memory of every buffer let go is freed: process
+    /// context; call before the device's driver is unbound.
+    pub(crate) fn flush() {
+        // SAFETY: Process context, as the call requires.
+        unsafe { streamclass_v4l2_holds_flush() };
+    }
 }
 
 /// The described format a request for `want` gets: one of `want`'s pixel
@@ -216,6 +256,9 @@ struct DataSlot {
     /// up on it (empty otherwise).
     _kept_sg: KVec<SgElement>,
     buf: AtomicPtr<V4l2Buffer>,
+    /// Once a stop gave up on it: a hold on the memory of the buffer it
+    /// was sent for (null when none, or once put).
+    hold: AtomicPtr<c_void>,
     node: *const Node,
     /// The node's SRB count (`Streaming::sent`) when it was last armed.
     armed_at: u64,
@@ -550,6 +593,7 @@ impl Node {
                 index: 0,
                 _kept_sg: KVec::new(),
                 buf: AtomicPtr::new(ptr::null_mut()),
+                hold: AtomicPtr::new(ptr::null_mut()),
                 node: ptr::from_ref(self),
                 armed_at: 0,
             },
@@ -593,8 +637,13 @@ impl Node {
                 i += 1;
                 continue;
             }
-            // SAFETY: Taken from the slot: the buffer is C's queued one,
-            // handed back once.
+            // The SRB may still be written (by DMA, or through the
+            // buffer's address): the buffer's memory outlives a REQBUFS(0).
+            // SAFETY: Taken from the slot: C's queued buffer, handed back
+            // only below.
+            let hold = unsafe { streamclass_v4l2_buffer_hold(buf) };
+            s.ring[i].hold.store(hold, Ordering::Release);
+            // SAFETY: As above; handed back once.
             unsafe { streamclass_v4l2_buffer_done(buf, 0, 0, 0, true) };
             self.outstanding.fetch_sub(1, Ordering::AcqRel);
             kept += 1;
@@ -607,9 +656,9 @@ impl Node {
                     copy.of = None;
                 }
                 // The minidriver may still complete it: its memory (and
-                // its list) stays, its mapping ends.
+                // its list) stays, with the device, its mapping ends.
                 slot.req.extension().unmap();
-                core::mem::forget(slot);
+                self.port().keep_data(KeptData(slot));
             }
         }
         if s.next >= s.ring.len() {
@@ -667,7 +716,13 @@ fn data_done(ctx: usize, req: &Request) {
     req.retire();
     let buf = slot.buf.swap(ptr::null_mut(), Ordering::AcqRel);
     if buf.is_null() {
-        // Given up at a stop already.
+        // Given up at a stop already: its buffer's memory may go now.
+        let hold = slot.hold.swap(ptr::null_mut(), Ordering::AcqRel);
+        if !hold.is_null() {
+            // SAFETY: Taken by the stop, put once (swapped out).
+            unsafe { streamclass_v4l2_hold_put(hold) };
+            pr_info!("a data SRB given up on at a stop completed: its buffer's memory released\n");
+        }
         return;
     }
     // From here the slot may be queued again: only `node` is used.

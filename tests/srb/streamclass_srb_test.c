@@ -63,6 +63,15 @@
  *                 two before it (a buffer's previous SRB when two buffers
  *                 take turns); at STOP, the last two are notified again.
  *                 Counted in stale_sent; each must be refused.
+ * mode=keep_data  as streams, with a data callback: each data SRB completes
+ *                 at once, but the third, which is kept (its cancel
+ *                 ignored) for late_ms, then its whole buffer is written
+ *                 through its address and it is completed: after STREAMOFF
+ *                 gave up on it and REQBUFS(0) freed the buffer, when the
+ *                 class did not keep the buffer's memory. When the
+ *                 device is uninitialized first, the write is called off
+ *                 (a stopped device writes nothing) and the SRB completed
+ *                 at module exit.
  * Each hostile write is counted in late_writes.
  * sync=0          turn_off_synchronization.
  * Every mode counts SRB_SURPRISE_REMOVAL in surprise_removals, and sets
@@ -99,7 +108,7 @@
 
 static char *mode = "early";
 module_param(mode, charp, 0444);
-MODULE_PARM_DESC(mode, "early, stale, timeout, reset, notimeout, ready, overlap, fail_info, streams, bad_streams, never, extdma, late_init, late_open, late_close, double");
+MODULE_PARM_DESC(mode, "early, stale, timeout, reset, notimeout, ready, overlap, fail_info, streams, bad_streams, never, extdma, late_init, late_open, late_close, double, keep_data");
 static int late_ms = 3000;
 module_param(late_ms, int, 0444);
 MODULE_PARM_DESC(late_ms, "late_init: milliseconds before the held SRB is written and completed");
@@ -167,6 +176,7 @@ static struct streamclass_srb *parked;
 static struct streamclass_srb *step_srb;
 static struct streamclass_stream_object *open_obj;
 static struct streamclass_srb *last_data[2];
+static struct streamclass_srb *kept_data;
 static u64 data_seq;
 
 struct test_ext {
@@ -203,7 +213,8 @@ static void leave(struct test_ext *ext)
 /* The modes that describe the capture stream. */
 static bool streams_mode(void)
 {
-	return is("streams") || is("late_open") || is("late_close") || is("double");
+	return is("streams") || is("late_open") || is("late_close") || is("double") ||
+	       is("keep_data");
 }
 
 static void stream_done(struct streamclass_srb *srb, int status)
@@ -422,6 +433,50 @@ static void double_packet(struct streamclass_srb *srb)
 	stream_done(srb, STREAMCLASS_STATUS_SUCCESS);
 }
 
+/* keep_data: the kept data SRB's buffer written whole, then completed. */
+static void keep_data_fn(struct work_struct *work)
+{
+	struct streamclass_srb *srb = xchg(&kept_data, NULL);
+	struct streamclass_stream_header *h;
+
+	if (!srb)
+		return;
+	h = srb->command_data.data_buffer_array;
+	memset(h->data, 0x5a, h->frame_extent);
+	h->data_used = h->frame_extent;
+	late_writes++;
+	stream_done(srb, STREAMCLASS_STATUS_SUCCESS);
+}
+static DECLARE_DELAYED_WORK(keep_data_work, keep_data_fn);
+
+/* mode keep_data: the third data SRB kept; the others complete at once. */
+static void keep_packet(struct streamclass_srb *srb)
+{
+	struct streamclass_stream_header *h = srb->command_data.data_buffer_array;
+
+	if (++data_srbs == 3 && h && h->data) {
+		kept_data = srb;
+		schedule_delayed_work(&keep_data_work, msecs_to_jiffies(late_ms));
+		return;
+	}
+	if (!h || !h->frame_extent) {
+		data_errors++;
+		stream_done(srb, STREAMCLASS_STATUS_INVALID_PARAMETER);
+		return;
+	}
+	h->data_used = h->frame_extent;
+	h->picture_number = data_seq++;
+	stream_done(srb, STREAMCLASS_STATUS_SUCCESS);
+}
+
+/* The data callback of the mode. */
+static void (*data_packet(void))(struct streamclass_srb *)
+{
+	if (is("double"))
+		return double_packet;
+	return is("keep_data") ? keep_packet : stream_packet;
+}
+
 static void tick(void *context)
 {
 	struct streamclass_stream_object *obj = context;
@@ -509,7 +564,7 @@ static void open_stream(struct test_ext *ext, struct streamclass_srb *srb)
 	open_width = fmt->width;
 	/* The next instance's extension must be zeroed again. */
 	memset(obj->hw_stream_extension, 0xa5, STREAM_EXT_BYTES);
-	obj->receive_data_packet = is("double") ? double_packet : stream_packet;
+	obj->receive_data_packet = data_packet();
 	obj->receive_control_packet = control_packet;
 	stream_opens++;
 	if (is("late_open")) {
@@ -576,8 +631,7 @@ static void test_receive_packet(struct streamclass_srb *srb)
 		if (srb->stream_object == open_obj)
 			open_obj = NULL;
 		if (!srb->stream_object ||
-		    srb->stream_object->receive_data_packet !=
-			    (is("double") ? double_packet : stream_packet))
+		    srb->stream_object->receive_data_packet != data_packet())
 			stream_errors++;
 		srb_done(srb, STREAMCLASS_STATUS_SUCCESS);
 		break;
@@ -588,6 +642,8 @@ static void test_receive_packet(struct streamclass_srb *srb)
 	case STREAMCLASS_SRB_UNINITIALIZE_DEVICE:
 		surprise_before_uninit = surprise_removals > 0;
 		uninitializes++;
+		/* keep_data: a stopped device writes nothing any more. */
+		cancel_delayed_work(&keep_data_work);
 		held = xchg(&parked, NULL);
 		if (held) {
 			/* late_open: the open the class gave up on, at last. */
@@ -697,6 +753,10 @@ static void __exit srb_test_exit(void)
 	if (srb)
 		srb_done(srb, STREAMCLASS_STATUS_CANCELLED);
 	cancel_delayed_work_sync(&late_init_work);
+	cancel_delayed_work_sync(&keep_data_work);
+	srb = xchg(&kept_data, NULL);
+	if (srb)
+		stream_done(srb, STREAMCLASS_STATUS_CANCELLED);
 	srb = xchg(&parked, NULL);
 	if (srb)
 		srb_done(srb, STREAMCLASS_STATUS_CANCELLED);

@@ -31,13 +31,19 @@ stat() { sed -n "s/^$1 //p" "$cap/stats"; }
 # param NAME: what the minidriver counted.
 param() { cat "$par/$1"; }
 refused() { cat "$dbg/refused_notifications"; }
+# The node of the edu device the test minidriver bound.
+edu_node() {
+	for n in /sys/class/video4linux/*; do
+		[ "$(basename "$(readlink "$n/device")")" = "$edu" ] && echo "/dev/${n##*/}"
+	done
+}
 # captures N: capture N frames, all successful and all with data.
 captures() {
 	echo "$1" >"$cap/capture" || return 1
 	test "$(stat frames)" = "$1" && test "$(stat verified)" = "$1" || { cat "$cap/stats"; return 1; }
 }
 
-ktap_suite streamclass_srb_engine 40
+ktap_suite streamclass_srb_engine 42
 check "insmod streamclass" insmod "$MODDIR/streamclass.ko"
 
 # Completion only by the notification, whatever the status said before.
@@ -385,16 +391,35 @@ late_close() {
 check "late close: unbound while a close steps down (each step 1 s late), the instance still steps to STOP and gets SRB_CLOSE_STREAM before SRB_UNINITIALIZE_DEVICE" late_close
 double() {
 	with double || return 1
-	dev=$(for n in /sys/class/video4linux/*; do
-		[ "$(basename "$(readlink "$n/device")")" = "$edu" ] && echo "/dev/${n##*/}"
-	done)
 	before=$(refused)
-	frames "$dev" 40 || return 1
+	frames "$(edu_node)" 40 || return 1
 	echo "stale notifications sent $(param stale_sent), refused $(($(refused) - before)); data SRBs $(param data_srbs)"
 	test "$(param stale_sent)" -ge 40 && test $(($(refused) - before)) = "$(param stale_sent)" &&
 		test "$(param data_errors)" = 0 && rmmod $mod
 }
 check "double completion: 40 frames through two buffers, each data SRB notified again two frames later and after STREAMOFF: every second notification refused and counted, every frame whole and in sequence" double
+keep_data() {
+	dmesg -c >/dev/null
+	with keep_data late_ms=15000 || return 1
+	# 10 frames, then STREAMOFF (which gives up on the kept SRB after its
+	# 10 s drain), REQBUFS(0) and close, all before the late write.
+	frames "$(edu_node)" 10 || return 1
+	test "$(param late_writes)" = 0 || { echo "written before REQBUFS(0)"; return 1; }
+	dmesg | grep -q "1 data SRB(s) not returned" || return 1
+	waitfor 30 sh -c "test \$(cat $par/late_writes) = 1" || { echo "no late write"; return 1; }
+	waitfor 5 sh -c "dmesg | grep -q 'completed: its buffer.s memory released'" || return 1
+	echo "$edu" >"$drv/unbind" && rmmod $mod &&
+		dmesg | grep -q "$mod: freeing 1 abandoned SRB(s), 1 completed late"
+}
+check "kept data SRB: given up on at STREAMOFF, its whole buffer written after REQBUFS(0) freed the buffer, then completed: the buffer's memory kept until then, the SRB until the module goes" keep_data
+keep_data_unbind() {
+	dmesg -c >/dev/null
+	with keep_data late_ms=600000 || return 1
+	frames "$(edu_node)" 10 || return 1
+	echo "$edu" >"$drv/unbind" && test "$(param late_writes)" = 0 || return 1
+	rmmod $mod && dmesg | grep -q "$mod: freeing 1 abandoned SRB(s), 1 completed late"
+}
+check "kept data SRB never completed: its buffer's memory freed at unbind, once the device is stopped (DMA-API debug finds nothing left), the SRB kept until the module goes" keep_data_unbind
 gone_pid() { ! kill -0 "$1" 2>/dev/null; }
 killed() {
 	dmesg -c >/dev/null
