@@ -2,7 +2,8 @@
 # `make check-external EXT=/path/to/folder`: build the Kbuild module(s) of a
 # folder outside this repo against the test kernel and streamclass (C: the
 # project's include/ on the include path, so <streamclass.h> and the
-# Windows headers <streamclass/strmini.h>; Rust: `--extern streamclass`),
+# Windows headers <streamclass/strmini.h>, and STREAMCLASS set to this tree
+# for a DDK sample's Kbuild; Rust: `--extern streamclass`),
 # boot the VM (with the folder's vm.env, if any) with streamclass loaded and
 # those modules beside it, run the folder's test.sh in the guest and judge
 # its KTAP output like `make check` does.
@@ -20,7 +21,8 @@ LIBCLANG_PATH=$(llvm-config$LLVM_SUFFIX --libdir)
 export LIBCLANG_PATH
 make -s -C "$KDIR" M="$EXT" LLVM="$LLVM_SUFFIX" \
 	KBUILD_EXTRA_SYMBOLS="$TOP/Module.symvers" \
-	KCFLAGS="-I$TOP/include" KRUSTFLAGS="-L $TOP/rust --extern streamclass" modules >&2 ||
+	KCFLAGS="-I$TOP/include" KRUSTFLAGS="-L $TOP/rust --extern streamclass" \
+	STREAMCLASS="$TOP" modules >&2 ||
 	die "build of $EXT failed (output above)"
 
 scen=$TOP/build/external

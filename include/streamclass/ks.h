@@ -23,16 +23,38 @@ typedef const GUID *REFGUID;
 #define IsEqualGUIDAligned(a, b) IsEqualGUID(a, b)
 
 /*
- * Windows names each GUID twice: STATIC_X, its value, and X, an object.
- * Here STATIC_X is a braced GUID initializer, so STATICGUIDOF(X) inside a
- * positional table initialises the GUID member without brace elision
- * (which clang's -Wmissing-braces refuses); X is a static const object in
- * each file that includes the header (unused ones are discarded).
+ * Windows names each GUID twice. STATIC_X is its value as Windows writes
+ * it: a bare list of 11 numbers (Data1, Data2, Data3 and the 8 bytes of
+ * Data4), so { STATIC_X } is a whole GUID and STATICGUIDOF(X) the GUID
+ * member of a bigger positional initializer, both by brace elision (clang's
+ * -Wmissing-braces warns of it: a DDK source is built with
+ * -Wno-missing-braces, Documentation/strmini-porting.rst). X is a GUID
+ * object: here a static const one in each file that includes the header
+ * (unused ones are discarded), so compare GUIDs with IsEqualGUID(), not by
+ * address.
+ *
+ * A driver names its own GUID the DDK way, and gets the same:
+ *
+ *	#define STATIC_MYSET 0x12345678, 0x1234, 0x1234, 0x12, ..., 0x12
+ *	DEFINE_GUIDSTRUCT("12345678-1234-1234-1212-121212121212", MYSET);
+ *	#define MYSET DEFINE_GUIDNAMED(MYSET)
+ *
+ * DEFINE_GUIDSTRUCT() defines the object from STATIC_MYSET (the string is
+ * not read); DEFINE_GUIDEX(X) does the same.
  */
+#define STREAMCLASS_GUID_INIT(...) __STREAMCLASS_GUID_INIT(__VA_ARGS__)
+#define __STREAMCLASS_GUID_INIT(l, w1, w2, b0, b1, b2, b3, b4, b5, b6, b7) \
+	{ (l), (w1), (w2), { (b0), (b1), (b2), (b3), (b4), (b5), (b6), (b7) } }
 #define STREAMCLASS_DEFINE_GUID(name) \
-	static const GUID name __maybe_unused = STATIC_##name
+	static const GUID name __maybe_unused = STREAMCLASS_GUID_INIT(STATIC_##name)
 #define STATICGUIDOF(guid) STATIC_##guid
-#define DEFINE_GUIDNAMED(n) (n)
+#define DEFINE_GUIDEX(name) STREAMCLASS_DEFINE_GUID(name)
+#define DEFINE_GUIDSTRUCT(g, n) STREAMCLASS_DEFINE_GUID(n)
+#define DEFINE_GUIDNAMED(n) n
+
+/* The null GUID: also the wildcard of a format's three GUIDs. */
+#define STATIC_GUID_NULL 0x00000000, 0x0000, 0x0000, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00
+STREAMCLASS_DEFINE_GUID(GUID_NULL);
 
 typedef LONGLONG REFERENCE_TIME;
 
@@ -60,12 +82,21 @@ typedef enum {
 	KSPIN_DATAFLOW_OUT,
 } KSPIN_DATAFLOW, *PKSPIN_DATAFLOW;
 
-/* KSIDENTIFIER: a set, an id in it and flags (KSPROPERTY, KSEVENT,
- * KSMETHOD, KSPIN_MEDIUM). */
+/*
+ * KSIDENTIFIER: a set, an id in it and flags (KSPROPERTY, KSEVENT,
+ * KSMETHOD, KSPIN_MEDIUM). As on Windows, a union with a LONGLONG, so it
+ * is 8-byte aligned and a record that follows it with a 32-bit field is
+ * padded to a multiple of 8 (KSPROPERTY_VIDEOPROCAMP_S is 40 bytes).
+ */
 typedef struct {
-	GUID Set;
-	ULONG Id;
-	ULONG Flags;
+	union {
+		struct {
+			GUID Set;
+			ULONG Id;
+			ULONG Flags;
+		};
+		LONGLONG Alignment;
+	};
 } KSIDENTIFIER, *PKSIDENTIFIER;
 
 typedef KSIDENTIFIER KSPROPERTY, *PKSPROPERTY;
@@ -78,25 +109,28 @@ typedef KSIDENTIFIER KSPIN_MEDIUM, *PKSPIN_MEDIUM;
 #define KSPROPERTY_TYPE_BASICSUPPORT	0x00000200
 
 #define STATIC_KSMEDIUMSETID_Standard \
-	{ 0x4747B320, 0x62CE, 0x11CF, { 0xA5, 0xD6, 0x28, 0xDB, 0x04, 0xC1, 0x00, 0x00 } }
+	0x4747B320, 0x62CE, 0x11CF, 0xA5, 0xD6, 0x28, 0xDB, 0x04, 0xC1, 0x00, 0x00
 STREAMCLASS_DEFINE_GUID(KSMEDIUMSETID_Standard);
 #define KSMEDIUM_TYPE_ANYINSTANCE 0
 
 /*
- * KSDATAFORMAT and KSDATARANGE: the same header. Windows wraps it in a union
- * with a LONGLONG Alignment member; here the struct is 8-byte aligned
- * instead, so drivers' one-level positional initialisers need no brace
- * elision (-Wmissing-braces). Alignment is the one name not kept.
+ * KSDATAFORMAT and KSDATARANGE: the same header, as Microsoft's compiler
+ * sees it: a union of the fields and a LONGLONG Alignment, so both a
+ * one-level positional initializer (by brace elision) and one with a brace
+ * for the union (DDK samples write both) fill the fields.
  */
-typedef struct {
-	ULONG FormatSize;
-	ULONG Flags;
-	ULONG SampleSize;
-	ULONG Reserved;
-	GUID MajorFormat;
-	GUID SubFormat;
-	GUID Specifier;
-} __aligned(8) KSDATAFORMAT, *PKSDATAFORMAT, KSDATARANGE, *PKSDATARANGE;
+typedef union {
+	struct {
+		ULONG FormatSize;
+		ULONG Flags;
+		ULONG SampleSize;
+		ULONG Reserved;
+		GUID MajorFormat;
+		GUID SubFormat;
+		GUID Specifier;
+	};
+	LONGLONG Alignment;
+} KSDATAFORMAT, *PKSDATAFORMAT, KSDATARANGE, *PKSDATARANGE;
 
 #define KSDATAFORMAT_ATTRIBUTES 0x2
 
@@ -129,6 +163,12 @@ typedef struct {
 #define KSSTREAM_HEADER_OPTIONSF_DURATIONVALID		0x00000100
 #define KSSTREAM_HEADER_OPTIONSF_ENDOFSTREAM		0x00000200
 
+/* A property's value that is a list: this header, then Count items. */
+typedef struct {
+	ULONG Size;		/* of the header and the items, in bytes */
+	ULONG Count;
+} KSMULTIPLE_ITEM, *PKSMULTIPLE_ITEM;
+
 /* Allocator framing (described; the class allocates with videobuf2). */
 typedef struct {
 	union {
@@ -141,6 +181,32 @@ typedef struct {
 	ULONG FileAlignment;
 	ULONG Reserved;
 } KSALLOCATOR_FRAMING, *PKSALLOCATOR_FRAMING;
+
+/* RequirementsFlags of KSALLOCATOR_FRAMING. */
+#define KSALLOCATOR_REQUIREMENTF_INPLACE_MODIFIER	0x00000001
+#define KSALLOCATOR_REQUIREMENTF_SYSTEM_MEMORY		0x00000002
+#define KSALLOCATOR_REQUIREMENTF_FRAME_INTEGRITY	0x00000004
+#define KSALLOCATOR_REQUIREMENTF_MUST_ALLOCATE		0x00000008
+#define KSALLOCATOR_REQUIREMENTF_PREFERENCES_ONLY	0x80000000
+/* OptionsFlags of KSALLOCATOR_FRAMING. */
+#define KSALLOCATOR_OPTIONF_COMPATIBLE			0x00000001
+#define KSALLOCATOR_OPTIONF_SYSTEM_MEMORY		0x00000002
+
+/* A pin's connection: its state, format and allocator framing. */
+#define STATIC_KSPROPSETID_Connection \
+	0x1D58C920, 0xAC9B, 0x11CF, 0xA5, 0xD6, 0x28, 0xDB, 0x04, 0xC1, 0x00, 0x00
+STREAMCLASS_DEFINE_GUID(KSPROPSETID_Connection);
+
+typedef enum {
+	KSPROPERTY_CONNECTION_STATE,
+	KSPROPERTY_CONNECTION_PRIORITY,
+	KSPROPERTY_CONNECTION_DATAFORMAT,
+	KSPROPERTY_CONNECTION_ALLOCATORFRAMING,
+	KSPROPERTY_CONNECTION_PROPOSEDATAFORMAT,
+	KSPROPERTY_CONNECTION_ACQUIREORDERING,
+	KSPROPERTY_CONNECTION_ALLOCATORFRAMING_EX,
+	KSPROPERTY_CONNECTION_STARTAT,
+} KSPROPERTY_CONNECTION;
 
 /* Property tables. */
 typedef struct _IRP *PIRP_KS;
@@ -163,13 +229,22 @@ typedef struct {
 	const VOID *Members;
 } KSPROPERTY_MEMBERSLIST, *PKSPROPERTY_MEMBERSLIST;
 
-typedef struct {
-	ULONG SteppingDelta;
-	ULONG Reserved;
+/* A range of 32-bit values, read signed or unsigned. */
+typedef union {
 	struct {
 		LONG SignedMinimum;
 		LONG SignedMaximum;
-	} Bounds;
+	};
+	struct {
+		ULONG UnsignedMinimum;
+		ULONG UnsignedMaximum;
+	};
+} KSPROPERTY_BOUNDS_LONG, *PKSPROPERTY_BOUNDS_LONG;
+
+typedef struct {
+	ULONG SteppingDelta;
+	ULONG Reserved;
+	KSPROPERTY_BOUNDS_LONG Bounds;
 } KSPROPERTY_STEPPING_LONG, *PKSPROPERTY_STEPPING_LONG;
 
 typedef struct {
@@ -185,7 +260,7 @@ typedef struct {
 } KSPROPERTY_VALUES, *PKSPROPERTY_VALUES;
 
 #define STATIC_KSPROPTYPESETID_General \
-	{ 0x97E99BA0, 0xBDEA, 0x11CF, { 0xA5, 0xD6, 0x28, 0xDB, 0x04, 0xC1, 0x00, 0x00 } }
+	0x97E99BA0, 0xBDEA, 0x11CF, 0xA5, 0xD6, 0x28, 0xDB, 0x04, 0xC1, 0x00, 0x00
 STREAMCLASS_DEFINE_GUID(KSPROPTYPESETID_General);
 
 /* VARENUM types a KSPROPERTY_VALUES names. */
@@ -216,10 +291,23 @@ typedef struct {
 	ULONG SerializedSize;
 } KSPROPERTY_ITEM, *PKSPROPERTY_ITEM;
 
+/* Fast I/O property handlers (described; the class calls none). */
+struct _IO_STATUS_BLOCK;
+typedef BOOLEAN (*PFNKSFASTHANDLER)(PFILE_OBJECT FileObject, PKSIDENTIFIER Request,
+				    ULONG RequestLength, PVOID Data, ULONG DataLength,
+				    struct _IO_STATUS_BLOCK *IoStatus);
+
 typedef struct {
 	ULONG PropertyId;
-	PVOID GetPropertyHandler;
-	PVOID SetPropertyHandler;
+	union {
+		PFNKSFASTHANDLER GetPropertyHandler;
+		BOOLEAN GetSupported;
+	};
+	union {
+		PFNKSFASTHANDLER SetPropertyHandler;
+		BOOLEAN SetSupported;
+	};
+	ULONG Reserved;
 } KSFASTPROPERTY_ITEM, *PKSFASTPROPERTY_ITEM;
 
 typedef struct {
@@ -267,22 +355,30 @@ typedef struct {
 
 #define SIZEOF_ARRAY(ar) (sizeof(ar) / sizeof((ar)[0]))
 
-/* Format GUIDs. */
+/* Format GUIDs. The wildcards are the null GUID. */
+#define STATIC_KSDATAFORMAT_TYPE_WILDCARD STATIC_GUID_NULL
+#define KSDATAFORMAT_TYPE_WILDCARD GUID_NULL
+#define STATIC_KSDATAFORMAT_SUBTYPE_WILDCARD STATIC_GUID_NULL
+#define KSDATAFORMAT_SUBTYPE_WILDCARD GUID_NULL
+#define STATIC_KSDATAFORMAT_SPECIFIER_WILDCARD STATIC_GUID_NULL
+#define KSDATAFORMAT_SPECIFIER_WILDCARD GUID_NULL
+
 #define STATIC_KSDATAFORMAT_TYPE_VIDEO \
-	{ 0x73646976, 0x0000, 0x0010, { 0x80, 0x00, 0x00, 0xaa, 0x00, 0x38, 0x9b, 0x71 } }
+	0x73646976, 0x0000, 0x0010, 0x80, 0x00, 0x00, 0xaa, 0x00, 0x38, 0x9b, 0x71
 STREAMCLASS_DEFINE_GUID(KSDATAFORMAT_TYPE_VIDEO);
 
 #define STATIC_KSDATAFORMAT_SPECIFIER_VIDEOINFO \
-	{ 0x05589f80, 0xc356, 0x11ce, { 0xbf, 0x01, 0x00, 0xaa, 0x00, 0x55, 0x59, 0x5a } }
+	0x05589f80, 0xc356, 0x11ce, 0xbf, 0x01, 0x00, 0xaa, 0x00, 0x55, 0x59, 0x5a
 STREAMCLASS_DEFINE_GUID(KSDATAFORMAT_SPECIFIER_VIDEOINFO);
 
-#define STATIC_KSDATAFORMAT_SPECIFIER_WILDCARD \
-	{ 0x00000000, 0x0000, 0x0000, { 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00 } }
-STREAMCLASS_DEFINE_GUID(KSDATAFORMAT_SPECIFIER_WILDCARD);
+/* The specifier of a format with no format block (FORMAT_None). */
+#define STATIC_KSDATAFORMAT_SPECIFIER_NONE \
+	0x0F6417D6, 0xC318, 0x11D0, 0xA4, 0x3F, 0x00, 0xA0, 0xC9, 0x22, 0x31, 0x96
+STREAMCLASS_DEFINE_GUID(KSDATAFORMAT_SPECIFIER_NONE);
 
 /* Video subtypes: the fourcc in Data1 of the MEDIASUBTYPE base. */
 #define STREAMCLASS_MEDIASUBTYPE(fourcc) \
-	{ (fourcc), 0x0000, 0x0010, { 0x80, 0x00, 0x00, 0xaa, 0x00, 0x38, 0x9b, 0x71 } }
+	(fourcc), 0x0000, 0x0010, 0x80, 0x00, 0x00, 0xaa, 0x00, 0x38, 0x9b, 0x71
 #define STATIC_KSDATAFORMAT_SUBTYPE_YUY2 STREAMCLASS_MEDIASUBTYPE(0x32595559)
 STREAMCLASS_DEFINE_GUID(KSDATAFORMAT_SUBTYPE_YUY2);
 #define STATIC_KSDATAFORMAT_SUBTYPE_UYVY STREAMCLASS_MEDIASUBTYPE(0x59565955)
@@ -291,26 +387,26 @@ STREAMCLASS_DEFINE_GUID(KSDATAFORMAT_SUBTYPE_UYVY);
 STREAMCLASS_DEFINE_GUID(KSDATAFORMAT_SUBTYPE_NV12);
 /* RGB24's subtype is not a fourcc GUID. */
 #define STATIC_KSDATAFORMAT_SUBTYPE_RGB24 \
-	{ 0xe436eb7d, 0x524f, 0x11ce, { 0x9f, 0x53, 0x00, 0x20, 0xaf, 0x0b, 0xa7, 0x70 } }
+	0xe436eb7d, 0x524f, 0x11ce, 0x9f, 0x53, 0x00, 0x20, 0xaf, 0x0b, 0xa7, 0x70
 STREAMCLASS_DEFINE_GUID(KSDATAFORMAT_SUBTYPE_RGB24);
 
 /* The subtype of a format with none (MEDIASUBTYPE_None). */
 #define STATIC_KSDATAFORMAT_SUBTYPE_NONE \
-	{ 0xe436eb8e, 0x524f, 0x11ce, { 0x9f, 0x53, 0x00, 0x20, 0xaf, 0x0b, 0xa7, 0x70 } }
+	0xe436eb8e, 0x524f, 0x11ce, 0x9f, 0x53, 0x00, 0x20, 0xaf, 0x0b, 0xa7, 0x70
 STREAMCLASS_DEFINE_GUID(KSDATAFORMAT_SUBTYPE_NONE);
 
 /* Categories and pin names. */
 #define STATIC_KSCATEGORY_CAPTURE \
-	{ 0x65E8773D, 0x8F56, 0x11D0, { 0xA3, 0xB9, 0x00, 0xA0, 0xC9, 0x22, 0x31, 0x96 } }
+	0x65E8773D, 0x8F56, 0x11D0, 0xA3, 0xB9, 0x00, 0xA0, 0xC9, 0x22, 0x31, 0x96
 STREAMCLASS_DEFINE_GUID(KSCATEGORY_CAPTURE);
 #define STATIC_KSCATEGORY_VIDEO \
-	{ 0x6994AD05, 0x93EF, 0x11D0, { 0xA3, 0xCC, 0x00, 0xA0, 0xC9, 0x22, 0x31, 0x96 } }
+	0x6994AD05, 0x93EF, 0x11D0, 0xA3, 0xCC, 0x00, 0xA0, 0xC9, 0x22, 0x31, 0x96
 STREAMCLASS_DEFINE_GUID(KSCATEGORY_VIDEO);
 #define STATIC_PINNAME_VIDEO_CAPTURE \
-	{ 0xfb6c4281, 0x0353, 0x11d1, { 0x90, 0x5f, 0x00, 0x00, 0xc0, 0xcc, 0x16, 0xba } }
+	0xfb6c4281, 0x0353, 0x11d1, 0x90, 0x5f, 0x00, 0x00, 0xc0, 0xcc, 0x16, 0xba
 STREAMCLASS_DEFINE_GUID(PINNAME_VIDEO_CAPTURE);
 #define STATIC_PINNAME_VIDEO_PREVIEW \
-	{ 0xfb6c4282, 0x0353, 0x11d1, { 0x90, 0x5f, 0x00, 0x00, 0xc0, 0xcc, 0x16, 0xba } }
+	0xfb6c4282, 0x0353, 0x11d1, 0x90, 0x5f, 0x00, 0x00, 0xc0, 0xcc, 0x16, 0xba
 STREAMCLASS_DEFINE_GUID(PINNAME_VIDEO_PREVIEW);
 
 #endif /* _STREAMCLASS_KS_H */

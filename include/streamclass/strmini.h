@@ -36,25 +36,33 @@ typedef enum {
 	DebugLevelMaximum,
 } STREAM_DEBUG_LEVEL;
 
+#define DebugLevelAlways DebugLevelFatal
+
 /*
- * DBG is 0 (a free build), so `#if DBG` code is left out, as in a release
- * driver; define it to 1 before the include for checked-build code. The
- * checked builds' macros below work in every build.
+ * The checked build's macros: live with DBG 1, nothing with DBG 0 (the
+ * default, a free build; wdm.h), where their arguments are not evaluated.
  */
-#ifndef DBG
-#define DBG 0
-#endif
+#if DBG
 #define DebugPrint(x) StreamClassDebugPrint x
 #define DEBUG_BREAKPOINT() DbgBreakPoint()
-#define DEBUG_ASSERT(exp)                                                     \
-	do {                                                                  \
-		if (!(exp))                                                   \
-			StreamClassDebugAssert(__FILE__, __LINE__, #exp, 0); \
+#define DEBUG_ASSERT(exp)                                                          \
+	do {                                                                       \
+		if (!(exp))                                                        \
+			StreamClassDebugAssert(__FILE__, __LINE__, #exp, 0);      \
 	} while (0)
+#else
+#define DebugPrint(x) ((void)0)
+#define DEBUG_BREAKPOINT() ((void)0)
+#define DEBUG_ASSERT(exp) ((void)0)
+#endif
+
+/* A ULONG field the minidriver has not set. */
+#define MP_UNINITIALIZED_VALUE ((ULONG)~0)
 
 typedef PHYSICAL_ADDRESS STREAM_PHYSICAL_ADDRESS, *PSTREAM_PHYSICAL_ADDRESS;
 typedef ULONGLONG STREAM_SYSTEM_TIME, *PSTREAM_SYSTEM_TIME;
 typedef ULONGLONG STREAM_TIMESTAMP, *PSTREAM_TIMESTAMP;
+#define STREAM_SYSTEM_TIME_MASK ((STREAM_SYSTEM_TIME)0x00000001FFFFFFFF)
 
 typedef enum {
 	TIME_GET_STREAM_TIME,
@@ -269,6 +277,8 @@ typedef struct _HW_STREAM_REQUEST_BLOCK {
 	ULONG Reserved[1];
 } HW_STREAM_REQUEST_BLOCK, *PHW_STREAM_REQUEST_BLOCK;
 
+#define STREAM_REQUEST_BLOCK_SIZE sizeof(HW_STREAM_REQUEST_BLOCK)
+
 #define SRB_HW_FLAGS_DATA_TRANSFER	0x01
 #define SRB_HW_FLAGS_STREAM_REQUEST	0x2
 
@@ -396,6 +406,11 @@ VOID StreamClassCallAtNewPriority(PHW_STREAM_OBJECT StreamObject, PVOID HwDevice
 				  PVOID Context);
 VOID StreamClassCompleteRequestAndMarkQueueReady(PHW_STREAM_REQUEST_BLOCK Srb);
 VOID StreamClassDebugAssert(PCHAR File, ULONG Line, PCHAR AssertText, ULONG AssertValue);
+/* DbgBreakPoint(): a warning with a backtrace. */
+static inline VOID StreamClassDebugBreakPoint(VOID)
+{
+	DbgBreakPoint();
+}
 __printf(2, 3) VOID StreamClassDebugPrint(STREAM_DEBUG_LEVEL DebugPrintLevel,
 					  PCCHAR DebugMessage, ...);
 VOID StreamClassDeviceNotification(STREAM_MINIDRIVER_DEVICE_NOTIFICATION_TYPE NotificationType,

@@ -29,6 +29,9 @@
 #define __stdcall
 #define __cdecl
 #define NTAPI
+#define FAR
+#define NEAR
+#define PASCAL
 
 #define VOID void
 typedef void *PVOID;
@@ -51,10 +54,15 @@ typedef int INT;
 typedef unsigned int UINT;
 typedef s64 LONGLONG, *PLONGLONG;
 typedef u64 ULONGLONG, *PULONGLONG;
+typedef intptr_t LONG_PTR, *PLONG_PTR;
 typedef uintptr_t ULONG_PTR, *PULONG_PTR;
+typedef uintptr_t DWORD_PTR, *PDWORD_PTR;
 typedef ULONG_PTR SIZE_T;
 typedef void *HANDLE;
+#ifndef _STREAMCLASS_NTSTATUS_T
+#define _STREAMCLASS_NTSTATUS_T
 typedef LONG NTSTATUS;
+#endif
 
 #ifndef TRUE
 #define TRUE 1
@@ -91,6 +99,7 @@ typedef struct _DEVICE_OBJECT DEVICE_OBJECT, *PDEVICE_OBJECT;
 typedef struct _IRP IRP, *PIRP;
 typedef struct _KINTERRUPT KINTERRUPT, *PKINTERRUPT;
 typedef struct _ADAPTER_OBJECT ADAPTER_OBJECT, *PADAPTER_OBJECT;
+typedef struct _FILE_OBJECT FILE_OBJECT, *PFILE_OBJECT;
 
 /*
  * The driver object DriverEntry() receives as its first argument: made by
@@ -104,25 +113,8 @@ typedef struct _DRIVER_OBJECT {
 	void *Compat;				/* the layer's state */
 } DRIVER_OBJECT, *PDRIVER_OBJECT;
 
-/* NTSTATUS values a minidriver sets or returns. */
-#define STATUS_SUCCESS			((NTSTATUS)0x00000000)
-#define STATUS_TIMEOUT			((NTSTATUS)0x00000102)
-#define STATUS_PENDING			((NTSTATUS)0x00000103)
-#define STATUS_MORE_ENTRIES		((NTSTATUS)0x00000105)
-#define STATUS_BUFFER_OVERFLOW		((NTSTATUS)0x80000005)
-#define STATUS_UNSUCCESSFUL		((NTSTATUS)0xC0000001)
-#define STATUS_NOT_IMPLEMENTED		((NTSTATUS)0xC0000002)
-#define STATUS_INVALID_PARAMETER	((NTSTATUS)0xC000000D)
-#define STATUS_NO_SUCH_DEVICE		((NTSTATUS)0xC000000E)
-#define STATUS_INVALID_DEVICE_REQUEST	((NTSTATUS)0xC0000010)
-#define STATUS_BUFFER_TOO_SMALL		((NTSTATUS)0xC0000023)
-#define STATUS_INSUFFICIENT_RESOURCES	((NTSTATUS)0xC000009A)
-#define STATUS_NOT_SUPPORTED		((NTSTATUS)0xC00000BB)
-#define STATUS_CANCELLED		((NTSTATUS)0xC0000120)
-#define STATUS_IO_DEVICE_ERROR		((NTSTATUS)0xC0000185)
-#define STATUS_DEVICE_NOT_READY		((NTSTATUS)0xC00000A3)
-
-#define NT_SUCCESS(Status) ((NTSTATUS)(Status) >= 0)
+/* NTSTATUS values: streamclass/ntstatus.h. */
+#include <streamclass/ntstatus.h>
 
 typedef enum _INTERFACE_TYPE {
 	InterfaceTypeUndefined = -1,
@@ -132,7 +124,18 @@ typedef enum _INTERFACE_TYPE {
 	MicroChannel,
 	TurboChannel,
 	PCIBus,
-} INTERFACE_TYPE;
+	VMEBus,
+	NuBus,
+	PCMCIABus,
+	CBus,
+	MPIBus,
+	MPSABus,
+	ProcessorInternal,
+	InternalPowerBus,
+	PNPISABus,
+	PNPBus,
+	MaximumInterfaceType,
+} INTERFACE_TYPE, *PINTERFACE_TYPE;
 
 typedef enum _KINTERRUPT_MODE {
 	LevelSensitive,
@@ -301,10 +304,28 @@ static inline void InsertHeadList(PLIST_ENTRY ListHead, PLIST_ENTRY Entry)
 	ListHead->Flink = Entry;
 }
 
-/* Debugging. ASSERT is checked in every build (a WARN, once per site). */
-#define ASSERT(exp) WARN_ON_ONCE(!(exp))
+/*
+ * Debugging, as the DDK builds it: DBG is 0 (a free build) unless the
+ * driver defines it before the first include (ccflags-y += -DDBG=1 for a
+ * checked build). With DBG 0, ASSERT(), KdPrint() and KdBreakPoint()
+ * compile to nothing and their arguments are not evaluated; with DBG 1,
+ * ASSERT() is WARN_ON_ONCE(!(exp)) (a WARN, once per site), KdPrint() is
+ * DbgPrint() and KdBreakPoint() DbgBreakPoint(). DbgPrint() and
+ * DbgBreakPoint() are live in both.
+ */
+#ifndef DBG
+#define DBG 0
+#endif
 #define DbgPrint(...) printk(KERN_INFO __VA_ARGS__)
-#define KdPrint(args) DbgPrint args
 #define DbgBreakPoint() WARN_ON_ONCE(1)
+#if DBG
+#define ASSERT(exp) WARN_ON_ONCE(!(exp))
+#define KdPrint(args) DbgPrint args
+#define KdBreakPoint() DbgBreakPoint()
+#else
+#define ASSERT(exp) ((void)0)
+#define KdPrint(args) ((void)0)
+#define KdBreakPoint() ((void)0)
+#endif
 
 #endif /* _STREAMCLASS_WDM_H */

@@ -24,7 +24,13 @@
  *   abort completed the SRB.
  * - The IRQL each routine runs at: PASSIVE_LEVEL for Low, DISPATCH_LEVEL
  *   for the timer and LowToHigh.
+ * - With DBG 1, DebugPrint, KdPrint, ASSERT and DEBUG_ASSERT evaluate their
+ *   arguments (a true assertion is silent).
  */
+/* A checked build: the debugging macros are live (free_build, in
+ * streamclass_strmini_layout_test.c, checks DBG 0). */
+#define DBG 1
+
 #include <kunit/test.h>
 #include <linux/completion.h>
 #include <linux/device.h>
@@ -234,12 +240,17 @@ static void device_services(struct kunit *test)
 
 static void debug_print(struct kunit *test)
 {
+	int n = 0;
+
 	/* Printed (Error, Info) or dropped (Verbose); DEBUG_ASSERT of a truth is silent. */
-	DebugPrint((DebugLevelError, "strmini_api: DebugPrint at Error: %d\n", 1));
+	DebugPrint((DebugLevelError, "strmini_api: DebugPrint at Error: %d\n", ++n));
 	DebugPrint((DebugLevelInfo, "strmini_api: DebugPrint at Info: %s\n", "two"));
 	DebugPrint((DebugLevelVerbose, "strmini_api: DebugPrint at Verbose: never shown\n"));
-	DEBUG_ASSERT(1 + 1 == 2);
-	KUNIT_SUCCEED(test);
+	DEBUG_ASSERT(++n == 2);
+	ASSERT(++n == 3);
+	KdPrint(("strmini_api: KdPrint in a checked build: %d\n", ++n));
+	KUNIT_EXPECT_EQ(test, DBG, 1);
+	KUNIT_EXPECT_EQ(test, n, 4);
 }
 
 static struct kunit_case strmini_api_cases[] = {

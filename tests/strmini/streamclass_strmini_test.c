@@ -395,7 +395,7 @@ static const KS_DATARANGE_VIDEO yuy2 = {
 /* Positional tables as drivers write them, and the GUIDs they name. */
 static void tables(struct kunit *test)
 {
-	static const GUID video = STATIC_KSDATAFORMAT_TYPE_VIDEO;
+	static const GUID video = { STATIC_KSDATAFORMAT_TYPE_VIDEO };
 
 	KUNIT_EXPECT_EQ(test, SIZEOF_ARRAY(sets), 1);
 	KUNIT_EXPECT_TRUE(test, IsEqualGUID(sets[0].Set, &PROPSETID_VIDCAP_VIDEOPROCAMP));

@@ -20,8 +20,8 @@ done
 
 plain kunit_suites 'streamclass_strmini_*'
 ktap_suite streamclass_strmini 15 6
-check "insmod streamclass, the strmini.h header checks and routine checks (KUnit suites streamclass_strmini_headers, _api)" \
-	sh -c "insmod $MODDIR/streamclass.ko && insmod $MODDIR/streamclass_strmini_test.ko && insmod $MODDIR/streamclass_strmini_api_test.ko"
+check "insmod streamclass, the strmini.h header checks and routine checks (KUnit suites streamclass_strmini_headers, _api, _layouts)" \
+	sh -c "insmod $MODDIR/streamclass.ko && insmod $MODDIR/streamclass_strmini_test.ko && insmod $MODDIR/streamclass_strmini_api_test.ko && insmod $MODDIR/streamclass_strmini_ddk_test.ko"
 loaded() {
 	insmod "$MODDIR/strmini_testcap.ko" && test -e "$pdrv/strmini_testcap.0" &&
 		test -n "$edu" && test -e "$edrv/$edu" || return 1
@@ -111,6 +111,6 @@ check "unbind edu while streaming (frame timer armed): the reader ends, the node
 check "rmmod the sample while streaming: the reader ends, the devices go" \
 	stream_cut "$A" "rmmod strmini_testcap" "! test -e /sys/bus/platform/devices/strmini_testcap.0"
 check "rmmod streamclass, the header checks and vivid" \
-	sh -c "rmmod streamclass_strmini_test streamclass_strmini_api_test && rmmod streamclass && rmmod vivid"
+	sh -c "rmmod streamclass_strmini_test streamclass_strmini_api_test streamclass_strmini_ddk_test && rmmod streamclass && rmmod vivid"
 ktap_end
 kunit_suites -

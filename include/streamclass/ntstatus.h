@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * streamclass/ntstatus.h: the NTSTATUS values a stream class minidriver
+ * sets or returns, with Windows' numbers. Part of the strmini.h
+ * compatibility layer (Documentation/strmini-porting.rst); wdm.h includes
+ * it, and a driver that includes "ntstatus.h" by itself gets the same.
+ *
+ * Severity is in the top two bits: 0 success, 1 informational, 2 warning,
+ * 3 error; NT_SUCCESS() is true for the first two.
+ */
+#ifndef _STREAMCLASS_NTSTATUS_H
+#define _STREAMCLASS_NTSTATUS_H
+
+#include <linux/types.h>
+
+#ifndef _STREAMCLASS_NTSTATUS_T
+#define _STREAMCLASS_NTSTATUS_T
+typedef s32 NTSTATUS;
+#endif
+
+/* Success and information. */
+#define STATUS_SUCCESS			((NTSTATUS)0x00000000)
+#define STATUS_ABANDONED		((NTSTATUS)0x00000080)
+#define STATUS_ALERTED			((NTSTATUS)0x00000101)
+#define STATUS_TIMEOUT			((NTSTATUS)0x00000102)
+#define STATUS_PENDING			((NTSTATUS)0x00000103)
+#define STATUS_MORE_ENTRIES		((NTSTATUS)0x00000105)
+
+/* Warnings (NT_SUCCESS() is false). */
+#define STATUS_BUFFER_OVERFLOW		((NTSTATUS)0x80000005)
+#define STATUS_DEVICE_BUSY		((NTSTATUS)0x80000011)
+#define STATUS_END_OF_MEDIA		((NTSTATUS)0x8000001E)
+#define STATUS_NO_DATA_DETECTED		((NTSTATUS)0x80000022)
+
+/* Errors. */
+#define STATUS_UNSUCCESSFUL		((NTSTATUS)0xC0000001)
+#define STATUS_NOT_IMPLEMENTED		((NTSTATUS)0xC0000002)
+#define STATUS_INVALID_PARAMETER	((NTSTATUS)0xC000000D)
+#define STATUS_NO_SUCH_DEVICE		((NTSTATUS)0xC000000E)
+#define STATUS_INVALID_DEVICE_REQUEST	((NTSTATUS)0xC0000010)
+#define STATUS_NO_MEMORY		((NTSTATUS)0xC0000017)
+#define STATUS_ACCESS_DENIED		((NTSTATUS)0xC0000022)
+#define STATUS_BUFFER_TOO_SMALL		((NTSTATUS)0xC0000023)
+#define STATUS_INSUFFICIENT_RESOURCES	((NTSTATUS)0xC000009A)
+#define STATUS_DEVICE_DATA_ERROR	((NTSTATUS)0xC000009C)
+#define STATUS_DEVICE_NOT_READY		((NTSTATUS)0xC00000A3)
+#define STATUS_NOT_SUPPORTED		((NTSTATUS)0xC00000BB)
+#define STATUS_CANCELLED		((NTSTATUS)0xC0000120)
+#define STATUS_INVALID_DEVICE_STATE	((NTSTATUS)0xC0000184)
+#define STATUS_IO_DEVICE_ERROR		((NTSTATUS)0xC0000185)
+#define STATUS_INVALID_BUFFER_SIZE	((NTSTATUS)0xC0000206)
+#define STATUS_NOT_FOUND		((NTSTATUS)0xC0000225)
+#define STATUS_NO_MATCH			((NTSTATUS)0xC0000272)
+
+#define NT_SUCCESS(Status) ((NTSTATUS)(Status) >= 0)
+
+#endif /* _STREAMCLASS_NTSTATUS_H */
