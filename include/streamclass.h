@@ -406,6 +406,9 @@ struct streamclass_sg_element {
 /* Its duration is set (KSSTREAM_HEADER_OPTIONSF_DURATIONVALID). */
 #define STREAMCLASS_STREAM_HEADER_DURATION_VALID	0x100
 
+/* A stream header's picture_number as the class sends it: none set. */
+#define STREAMCLASS_NO_PICTURE				(~0ULL)
+
 /**
  * struct streamclass_stream_header - the buffer of a data SRB
  * (KSSTREAM_HEADER with the KS_FRAME_INFO of a video stream)
@@ -419,9 +422,13 @@ struct streamclass_sg_element {
  *             bytesused).
  * @presentation_time: nanoseconds, with TIME_VALID.
  * @duration: nanoseconds, with DURATION_VALID.
- * @picture_number: the frame's number, from 0 per open stream, set by the
- *                  minidriver (V4L2's sequence: a gap shows dropped frames).
- * @drop_count: frames dropped so far, set by the minidriver.
+ * @picture_number: the frame's number, set by the minidriver (KS_FRAME_INFO's
+ *                  PictureNumber), or left at STREAMCLASS_NO_PICTURE, as the
+ *                  class sends it. V4L2's sequence is this number less the
+ *                  first one since the start (a gap shows dropped frames);
+ *                  without one, the class counts the frames itself.
+ * @drop_count: frames dropped so far, set by the minidriver (added to the
+ *              class's count when it numbers the frames).
  */
 struct streamclass_stream_header {
 	u32 size;

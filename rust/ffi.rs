@@ -661,6 +661,20 @@ pub(crate) unsafe extern "C" fn streamclass_v4l2_start(ctx: *mut c_void, format:
     }
 }
 
+/// `streamclass_v4l2_run()`.
+///
+/// # Safety
+///
+/// As for [`with_node`].
+#[no_mangle]
+pub(crate) unsafe extern "C" fn streamclass_v4l2_run(ctx: *mut c_void) -> c_int {
+    // SAFETY: By the safety requirements.
+    match unsafe { with_node(ctx, |n| n.run()) } {
+        Ok(()) => 0,
+        Err(e) => e.to_errno(),
+    }
+}
+
 /// `streamclass_v4l2_stop()`: every buffer queued goes back before it returns.
 ///
 /// # Safety

@@ -531,9 +531,11 @@ impl Srb {
             .then_some(h)
     }
 
-    /// A stream's `SRB_READ_DATA`: the frame's picture number (the V4L2
-    /// buffer's `sequence`: count from 0 per stream start; a gap shows
-    /// dropped frames). Ignored for another SRB.
+    /// A stream's `SRB_READ_DATA`: the frame's picture number
+    /// (`KS_FRAME_INFO.PictureNumber`; the V4L2 buffer's `sequence` is it
+    /// less the first one since the stream started, so a gap shows dropped
+    /// frames). Without one the class counts the frames itself. Ignored for
+    /// another SRB.
     pub fn set_picture_number(&mut self, n: u64) {
         if let Some(h) = self.stream_header() {
             // SAFETY: The header of a live data SRB, the token holder's.

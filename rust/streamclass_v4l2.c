@@ -77,6 +77,7 @@ struct streamclass_v4l2_node {
 	struct v4l2_pix_format pix;	/* the current format */
 	bool contig;
 	bool running;			/* started: buffers go to the stream */
+	bool start_failed;		/* RUN failed: buffers go back queued */
 	struct list_head waiting;	/* queued before the start */
 	struct completion *released;	/* completed at release; release_lock */
 	atomic_t bounced;		/* buffers reached through swiotlb */
@@ -492,6 +493,10 @@ static void return_waiting(struct streamclass_v4l2_node *n, enum vb2_buffer_stat
 	}
 }
 
+/*
+ * As a KS client starts a pin: the instance is opened and stepped to PAUSE,
+ * the buffers queued before STREAMON go to it as data SRBs, then RUN.
+ */
 static int start_streaming(struct vb2_queue *q, unsigned int count)
 {
 	struct streamclass_v4l2_node *n = vb2_get_drv_priv(q);
@@ -507,7 +512,16 @@ static int start_streaming(struct vb2_queue *q, unsigned int count)
 		list_del(&b->list);
 		give(n, b);
 	}
-	return 0;
+	ret = streamclass_v4l2_run(n->ctx);
+	if (ret) {
+		/* Every buffer given goes back to videobuf2 as queued. */
+		WRITE_ONCE(n->start_failed, true);
+		n->running = false;
+		streamclass_v4l2_stop(n->ctx);
+		return_waiting(n, VB2_BUF_STATE_QUEUED);
+		WRITE_ONCE(n->start_failed, false);
+	}
+	return ret;
 }
 
 static void stop_streaming(struct vb2_queue *q)
@@ -535,7 +549,12 @@ void streamclass_v4l2_buffer_done(struct streamclass_v4l2_buffer *rb, u32 bytesu
 {
 	struct streamclass_v4l2_vb *b = container_of(rb, struct streamclass_v4l2_vb, rb);
 	struct vb2_buffer *vb = &b->vb.vb2_buf;
+	struct streamclass_v4l2_node *n = vb2_get_drv_priv(vb->vb2_queue);
 
+	if (READ_ONCE(n->start_failed)) {
+		vb2_buffer_done(vb, VB2_BUF_STATE_QUEUED);
+		return;
+	}
 	vb->timestamp = timestamp_ns ?: ktime_get_ns();
 	b->vb.sequence = (u32)sequence;
 	b->vb.field = V4L2_FIELD_NONE;

@@ -81,7 +81,9 @@ void streamclass_v4l2_holds_flush(void);
 /* C to Rust (v4l2.rs). Process context, under the node's lock. */
 int streamclass_v4l2_format(void *ctx, u32 index, struct streamclass_format *out);
 int streamclass_v4l2_try_format(void *ctx, struct streamclass_format *want);
+/* Opens and steps to PAUSE; streamclass_v4l2_run() steps to RUN. */
 int streamclass_v4l2_start(void *ctx, u32 format_index);
+int streamclass_v4l2_run(void *ctx);
 void streamclass_v4l2_stop(void *ctx);
 int streamclass_v4l2_queue(void *ctx, struct streamclass_v4l2_buffer *buf);
 int streamclass_v4l2_status(void *ctx, u32 *state, u32 *outstanding);

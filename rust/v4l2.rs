@@ -36,6 +36,7 @@ use core::{
     sync::atomic::{
         AtomicPtr,
         AtomicU32,
+        AtomicU64,
         Ordering, //
     }, //
 };
@@ -72,6 +73,10 @@ use crate::{
     stream::KsState,
     stream_info::Format, //
 };
+
+/// A stream header's picture number before the minidriver sets one: the
+/// class then numbers the frame itself.
+const NO_PICTURE: u64 = u64::MAX;
 
 /// Milliseconds a stop waits for the cancelled data SRBs to come back.
 const DRAIN_MS: u32 = 10_000;
@@ -368,6 +373,12 @@ pub(crate) struct Node {
     streaming: Mutex<Streaming>,
     /// Data SRBs sent and not yet counted back.
     outstanding: AtomicU32,
+    /// Frames completed since the start: the V4L2 sequence of a frame
+    /// without a picture number.
+    completed: AtomicU64,
+    /// The picture number of the first frame since the start that had one
+    /// ([`NO_PICTURE`] until then): sequences count from it.
+    picture_base: AtomicU64,
 }
 
 // SAFETY: `port` is `Sync` and outlives the node; `c` is only passed to the
@@ -412,6 +423,8 @@ impl Node {
                     sgs: KVec::new(),
                 }),
                 outstanding: AtomicU32::new(0),
+                completed: AtomicU64::new(0),
+                picture_base: AtomicU64::new(NO_PICTURE),
             }),
             GFP_KERNEL,
         )?;
@@ -506,19 +519,33 @@ impl Node {
         Ok((state, self.outstanding()))
     }
 
-    /// `STREAMON`: opens an instance in format `format` and runs it.
+    /// `STREAMON`, first half: opens an instance in format `format` and
+    /// steps it to PAUSE (through ACQUIRE), where it takes data SRBs, as a
+    /// KS client does before RUN ([`Self::run`]).
     pub(crate) fn start(&self, format: usize) -> Result {
         let mut s = self.streaming.lock();
         if !s.object.is_null() {
             return Err(EBUSY);
         }
         let object = self.port().open(self.stream, format)?;
-        if let Err(e) = self.port().set_state(self.stream, object, KsState::Run) {
+        if let Err(e) = self.port().set_state(self.stream, object, KsState::Pause) {
             self.port().close(self.stream, object, false);
             return Err(e);
         }
         s.object = object;
+        self.completed.store(0, Ordering::Relaxed);
+        self.picture_base.store(NO_PICTURE, Ordering::Relaxed);
         Ok(())
+    }
+
+    /// `STREAMON`, second half, once the buffers queued before it were sent:
+    /// steps the instance to RUN. On error the caller stops the node.
+    pub(crate) fn run(&self) -> Result {
+        let s = self.streaming.lock();
+        if s.object.is_null() {
+            return Err(EINVAL);
+        }
+        self.port().set_state(self.stream, s.object, KsState::Run)
     }
 
     /// Sends `buf` as a data SRB to the running instance.
@@ -551,7 +578,7 @@ impl Node {
                 data_used: 0,
                 presentation_time: 0,
                 duration: 0,
-                picture_number: 0,
+                picture_number: NO_PICTURE,
                 drop_count: 0,
             })
         };
@@ -579,6 +606,28 @@ impl Node {
         slot.req.arm(&params);
         self.port().deliver(&slot.req);
         Ok(())
+    }
+
+    /// The V4L2 sequence of a frame completed with picture number `picture`
+    /// ([`NO_PICTURE`] when the minidriver set none) after `drops` dropped
+    /// frames: counted from the first picture number since the start, so
+    /// a gap shows frames dropped; without one, the frames completed since
+    /// the start plus `drops`.
+    fn sequence(&self, picture: u64, drops: u64) -> u64 {
+        let n = self.completed.fetch_add(1, Ordering::Relaxed);
+        if picture == NO_PICTURE {
+            return n.wrapping_add(drops);
+        }
+        let base = match self.picture_base.compare_exchange(
+            NO_PICTURE,
+            picture,
+            Ordering::Relaxed,
+            Ordering::Relaxed,
+        ) {
+            Ok(_) => picture,
+            Err(base) => base,
+        };
+        picture.wrapping_sub(base)
     }
 
     fn new_slot(&self) -> Result<KBox<DataSlot>> {
@@ -699,11 +748,13 @@ fn data_done(ctx: usize, req: &Request) {
     let slot = unsafe { &*(ctx as *const DataSlot) };
     // SAFETY: The slot's header; the minidriver is done with it.
     let header = unsafe { &*slot.header.get() };
-    let (used, picture, flags, time) = (
+    let (used, picture, drops, flags, time) = (
         // SAFETY: Read through raw pointers: the minidriver wrote them.
         unsafe { ptr::read_volatile(&header.data_used) },
         // SAFETY: As above.
         unsafe { ptr::read_volatile(&header.picture_number) },
+        // SAFETY: As above.
+        unsafe { ptr::read_volatile(&header.drop_count) },
         // SAFETY: As above.
         unsafe { ptr::read_volatile(&header.option_flags) },
         // SAFETY: As above.
@@ -739,8 +790,9 @@ fn data_done(ctx: usize, req: &Request) {
             .and_then(|t0| u64::try_from(t0.checked_add(time)?).ok())
             .unwrap_or(0),
     };
+    let sequence = n.sequence(picture, drops);
     // SAFETY: Taken from the slot: C's queued buffer, handed back once.
-    unsafe { streamclass_v4l2_buffer_done(buf, used, picture, timestamp, error) };
+    unsafe { streamclass_v4l2_buffer_done(buf, used, sequence, timestamp, error) };
     // The node is alive until this count is taken (type invariant of
     // `DataSlot`): the last access to it.
     n.outstanding.fetch_sub(1, Ordering::AcqRel);

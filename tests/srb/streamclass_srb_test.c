@@ -64,7 +64,7 @@
  *                 take turns); at STOP, the last two are notified again.
  *                 Counted in stale_sent; each must be refused.
  * mode=keep_data  as streams, with a data callback: each data SRB completes
- *                 at once, but the third, which is kept (its cancel
+ *                 at once, with no picture number, but the third, which is kept (its cancel
  *                 ignored) for late_ms, then its whole buffer is written
  *                 through its address and it is completed: after STREAMOFF
  *                 gave up on it and REQBUFS(0) freed the buffer, when the
@@ -72,7 +72,8 @@
  *                 device is uninitialized first, the write is called off
  *                 (a stopped device writes nothing) and the SRB completed
  *                 at module exit.
- * Each hostile write is counted in late_writes.
+ * Each hostile write is counted in late_writes. Both data callbacks count the
+ * data SRBs that arrive while the instance is in PAUSE in data_in_pause.
  * sync=0          turn_off_synchronization.
  * Every mode counts SRB_SURPRISE_REMOVAL in surprise_removals, and sets
  * surprise_before_uninit when SRB_UNINITIALIZE_DEVICE follows one; it counts
@@ -144,12 +145,13 @@ module_param(stream_closes, int, 0444);
 module_param(stream_errors, int, 0444);
 module_param(open_width, int, 0444);
 module_param(closed_before_uninit, int, 0444);
-static int stack_command_data, late_writes, stale_sent, data_srbs, data_errors;
+static int stack_command_data, late_writes, stale_sent, data_srbs, data_errors, data_in_pause;
 module_param(stack_command_data, int, 0444);
 module_param(late_writes, int, 0444);
 module_param(stale_sent, int, 0444);
 module_param(data_srbs, int, 0444);
 module_param(data_errors, int, 0444);
+module_param(data_in_pause, int, 0444);
 
 /*
  * The stream timer (streamclass_schedule_timer()): armed at RUN, it
@@ -249,6 +251,16 @@ static void late_step(void *context)
 }
 
 /* A second notification of a data SRB completed before: must be refused. */
+/* A data SRB arrived: count it when its instance is in PAUSE, before RUN. */
+static void data_arrived(void)
+{
+	size_t n = strlen(states);
+
+	data_srbs++;
+	if (n && states[n - 1] == '0' + STREAMCLASS_KSSTATE_PAUSE)
+		data_in_pause++;
+}
+
 static void notify_again(struct streamclass_srb *old)
 {
 	if (!old)
@@ -419,7 +431,7 @@ static void double_packet(struct streamclass_srb *srb)
 {
 	struct streamclass_stream_header *h = srb->command_data.data_buffer_array;
 
-	data_srbs++;
+	data_arrived();
 	notify_again(last_data[0]);
 	last_data[0] = last_data[1];
 	last_data[1] = srb;
@@ -454,7 +466,8 @@ static void keep_packet(struct streamclass_srb *srb)
 {
 	struct streamclass_stream_header *h = srb->command_data.data_buffer_array;
 
-	if (++data_srbs == 3 && h && h->data) {
+	data_arrived();
+	if (data_srbs == 3 && h && h->data) {
 		kept_data = srb;
 		schedule_delayed_work(&keep_data_work, msecs_to_jiffies(late_ms));
 		return;
@@ -464,8 +477,8 @@ static void keep_packet(struct streamclass_srb *srb)
 		stream_done(srb, STREAMCLASS_STATUS_INVALID_PARAMETER);
 		return;
 	}
+	/* No picture number: the class numbers the frames. */
 	h->data_used = h->frame_extent;
-	h->picture_number = data_seq++;
 	stream_done(srb, STREAMCLASS_STATUS_SUCCESS);
 }
 

@@ -393,16 +393,18 @@ double() {
 	with double || return 1
 	before=$(refused)
 	frames "$(edu_node)" 40 || return 1
-	echo "stale notifications sent $(param stale_sent), refused $(($(refused) - before)); data SRBs $(param data_srbs)"
+	echo "stale notifications sent $(param stale_sent), refused $(($(refused) - before)); data SRBs $(param data_srbs), $(param data_in_pause) in PAUSE; states $(param states)"
 	test "$(param stale_sent)" -ge 40 && test $(($(refused) - before)) = "$(param stale_sent)" &&
-		test "$(param data_errors)" = 0 && rmmod $mod
+		test "$(param data_errors)" = 0 && test "$(param data_in_pause)" = 2 &&
+		test "$(param states)" = 123210 && rmmod $mod
 }
-check "double completion: 40 frames through two buffers, each data SRB notified again two frames later and after STREAMOFF: every second notification refused and counted, every frame whole and in sequence" double
+check "double completion: 40 frames through two buffers, each data SRB notified again two frames later and after STREAMOFF: every second notification refused and counted, every frame whole and in sequence; STREAMON steps to PAUSE, sends the two buffers queued before it, then RUN" double
 keep_data() {
 	dmesg -c >/dev/null
 	with keep_data late_ms=15000 || return 1
 	# 10 frames, then STREAMOFF (which gives up on the kept SRB after its
 	# 10 s drain), REQBUFS(0) and close, all before the late write.
+	# The minidriver numbers no frame: frames checks the class's sequence.
 	frames "$(edu_node)" 10 || return 1
 	test "$(param late_writes)" = 0 || { echo "written before REQBUFS(0)"; return 1; }
 	dmesg | grep -q "1 data SRB(s) not returned" || return 1
@@ -411,7 +413,7 @@ keep_data() {
 	echo "$edu" >"$drv/unbind" && rmmod $mod &&
 		dmesg | grep -q "$mod: freeing 1 abandoned SRB(s), 1 completed late"
 }
-check "kept data SRB: given up on at STREAMOFF, its whole buffer written after REQBUFS(0) freed the buffer, then completed: the buffer's memory kept until then, the SRB until the module goes" keep_data
+check "kept data SRB: given up on at STREAMOFF, its whole buffer written after REQBUFS(0) freed the buffer, then completed: the buffer's memory kept until then, the SRB until the module goes; frames with no picture number numbered by the class, in sequence" keep_data
 keep_data_unbind() {
 	dmesg -c >/dev/null
 	with keep_data late_ms=600000 || return 1
