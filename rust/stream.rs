@@ -10,20 +10,19 @@
 //! Also the stream object (`HW_STREAM_OBJECT`) of an open instance, with
 //! its zeroed per-stream extension, and the callbacks the minidriver sets
 //! in it. Open, close and the state steps are sent by the device
-//! (`SRB_OPEN_STREAM`, `SRB_CLOSE_STREAM`, `SRB_SET_STREAM_STATE`); the data
-//! SRBs by the V4L2 node (`v4l2.rs`), which counts its outstanding ones
-//! itself, atomically, as their completions come in any context: the data
-//! accounting of [`StreamSlot`] below is the model it follows, checked by
-//! the KUnit suite only.
-#![cfg_attr(
-    not(CONFIG_KUNIT),
-    expect(
-        dead_code,
-        reason = "the data accounting is the KUnit model of v4l2.rs's"
-    )
-)]
+//! (`SRB_OPEN_STREAM`, `SRB_CLOSE_STREAM`, `SRB_SET_STREAM_STATE`), which
+//! keeps a [`StreamSlot`] per instance; the data SRBs by the V4L2 node
+//! (`v4l2.rs`), which counts its outstanding ones in a [`DataCount`],
+//! atomically, as their completions come in any context, and steps its
+//! instance to STOP only once that count is 0.
 
-use core::ffi::c_void;
+use core::{
+    ffi::c_void,
+    sync::atomic::{
+        AtomicU32,
+        Ordering, //
+    }, //
+};
 use kernel::{
     prelude::*,
     types::Opaque, //
@@ -191,29 +190,69 @@ pub(crate) fn steps(from: KsState, to: KsState) -> impl Iterator<Item = KsState>
     core::iter::successors(from.toward(to), move |s| s.toward(to))
 }
 
-/// One stream's instances, state and outstanding data SRBs.
+/// An instance's data SRBs sent and not yet come back, counted from any
+/// context: one atomic add per SRB sent and one subtract per SRB back.
+/// Its owner steps the instance to STOP only once it reads 0 ([`is_idle`]),
+/// and sends no data SRB after.
+///
+/// [`is_idle`]: DataCount::is_idle
+pub(crate) struct DataCount(AtomicU32);
+
+impl DataCount {
+    /// Nothing outstanding.
+    pub(crate) const fn new() -> Self {
+        Self(AtomicU32::new(0))
+    }
+
+    /// A data SRB is sent.
+    pub(crate) fn sent(&self) {
+        self.0.fetch_add(1, Ordering::AcqRel);
+    }
+
+    /// A data SRB came back (completed, or given up on). `EINVAL` when none
+    /// was outstanding (a completion counted twice): the count stays 0.
+    /// With `Release`: a stop that reads 0 sees everything done before.
+    /// One access to the count when one was outstanding, so it may be a
+    /// completion's last access to its owner.
+    pub(crate) fn back(&self) -> Result {
+        if self.0.fetch_sub(1, Ordering::AcqRel) == 0 {
+            self.0.fetch_add(1, Ordering::AcqRel);
+            return Err(EINVAL);
+        }
+        Ok(())
+    }
+
+    /// Data SRBs outstanding.
+    pub(crate) fn get(&self) -> u32 {
+        self.0.load(Ordering::Acquire)
+    }
+
+    /// Whether none is outstanding: the instance may step to STOP.
+    pub(crate) fn is_idle(&self) -> bool {
+        self.get() == 0
+    }
+}
+
+/// One stream's instances and state.
 ///
 /// # Invariants
 ///
-/// `open <= possible`; `state` is `Stop` and `outstanding` 0 whenever
-/// `open` is 0; `outstanding` is 0 whenever `state` is `Stop`.
+/// `open <= possible`; `state` is `Stop` whenever `open` is 0.
 pub(crate) struct StreamSlot {
     possible: u32,
     open: u32,
     state: KsState,
-    outstanding: u32,
 }
 
 impl StreamSlot {
     /// A closed stream of which at most `possible` instances may be open
     /// (`NumberOfPossibleInstances`); at least one.
     pub(crate) fn new(possible: u32) -> Self {
-        // INVARIANT: Nothing open, stopped, nothing outstanding.
+        // INVARIANT: Nothing open, stopped.
         Self {
             possible: possible.max(1),
             open: 0,
             state: KsState::Stop,
-            outstanding: 0,
         }
     }
 
@@ -225,11 +264,6 @@ impl StreamSlot {
     /// The current state.
     pub(crate) fn state(&self) -> KsState {
         self.state
-    }
-
-    /// Data SRBs sent and not yet completed.
-    pub(crate) fn outstanding(&self) -> u32 {
-        self.outstanding
     }
 
     /// `SRB_OPEN_STREAM` succeeded: one more instance. `EBUSY` when all the
@@ -245,7 +279,7 @@ impl StreamSlot {
 
     /// `SRB_CLOSE_STREAM` may be sent for one instance: `EINVAL` when none
     /// is open, `EBUSY` while the stream is not stopped (the caller steps
-    /// it to STOP first, which cancels its data SRBs).
+    /// it to STOP first, once its data SRBs came back).
     pub(crate) fn close(&mut self) -> Result {
         if self.open == 0 {
             return Err(EINVAL);
@@ -253,45 +287,20 @@ impl StreamSlot {
         if self.state != KsState::Stop {
             return Err(EBUSY);
         }
-        // INVARIANT: Stopped, so nothing is outstanding.
+        // INVARIANT: Stopped.
         self.open -= 1;
         Ok(())
     }
 
     /// The minidriver accepted the step to `next`, which must be one step
     /// from the current state (see [`steps`]); `EINVAL` on a skipped state
-    /// or a closed stream. Stepping to STOP with data SRBs outstanding is
-    /// `EBUSY`: the caller cancels them and waits for them first.
+    /// or a closed stream.
     pub(crate) fn stepped(&mut self, next: KsState) -> Result {
         if self.open == 0 || self.state.toward(next) != Some(next) {
             return Err(EINVAL);
         }
-        if next == KsState::Stop && self.outstanding > 0 {
-            return Err(EBUSY);
-        }
-        // INVARIANT: Open; STOP only with nothing outstanding.
+        // INVARIANT: Open.
         self.state = next;
-        Ok(())
-    }
-
-    /// A data SRB may be sent: the stream is open and not stopped
-    /// (`EINVAL` otherwise; a paused stream queues buffers).
-    pub(crate) fn data_sent(&mut self) -> Result {
-        if self.state == KsState::Stop {
-            return Err(EINVAL);
-        }
-        // INVARIANT: Not stopped, so open.
-        self.outstanding += 1;
-        Ok(())
-    }
-
-    /// A data SRB came back (completed or cancelled); `EINVAL` when none
-    /// was outstanding (a stale completion).
-    pub(crate) fn data_done(&mut self) -> Result {
-        if self.outstanding == 0 {
-            return Err(EINVAL);
-        }
-        self.outstanding -= 1;
         Ok(())
     }
 }
@@ -371,24 +380,21 @@ mod tests {
     }
 
     #[test]
-    fn outstanding_data_must_come_back_before_stop() {
-        let mut s = StreamSlot::new(1);
-        assert!(s.open().is_ok());
-        // Stopped: no data SRB.
-        assert_eq!(s.data_sent(), Err(EINVAL));
-        for next in steps(Stop, Run) {
-            assert!(s.stepped(next).is_ok());
-        }
-        assert!(s.data_sent().is_ok() && s.data_sent().is_ok() && s.data_sent().is_ok());
-        assert_eq!(s.outstanding(), 3);
-        // Down to ACQUIRE with buffers out is allowed; STOP is not.
-        assert!(s.stepped(Pause).is_ok() && s.stepped(Acquire).is_ok());
-        assert_eq!(s.stepped(Stop), Err(EBUSY));
-        // The cancelled SRBs come back; a fourth completion is stale.
-        assert!(s.data_done().is_ok() && s.data_done().is_ok() && s.data_done().is_ok());
-        assert_eq!(s.data_done(), Err(EINVAL));
-        assert!(s.stepped(Stop).is_ok());
-        assert!(s.close().is_ok());
-        assert_eq!((s.open_count(), s.outstanding()), (0, 0));
+    fn data_count_comes_back_to_idle() {
+        let c = DataCount::new();
+        assert!(c.is_idle());
+        c.sent();
+        c.sent();
+        c.sent();
+        assert_eq!((c.get(), c.is_idle()), (3, false));
+        assert!(c.back().is_ok() && c.back().is_ok());
+        assert!(!c.is_idle());
+        assert!(c.back().is_ok());
+        assert!(c.is_idle());
+        // A fourth completion is counted twice: refused, and 0 stays 0.
+        assert_eq!(c.back(), Err(EINVAL));
+        assert_eq!(c.get(), 0);
+        c.sent();
+        assert_eq!(c.get(), 1);
     }
 }

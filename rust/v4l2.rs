@@ -35,7 +35,6 @@ use core::{
     ptr,
     sync::atomic::{
         AtomicPtr,
-        AtomicU32,
         AtomicU64,
         Ordering, //
     }, //
@@ -70,7 +69,10 @@ use crate::{
         StreamHeader,
         STREAM_HEADER_TIME_VALID, //
     },
-    stream::KsState,
+    stream::{
+        DataCount,
+        KsState, //
+    },
     stream_info::Format, //
 };
 
@@ -372,7 +374,7 @@ pub(crate) struct Node {
     #[pin]
     streaming: Mutex<Streaming>,
     /// Data SRBs sent and not yet counted back.
-    outstanding: AtomicU32,
+    outstanding: DataCount,
     /// Frames completed since the start: the V4L2 sequence of a frame
     /// without a picture number.
     completed: AtomicU64,
@@ -422,7 +424,7 @@ impl Node {
                     next: 0,
                     sgs: KVec::new(),
                 }),
-                outstanding: AtomicU32::new(0),
+                outstanding: DataCount::new(),
                 completed: AtomicU64::new(0),
                 picture_base: AtomicU64::new(NO_PICTURE),
             }),
@@ -601,7 +603,7 @@ impl Node {
         };
         s.sent += 1;
         // INVARIANT: Outstanding for `buf` from here; the node waits for it.
-        self.outstanding.fetch_add(1, Ordering::AcqRel);
+        self.outstanding.sent();
         slot.buf.store(buf, Ordering::Release);
         slot.req.arm(&params);
         self.port().deliver(&slot.req);
@@ -652,7 +654,7 @@ impl Node {
 
     /// Data SRBs not yet counted back.
     fn outstanding(&self) -> u32 {
-        self.outstanding.load(Ordering::Acquire)
+        self.outstanding.get()
     }
 
     /// `STREAMOFF`: pauses the instance, cancels and collects every data
@@ -670,7 +672,7 @@ impl Node {
             }
         }
         let mut waited = 0;
-        while self.outstanding() > 0 && waited < DRAIN_MS {
+        while !self.outstanding.is_idle() && waited < DRAIN_MS {
             fsleep(Delta::from_millis(10));
             waited += 10;
         }
@@ -694,7 +696,8 @@ impl Node {
             s.ring[i].hold.store(hold, Ordering::Release);
             // SAFETY: As above; handed back once.
             unsafe { streamclass_v4l2_buffer_done(buf, 0, 0, 0, true) };
-            self.outstanding.fetch_sub(1, Ordering::AcqRel);
+            // Taken from the slot, so counted in: this cannot fail.
+            let _ = self.outstanding.back();
             kept += 1;
             // `i` is in the ring: removing it cannot fail.
             if let Ok(mut slot) = s.ring.remove(i) {
@@ -722,7 +725,7 @@ impl Node {
         }
         // Only a completion between taking its buffer and counting it down
         // can still be counted: a few instructions, with no wait in them.
-        while self.outstanding() > 0 {
+        while !self.outstanding.is_idle() {
             fsleep(Delta::from_millis(1));
         }
         self.port().close(self.stream, object, kept > 0);
@@ -795,7 +798,8 @@ fn data_done(ctx: usize, req: &Request) {
     unsafe { streamclass_v4l2_buffer_done(buf, used, sequence, timestamp, error) };
     // The node is alive until this count is taken (type invariant of
     // `DataSlot`): the last access to it.
-    n.outstanding.fetch_sub(1, Ordering::AcqRel);
+    // Taken from the slot, so counted in: this cannot fail.
+    let _ = n.outstanding.back();
 }
 
 #[kunit_tests(streamclass_v4l2)]
