@@ -635,6 +635,27 @@ static int try_fmt(struct file *file, void *priv, struct v4l2_format *f)
 	return i < 0 ? i : 0;
 }
 
+/*
+ * Of the described formats like format @i (pixel format and size), the one
+ * with the current frame interval if there is one, else @i: a new size
+ * keeps the interval S_PARM set where the stream offers it.
+ */
+static u32 keep_interval(struct streamclass_v4l2_node *n, u32 i)
+{
+	struct streamclass_format cur, want, f;
+	u32 j;
+
+	if (format_at(n, n->format, &cur) || format_at(n, i, &want))
+		return i;
+	for (j = 0; !format_at(n, j, &f); j++)
+		if (f.pixelformat == want.pixelformat && f.width == want.width &&
+		    f.height == want.height &&
+		    (u64)f.interval_numerator * cur.interval_denominator ==
+			    (u64)cur.interval_numerator * f.interval_denominator)
+			return j;
+	return i;
+}
+
 static int s_fmt(struct file *file, void *priv, struct v4l2_format *f)
 {
 	struct streamclass_v4l2_node *n = video_drvdata(file);
@@ -645,7 +666,7 @@ static int s_fmt(struct file *file, void *priv, struct v4l2_format *f)
 	i = choose(n, f);
 	if (i < 0)
 		return i;
-	n->format = i;
+	n->format = keep_interval(n, i);
 	n->pix = f->fmt.pix;
 	return 0;
 }
@@ -702,6 +723,8 @@ static int g_parm(struct file *file, void *priv, struct v4l2_streamparm *a)
 		return -EINVAL;
 	memset(&a->parm.capture, 0, sizeof(a->parm.capture));
 	a->parm.capture.capability = V4L2_CAP_TIMEPERFRAME;
+	/* read() I/O: videobuf2 chooses its buffers; at least one. */
+	a->parm.capture.readbuffers = 1;
 	a->parm.capture.timeperframe.numerator = f.interval_numerator;
 	a->parm.capture.timeperframe.denominator = f.interval_denominator;
 	return 0;
@@ -741,9 +764,11 @@ static int s_parm(struct file *file, void *priv, struct v4l2_streamparm *a)
 		}
 	}
 	if (pick != n->format) {
-		if (vb2_is_busy(&n->queue))
+		if (vb2_is_busy(&n->queue) || format_at(n, pick, &f))
 			return -EBUSY;
 		n->format = pick;
+		/* What G_FMT reports is the new format's. */
+		to_pix(&f, &n->pix);
 	}
 	return g_parm(file, priv, a);
 }
@@ -820,6 +845,7 @@ static const struct v4l2_file_operations fops = {
 	.owner = THIS_MODULE,
 	.open = v4l2_fh_open,
 	.release = vb2_fop_release,
+	.read = vb2_fop_read,
 	.unlocked_ioctl = video_ioctl2,
 	.mmap = vb2_fop_mmap,
 	.poll = vb2_fop_poll,
@@ -920,7 +946,7 @@ struct streamclass_v4l2_node *streamclass_v4l2_register(const struct streamclass
 	q = &n->queue;
 	q->type = V4L2_BUF_TYPE_VIDEO_CAPTURE;
 	/* USERPTR only where pinned user pages can become the list. */
-	q->io_modes = VB2_MMAP | VB2_DMABUF | (n->contig ? 0 : VB2_USERPTR);
+	q->io_modes = VB2_MMAP | VB2_DMABUF | VB2_READ | (n->contig ? 0 : VB2_USERPTR);
 	q->drv_priv = n;
 	q->buf_struct_size = sizeof(struct streamclass_v4l2_vb);
 	q->ops = &queue_ops;
@@ -937,7 +963,7 @@ struct streamclass_v4l2_node *streamclass_v4l2_register(const struct streamclass
 	n->vdev.release = video_device_release_empty;
 	n->vdev.fops = &fops;
 	n->vdev.ioctl_ops = &ioctl_ops;
-	n->vdev.device_caps = V4L2_CAP_VIDEO_CAPTURE | V4L2_CAP_STREAMING;
+	n->vdev.device_caps = V4L2_CAP_VIDEO_CAPTURE | V4L2_CAP_STREAMING | V4L2_CAP_READWRITE;
 	n->vdev.lock = &n->lock;
 	n->vdev.queue = q;
 	n->vdev.v4l2_dev = &n->v4l2_dev;

@@ -11,7 +11,7 @@ pdrv=/sys/bus/platform/drivers/streamclass_testcap
 # vid, node, flowing, querycap, compliance, stream_cut (tests/v4l2/v4l2.sh).
 . /lib/v4l2.sh
 
-ktap_suite streamclass_testcap 19
+ktap_suite streamclass_testcap 21
 loaded() {
 	insmod "$MODDIR/streamclass.ko" && insmod "$MODDIR/streamclass_testcap.ko" devices=2 &&
 		test -e "$pdrv/streamclass_testcap.0" && test -e "$pdrv/streamclass_testcap.1"
@@ -96,6 +96,33 @@ changes() {
 	testcap_check "$A" RGB3 320 240 30 10
 }
 check "controls change the picture: brightness while streaming (the next frames), saturation, hue; defaults again" changes
+# readio: two RGB24 320x240 frames by read() (the node offers
+# V4L2_CAP_READWRITE), each whole: the black bar (x 300) 0, the white one
+# (x 20) the same in both and not black.
+readio() {
+	v4l2-ctl -d "$A" --set-fmt-video=width=320,height=240,pixelformat=RGB3 &&
+		v4l2-ctl -d "$A" -D | grep -q "Read/Write" || return 1
+	dd if="$A" of=/tmp/r.rgb bs=230400 count=2 2>/dev/null || return 1
+	size=$(wc -c </tmp/r.rgb)
+	black=$(testcap_check red /tmp/r.rgb 320 240 300 90) || return 1
+	w0=$(rgb /tmp/r.rgb 0 20 90)
+	w1=$(rgb /tmp/r.rgb 1 20 90)
+	say "read(): $size bytes; black bar red by frame:$black; white bar $w0, $w1"
+	test "$size" = 460800 && echo "$black" | grep -qE '^ 0 0$' && test "$w0" = "$w1" &&
+		test "$w0" != "0 0 0"
+}
+check "read() I/O: two RGB24 320x240 frames, whole and checked by value" readio
+# keeps: S_PARM 1/15 at 320x240, then S_FMT 640x480 keeps 1/15 (the
+# stream offers it there), which G_PARM reports.
+keeps() {
+	v4l2-ctl -d "$A" --set-fmt-video=width=320,height=240,pixelformat=YUYV -p 15 &&
+		v4l2-ctl -d "$A" --set-fmt-video=width=640,height=480,pixelformat=YUYV || return 1
+	parm=$(v4l2-ctl -d "$A" -P)
+	echo "$parm" | grep -q "(15/1)" || { echo "$parm"; return 1; }
+	v4l2-ctl -d "$A" -p 30 --set-fmt-video=width=320,height=240,pixelformat=YUYV &&
+		v4l2-ctl -d "$A" -P | grep -q "(30/1)"
+}
+check "S_FMT to a new size keeps the frame interval S_PARM set, where the stream offers it" keeps
 modprobe vivid n_devs=1 node_types=0x1 num_inputs=1 >/dev/null 2>&1
 # DMABUF imports need vivid's buffers (YUYV 320x240 by default here) as
 # large as ours: YUYV 320x240.
