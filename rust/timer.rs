@@ -4,12 +4,21 @@
 //! `StreamClassQueryMasterClockSync`.
 //!
 //! A device has one timer of its own and one per stream it may describe,
-//! each a `struct hrtimer` in soft mode (its routine runs in softirq
-//! context, as a DPC does), set up when the device is made, so scheduling
-//! needs no memory and works from any context. Scheduling again replaces
-//! the routine and the expiry; 0 microseconds cancels. What runs, and under
-//! which lock, is the device's business: the timer hands the routine to
+//! each a [`kernel::time::hrtimer::HrTimer`] in soft mode (its routine runs in
+//! softirq context, as a DPC does), set up when the device is made, so
+//! scheduling needs no memory and works from any context. Scheduling again
+//! replaces the routine and the expiry; 0 microseconds cancels. What runs, and
+//! under which lock, is the device's business: the timer hands the routine to
 //! the device's `run` function with the device's address.
+//!
+//! The kernel crate sets the timer up, starts it and calls it back; its two
+//! cancels stay raw `bindings` calls here. `kernel::time::hrtimer` has no
+//! cancel that does not wait (`hrtimer_try_to_cancel()`, which
+//! `StreamClassScheduleTimer(0)` needs from the minidriver's interrupt
+//! routine), and its waiting cancel is a method of the handle `start`
+//! returns, which borrows the timer: a device cannot keep that handle beside
+//! the timer it borrows, and the device's `shutdown` needs to cancel a timer
+//! any context may have started.
 //!
 //! A stream's clock is the monotonic time of its last step to RUN.
 
@@ -24,10 +33,23 @@ use core::{
 };
 use kernel::{
     bindings,
+    impl_has_hr_timer,
     new_spinlock_irq,
     prelude::*,
     sync::SpinLockIrq,
-    types::Opaque, //
+    time::{
+        hrtimer::{
+            HasHrTimer,
+            HrTimer,
+            HrTimerCallback,
+            HrTimerCallbackContext,
+            HrTimerRestart,
+            RelativeSoftMode, //
+        },
+        ClockSource,
+        Delta,
+        Monotonic, //
+    }, //
 };
 
 use crate::priority::Routine;
@@ -39,14 +61,13 @@ pub(crate) const MAX_US: u64 = 3_600_000_000;
 ///
 /// # Invariants
 ///
-/// `timer` was set up with [`timer_fn`]. Once `closed` is set and
-/// [`Timer::shutdown`] has returned, the timer is neither armed nor
-/// running. `owner` is 0 or the address of the device that holds the
-/// timer, which outlives it.
+/// Once `closed` is set and [`Timer::shutdown`] has returned, the timer is
+/// neither armed nor running. `owner` is 0 or the address of the device that
+/// holds the timer, which outlives it.
 #[pin_data(PinnedDrop)]
 pub(crate) struct Timer {
     #[pin]
-    timer: Opaque<bindings::hrtimer>,
+    timer: HrTimer<Timer>,
     owner: AtomicUsize,
     run: fn(*const c_void, Routine),
     closed: AtomicBool,
@@ -54,32 +75,28 @@ pub(crate) struct Timer {
     pending: SpinLockIrq<Option<Routine>>,
 }
 
-// SAFETY: The hrtimer may be armed and may run on any CPU; the routine is
-// behind a lock.
-unsafe impl Send for Timer {}
-// SAFETY: As above.
-unsafe impl Sync for Timer {}
+impl_has_hr_timer! {
+    impl HasHrTimer<Self> for Timer {
+        mode: RelativeSoftMode<Monotonic>, field: self.timer
+    }
+}
 
 impl Timer {
     /// A timer whose routines `run` runs with the owner's address.
     pub(crate) fn new(run: fn(*const c_void, Routine)) -> impl PinInit<Self> {
         pin_init!(Self {
-            timer <- Opaque::ffi_init(|t: *mut bindings::hrtimer| {
-                // SAFETY: `t` is valid for writing an hrtimer.
-                unsafe {
-                    bindings::hrtimer_setup(
-                        t,
-                        Some(timer_fn),
-                        bindings::CLOCK_MONOTONIC as bindings::clockid_t,
-                        bindings::hrtimer_mode_HRTIMER_MODE_REL_SOFT,
-                    )
-                };
-            }),
+            timer <- HrTimer::new(),
             owner: AtomicUsize::new(0),
             run,
             closed: AtomicBool::new(false),
             pending <- new_spinlock_irq!(None),
         })
+    }
+
+    /// The C timer, for the two cancels the kernel crate does not offer.
+    fn raw(&self) -> *mut bindings::hrtimer {
+        // SAFETY: `self` is a valid `Timer`.
+        unsafe { <Self as HasHrTimer<Self>>::c_timer_ptr(self) }.cast_mut()
     }
 
     /// Notes the device that holds the timer (before it can be scheduled).
@@ -103,21 +120,19 @@ impl Timer {
         }
         if us == 0 {
             *pending = None;
-            // SAFETY: The hrtimer is set up (type invariant); trying to
+            // SAFETY: The hrtimer is set up (by `HrTimer::new`); trying to
             // cancel never waits.
-            unsafe { bindings::hrtimer_try_to_cancel(self.timer.get()) };
+            unsafe { bindings::hrtimer_try_to_cancel(self.raw()) };
             return Ok(());
         }
         *pending = Some(r);
-        // SAFETY: As above; it lives until `shutdown` has cancelled it.
-        unsafe {
-            bindings::hrtimer_start_range_ns(
-                self.timer.get(),
-                (us * 1000) as bindings::ktime_t,
-                0,
-                bindings::hrtimer_mode_HRTIMER_MODE_REL_SOFT,
-            )
-        };
+        // CAST: `us <= MAX_US`, an hour, so it fits an `i64`.
+        let delay = Delta::from_micros(us as i64);
+        // SAFETY: `self` is a valid `Timer`, and it lives until `shutdown`
+        // (called by its drop at the latest) has cancelled the timer, which
+        // it cannot start again once `closed` is set (checked above under
+        // `pending`'s lock, which `shutdown` takes to set it).
+        unsafe { <Self as HasHrTimer<Self>>::start(self, delay) };
         Ok(())
     }
 
@@ -128,7 +143,7 @@ impl Timer {
         *self.pending.lock() = None;
         // SAFETY: The hrtimer is set up; it is cancelled (re-armed by a
         // running routine or not) and its callback waited for.
-        unsafe { bindings::hrtimer_cancel(self.timer.get()) };
+        unsafe { bindings::hrtimer_cancel(self.raw()) };
     }
 
     /// Refuses new schedules, cancels what is scheduled and waits for a
@@ -140,7 +155,7 @@ impl Timer {
             *pending = None;
         }
         // SAFETY: The hrtimer is set up; it cannot be armed again.
-        unsafe { bindings::hrtimer_cancel(self.timer.get()) };
+        unsafe { bindings::hrtimer_cancel(self.raw()) };
     }
 }
 
@@ -151,21 +166,18 @@ impl PinnedDrop for Timer {
     }
 }
 
-/// The callback of every timer, in softirq context.
-///
-/// # Safety
-///
-/// `t` is the `timer` field of a live [`Timer`].
-unsafe extern "C" fn timer_fn(t: *mut bindings::hrtimer) -> bindings::hrtimer_restart {
-    let t = t.cast::<Opaque<bindings::hrtimer>>();
-    // SAFETY: By the safety requirements, `t` is inside a live `Timer`.
-    let timer = unsafe { &*kernel::container_of!(t, Timer, timer) };
-    let routine = timer.pending.lock().take();
-    let owner = timer.owner.load(Ordering::Acquire);
-    if let (Some(r), true) = (routine, owner != 0) {
-        (timer.run)(owner as *const c_void, r);
+impl HrTimerCallback for Timer {
+    type Pointer<'a> = Pin<&'a Self>;
+
+    /// The callback of every timer, in softirq context.
+    fn run(this: Pin<&Self>, _ctx: HrTimerCallbackContext<'_, Self>) -> HrTimerRestart {
+        let routine = this.pending.lock().take();
+        let owner = this.owner.load(Ordering::Acquire);
+        if let (Some(r), true) = (routine, owner != 0) {
+            (this.run)(owner as *const c_void, r);
+        }
+        HrTimerRestart::NoRestart
     }
-    bindings::hrtimer_restart::HRTIMER_NORESTART
 }
 
 /// The clock of one stream: the monotonic time of its last step to RUN.
@@ -204,6 +216,5 @@ impl StreamClock {
 
 /// The monotonic clock in nanoseconds.
 pub(crate) fn now_ns() -> i64 {
-    // SAFETY: A C function of no precondition, any context.
-    unsafe { bindings::ktime_get() }
+    Monotonic::ktime_get()
 }
