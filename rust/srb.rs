@@ -20,6 +20,7 @@ use kernel::{
     bindings,
     prelude::*,
     sync::Arc,
+    time::msecs_to_jiffies,
     types::Opaque, //
 };
 
@@ -256,7 +257,13 @@ impl Status {
 }
 
 /// A `struct completion`, signalled from any context and waited for with a
-/// timeout (the kernel's `Completion` has no timed wait).
+/// timeout.
+///
+/// Raw rather than `kernel::sync::Completion`, which in 7.3 offers only
+/// `complete_all()` and an untimed, unkillable `wait_for_completion()`: a
+/// request needs `complete()` for its one waiter, a bounded wait (its
+/// timeout), a killable one (a process waiting on a stuck minidriver) and a
+/// re-arm before each send.
 #[pin_data]
 pub(crate) struct Event {
     #[pin]
@@ -290,8 +297,7 @@ impl Event {
     /// `Ok(false)` at the timeout, `Err(EINTR)` when the task has a fatal
     /// signal (at once, from then on: wait with [`Event::wait_ms`] after).
     pub(crate) fn wait_killable_ms(&self, ms: u32) -> Result<bool> {
-        // SAFETY: Pure computation.
-        let jiffies = unsafe { bindings::__msecs_to_jiffies(ms) };
+        let jiffies = msecs_to_jiffies(ms);
         // SAFETY: `c` is an initialised completion; we are in process context.
         match unsafe { bindings::wait_for_completion_killable_timeout(self.c.get(), jiffies) } {
             0 => Ok(false),
@@ -302,8 +308,7 @@ impl Event {
 
     /// Waits up to `ms` milliseconds; true when signalled.
     pub(crate) fn wait_ms(&self, ms: u32) -> bool {
-        // SAFETY: Pure computation.
-        let jiffies = unsafe { bindings::__msecs_to_jiffies(ms) };
+        let jiffies = msecs_to_jiffies(ms);
         // SAFETY: `c` is an initialised completion; we are in process context.
         unsafe { bindings::wait_for_completion_timeout(self.c.get(), jiffies) != 0 }
     }
