@@ -466,9 +466,7 @@ impl HwDevice {
         self.removing.store(true, Ordering::Release);
         self.transport.close();
         if let Some(p) = self.pdev {
-            // SAFETY: The device is bound while `self` lives; turning bus
-            // mastering off twice (here and when `master` drops) is harmless.
-            unsafe { bindings::pci_clear_master(p.0) };
+            p.clear_master();
         }
         dev_info!(self.device(), "shutdown: SRBs refused, bus mastering off\n");
     }
@@ -1281,9 +1279,7 @@ impl PinnedDrop for HwDevice {
         // driver is unbound. The SRBs stay, with the minidriver.
         let kept = core::mem::take(&mut *this.kept_data.lock());
         if let (Some(p), false) = (this.pdev, kept.is_empty()) {
-            // SAFETY: The device is bound while `self` lives; turning bus
-            // mastering off twice (here and when `master` drops) is harmless.
-            unsafe { bindings::pci_clear_master(p.0) };
+            p.clear_master();
         }
         for k in kept.iter() {
             k.release_buffer();

@@ -1,10 +1,32 @@
 // SPDX-License-Identifier: GPL-2.0
 
 //! The PCI edge: the one place the class driver calls the PCI core through
-//! `bindings` (the Rust `pci::Driver` needs a compile-time ID table, and has
-//! no vendor 0x1234). Each resource a probe takes is a guard value whose
-//! `Drop` gives it back, so a device's resources are released by dropping
-//! them, in the order of the fields that hold them.
+//! `bindings`. Each resource a probe takes is a guard value whose `Drop`
+//! gives it back, so a device's resources are released by dropping them, in
+//! the order of the fields that hold them. What `kernel::pci` can read (a
+//! BAR's start and length) is read through it.
+//!
+//! The rest stays raw, each for a reason of 7.3's `kernel::pci`:
+//! - `pci::Driver` takes a compile-time `ID_TABLE`; a minidriver hands its
+//!   IDs over at run time through the C ABI, so `minidriver.rs` fills a raw
+//!   `struct pci_driver`, and probe and remove get a raw `struct pci_dev`.
+//! - `Device::enable_device_mem()` enables memory decoding only (a
+//!   minidriver's access ranges may be I/O ports, which need
+//!   `pci_enable_device()`), and there is no disable; `Device::set_master()`
+//!   has no `clear_master()`, which [`Pdev::clear_master`] needs to stop a
+//!   device's DMA at shutdown and before buffers kept for it are freed.
+//!   Both need a `Device<Core>`, which only a `pci::Driver` callback has.
+//! - `Bar` (`iomap_region`) and `alloc_irq_vectors()` borrow the
+//!   `&Device<Bound>` of the probe call, so they cannot live in the device
+//!   object that outlives it, except a `Bar` turned into a revocable
+//!   `DevresBar`; a `Bar` also wants a `'static` name, maps I/O-port BARs
+//!   too, and hides the address a C minidriver is given in its access
+//!   ranges.
+//! - `irq::Registration` is built on those vectors and owns its handler;
+//!   ours is the minidriver's ISR, called with the device object as cookie
+//!   under the class's synchronization.
+//! - [`Pdev::is_gone`] is a C shim so that error injection can take a
+//!   device away in the tests.
 
 use core::ffi::{
     c_int,
@@ -12,7 +34,9 @@ use core::ffi::{
 };
 use kernel::{
     bindings,
+    device::Bound,
     error::to_result,
+    pci,
     prelude::*, //
 };
 
@@ -44,7 +68,8 @@ pub(crate) const MAX_ACCESS_RANGES: usize = bindings::PCI_STD_NUM_BARS as usize;
 /// # Invariants
 ///
 /// The pointer is a valid `struct pci_dev` bound to our driver for as long as
-/// the guards made from it live (they are dropped before remove returns).
+/// the device object that holds it and the guards made from it live (they
+/// are dropped before remove returns).
 #[derive(Clone, Copy)]
 pub(crate) struct Pdev(pub(crate) *mut bindings::pci_dev);
 
@@ -99,6 +124,21 @@ impl Pdev {
         unsafe { core::ptr::addr_of_mut!((*self.0).dev) }
     }
 
+    /// The device as `kernel::pci` sees it.
+    pub(crate) fn pci(&self) -> &pci::Device<Bound> {
+        // SAFETY: The pointer is a valid `struct pci_dev` bound to our driver
+        // while `self` is used (type invariant), and `pci::Device` is a
+        // transparent wrapper of it (the PCI core's callbacks cast it so).
+        unsafe { &*self.0.cast::<pci::Device<Bound>>() }
+    }
+
+    /// Turns bus mastering off, so the device can no longer reach memory;
+    /// turning it off again (when [`Master`] drops) is harmless.
+    pub(crate) fn clear_master(self) {
+        // SAFETY: Valid by the type invariant.
+        unsafe { bindings::pci_clear_master(self.0) };
+    }
+
     /// True when the device is gone: hot-unplugged, marked disconnected,
     /// or its config space reads all ones. Process context (it reads config
     /// space).
@@ -151,8 +191,7 @@ impl Master {
 
 impl Drop for Master {
     fn drop(&mut self) {
-        // SAFETY: `p` is valid.
-        unsafe { bindings::pci_clear_master(self.0 .0) };
+        self.0.clear_master();
     }
 }
 
@@ -180,15 +219,16 @@ impl Bars {
             pdev: p,
             ranges: [AccessRange::NONE; MAX_ACCESS_RANGES],
         };
-        for (i, r) in bars.ranges.iter_mut().enumerate() {
-            // SAFETY: `p` is valid; BARs 0..6 are its first resources.
-            let res = unsafe { &(*p.0).resource[i] };
-            if res.start == 0 && res.end == 0 {
+        for (i, r) in (0u32..).zip(bars.ranges.iter_mut()) {
+            let len = p.pci().resource_len(i)?;
+            if len == 0 {
                 continue;
             }
-            r.bus_address = res.start;
-            r.length = res.end - res.start + 1;
-            if res.flags & bindings::IORESOURCE_MEM as c_ulong != 0 {
+            r.bus_address = p.pci().resource_start(i)?;
+            r.length = len;
+            // SAFETY: `p` is valid; BARs 0..6 are its first resources.
+            let flags = unsafe { (*p.0).resource[i as usize].flags };
+            if flags & bindings::IORESOURCE_MEM as c_ulong != 0 {
                 r.in_memory = 1;
                 // SAFETY: `p` is valid and its regions are ours.
                 r.start = unsafe { bindings::pci_iomap(p.0, i as c_int, 0) };
