@@ -12,6 +12,12 @@
 //! the minidriver asks for, and the device's buffers are real DMA buffers.
 //! There are no BARs and no interrupt. Unbinding (sysfs `unbind`) removes a
 //! device as on PCI.
+//!
+//! Raw rather than `kernel::platform`: in 7.3 its `Driver` matches through
+//! compile-time OF and ACPI ID tables, where ours is named at run time by a
+//! minidriver registering through the C ABI and matches its devices by that
+//! name; and the crate creates no platform device (`kernel::faux` does, but
+//! a faux device has no DMA mask).
 
 use core::ffi::c_int;
 use kernel::{

@@ -1,9 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 
 //! Deferred work of `StreamClassCallAtNewPriority`: one slot per device and
-//! deferred level, each a `struct work_struct` on a system workqueue (the
-//! kernel crate's `Work` needs an `Arc` or a box per call; a slot needs no
-//! memory when it is used, from any context).
+//! deferred level, each a `struct work_struct` on a system workqueue.
+//!
+//! The work item is raw rather than a `kernel::workqueue::Work`: in 7.3 a
+//! `Work` is queued by handing the queue an `Arc`, a `Pin<KBox>` or an
+//! `ARef` of its owner (a reference or an allocation per call, where a slot
+//! is a field of the device, queued from any context with no memory), and the
+//! crate has no cancel: [`Slot::shutdown`] must wait for a routine that is
+//! running (`cancel_work_sync()`) before the device goes.
 //!
 //! `Dispatch` runs in BH context (`system_bh_wq`), `Low` in process context
 //! (`system_wq`). What runs, and under which lock, is the device's business:

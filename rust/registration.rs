@@ -16,6 +16,13 @@
 //! the device unbinds, and `devres_release()` calls it when the minidriver
 //! unregisters (or the module unloads). Devres takes a resource off the
 //! device's list once, so it runs once.
+//!
+//! The devres calls are raw: 7.3's `kernel::devres` keeps a Rust value
+//! behind a revocable handle (`Devres`) or drops one at unbind
+//! (`devres::register`), but gives neither the address of the memory it
+//! holds (the extension's address is the minidriver's handle) nor a way to
+//! release it before the unbind (`devres_release()` when the minidriver
+//! unregisters).
 
 use core::{
     ffi::c_void,
