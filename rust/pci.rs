@@ -128,7 +128,7 @@ impl Pdev {
     pub(crate) fn pci(&self) -> &pci::Device<Bound> {
         // SAFETY: The pointer is a valid `struct pci_dev` bound to our driver
         // while `self` is used (type invariant), and `pci::Device` is a
-        // transparent wrapper of it (the PCI core's callbacks cast it so).
+        // transparent wrapper of it (`kernel::pci`'s own probe casts it so).
         unsafe { &*self.0.cast::<pci::Device<Bound>>() }
     }
 
