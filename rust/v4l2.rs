@@ -375,8 +375,8 @@ pub(crate) struct Node {
     streaming: Mutex<Streaming>,
     /// Data SRBs sent and not yet counted back.
     outstanding: DataCount,
-    /// Frames completed since the start: the V4L2 sequence of a frame
-    /// without a picture number.
+    /// Frames without a picture number completed since the start: their
+    /// V4L2 sequence.
     completed: AtomicU64,
     /// The picture number of the first frame since the start that had one
     /// ([`NO_PICTURE`] until then): sequences count from it.
@@ -616,19 +616,26 @@ impl Node {
     /// a gap shows frames dropped; without one, the frames completed since
     /// the start plus `drops`.
     fn sequence(&self, picture: u64, drops: u64) -> u64 {
-        let n = self.completed.fetch_add(1, Ordering::Relaxed);
         if picture == NO_PICTURE {
-            return n.wrapping_add(drops);
+            return self
+                .completed
+                .fetch_add(1, Ordering::Relaxed)
+                .wrapping_add(drops);
         }
-        let base = match self.picture_base.compare_exchange(
-            NO_PICTURE,
-            picture,
-            Ordering::Relaxed,
-            Ordering::Relaxed,
-        ) {
-            Ok(_) => picture,
-            Err(base) => base,
-        };
+        // One plain load per frame once the base is set (no locked
+        // instruction on the frame path).
+        let mut base = self.picture_base.load(Ordering::Relaxed);
+        if base == NO_PICTURE {
+            base = match self.picture_base.compare_exchange(
+                NO_PICTURE,
+                picture,
+                Ordering::Relaxed,
+                Ordering::Relaxed,
+            ) {
+                Ok(_) => picture,
+                Err(set) => set,
+            };
+        }
         picture.wrapping_sub(base)
     }
 
