@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * KUnit checks of the strmini.h layer's routines (compat/strmini.c), through
+ * KUnit checks of the strmini.h layer's routines (compat/), through
  * a minidriver written against the Windows names: its DriverEntry is run by
  * streamclass_strmini_load() as STREAMCLASS_DRIVER_ENTRY() would, with one
  * root-enumerated hardware ID (a virtual device "strmini_api.0").
