@@ -54,6 +54,7 @@ static struct strmini_srb *strmini_prepare(struct streamclass_srb *sc, struct st
 	s->dev = dev;
 	s->st = st;
 	w->SizeOfThisPacket = sizeof(*w);
+	w->Irp = &s->irp;
 	w->Command = sc->command;
 	w->Status = STATUS_SUCCESS;
 	w->StreamObject = st ? &st->w : NULL;
@@ -397,6 +398,7 @@ static void strmini_indicate_clock(struct strmini_stream *st)
 	s->dev = st->dev;
 	s->st = st;
 	s->w.SizeOfThisPacket = sizeof(s->w);
+	s->w.Irp = &s->irp;
 	s->w.Command = SRB_INDICATE_MASTER_CLOCK;
 	s->w.Status = STATUS_SUCCESS;
 	s->w.StreamObject = &st->w;

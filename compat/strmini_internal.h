@@ -12,9 +12,11 @@
  *   configuration, the translated stream descriptions, the SRBs the
  *   minidriver holds); HwDeviceExtension points after it;
  * - each SRB's per-request extension starts with a struct strmini_srb (the
- *   Windows HW_STREAM_REQUEST_BLOCK and its command data: KSSTREAM_HEADER
- *   and KS_FRAME_INFO, the property descriptor, the intersection);
- *   SRBExtension points after it;
+ *   Windows HW_STREAM_REQUEST_BLOCK, its IRP and its command data:
+ *   KSSTREAM_HEADER and KS_FRAME_INFO, the property descriptor, the
+ *   intersection); SRBExtension points after it. The class zeroes the
+ *   extension each time it sends the SRB and keeps its memory as long as
+ *   the SRB's, so the IRP lives exactly as long as the SRB;
  * - each open stream's extension starts with a struct strmini_stream (the
  *   HW_STREAM_OBJECT); HwStreamExtension points after it.
  * What a device describes (its stream table) is copied with devm, so it
@@ -104,6 +106,7 @@ struct strmini_device {
 /* The head of an SRB's per-request extension. */
 struct strmini_srb {
 	HW_STREAM_REQUEST_BLOCK w;
+	IRP irp;			/* w.Irp */
 	struct streamclass_srb *sc;
 	struct strmini_device *dev;
 	struct strmini_stream *st;

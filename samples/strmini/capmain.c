@@ -31,7 +31,7 @@ NTSTATUS DriverEntry(PVOID Context1, PVOID Context2)
 	HwInitData.HwRequestTimeoutHandler = AdapterTimeoutPacket;
 
 	HwInitData.DeviceExtensionSize = sizeof(HW_DEVICE_EXTENSION);
-	HwInitData.PerRequestExtensionSize = sizeof(SRB_EXTENSION);
+	HwInitData.PerRequestExtensionSize = 0;	/* data SRBs queue on their IRP */
 	HwInitData.PerStreamExtensionSize = sizeof(STREAMEX);
 	HwInitData.FilterInstanceExtensionSize = 0;
 

@@ -43,12 +43,6 @@ typedef struct _STREAMEX {
 	LONGLONG RunTicks;			/* timer ticks since the last RUN */
 } STREAMEX;
 
-/* The per-request extension (PerRequestExtensionSize): queues a data SRB. */
-typedef struct _SRB_EXTENSION {
-	LIST_ENTRY ListEntry;
-	PHW_STREAM_REQUEST_BLOCK pSrb;
-} SRB_EXTENSION, *PSRB_EXTENSION;
-
 /* capmain.c */
 NTSTATUS DriverEntry(PVOID Context1, PVOID Context2);
 VOID STREAMAPI AdapterReceivePacket(PHW_STREAM_REQUEST_BLOCK pSrb);

@@ -50,15 +50,26 @@ typedef struct _SYNTH_PARAMS {
 	LONG YOffset;		/* from the brightness */
 } SYNTH_PARAMS, *PSYNTH_PARAMS;
 
+/*
+ * A queued data SRB waits on the stream's queue through its IRP, as DDK
+ * minidrivers do: the IRP's Tail.Overlay.ListEntry links it, and
+ * DriverContext[0] leads back from the IRP to the SRB.
+ */
+static PHW_STREAM_REQUEST_BLOCK VideoQueueEntrySRB(PLIST_ENTRY pEntry)
+{
+	PIRP pIrp = CONTAINING_RECORD(pEntry, IRP, Tail.Overlay.ListEntry);
+
+	return pIrp->Tail.Overlay.DriverContext[0];
+}
+
 /* Puts a data SRB at the tail of the stream's queue. */
 VOID VideoQueueAddSRB(PSTREAMEX pStrmEx, PHW_STREAM_REQUEST_BLOCK pSrb)
 {
-	PSRB_EXTENSION pSrbExt = pSrb->SRBExtension;
 	KIRQL Irql;
 
-	pSrbExt->pSrb = pSrb;
+	pSrb->Irp->Tail.Overlay.DriverContext[0] = pSrb;
 	KeAcquireSpinLock(&pStrmEx->DataQueueSpinLock, &Irql);
-	InsertTailList(&pStrmEx->DataQueue, &pSrbExt->ListEntry);
+	InsertTailList(&pStrmEx->DataQueue, &pSrb->Irp->Tail.Overlay.ListEntry);
 	KeReleaseSpinLock(&pStrmEx->DataQueueSpinLock, Irql);
 }
 
@@ -72,7 +83,7 @@ PHW_STREAM_REQUEST_BLOCK VideoQueueRemoveSRB(PSTREAMEX pStrmEx)
 	KeAcquireSpinLock(&pStrmEx->DataQueueSpinLock, &Irql);
 	if (!IsListEmpty(&pStrmEx->DataQueue)) {
 		pEntry = RemoveHeadList(&pStrmEx->DataQueue);
-		pSrb = CONTAINING_RECORD(pEntry, SRB_EXTENSION, ListEntry)->pSrb;
+		pSrb = VideoQueueEntrySRB(pEntry);
 	}
 	KeReleaseSpinLock(&pStrmEx->DataQueueSpinLock, Irql);
 	return pSrb;
@@ -88,7 +99,7 @@ BOOLEAN VideoQueueCancelOneSRB(PSTREAMEX pStrmEx, PHW_STREAM_REQUEST_BLOCK pSrb)
 	KeAcquireSpinLock(&pStrmEx->DataQueueSpinLock, &Irql);
 	for (pEntry = pStrmEx->DataQueue.Flink; pEntry != &pStrmEx->DataQueue;
 	     pEntry = pEntry->Flink) {
-		if (CONTAINING_RECORD(pEntry, SRB_EXTENSION, ListEntry)->pSrb == pSrb) {
+		if (VideoQueueEntrySRB(pEntry) == pSrb) {
 			RemoveEntryList(pEntry);
 			Found = TRUE;
 			break;
