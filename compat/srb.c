@@ -324,7 +324,9 @@ void streamclass_strmini_receive_packet(PDRIVER_OBJECT DriverObject, struct stre
 		s->w.CommandData.ConfigInfo = &dev->config;
 		break;
 	case SRB_GET_STREAM_INFO:
+		/* The buffer and the bytes the minidriver may fill, as asked. */
 		s->w.CommandData.StreamBuffer = dev->descriptor;
+		s->w.NumberOfBytesToTransfer = dev->config.StreamDescriptorSize;
 		break;
 	case SRB_OPEN_STREAM:
 		status = strmini_open_format(s);

@@ -89,14 +89,22 @@ static VOID AdapterInitialize(PHW_STREAM_REQUEST_BLOCK pSrb)
 
 /*
  * SRB_GET_STREAM_INFO, after initialisation: fill the descriptor (zeroed
- * by the class, StreamDescriptorSize bytes) with the header and one
- * HW_STREAM_INFORMATION per stream.
+ * by the class, NumberOfBytesToTransfer bytes: the StreamDescriptorSize
+ * asked for) with the header and one HW_STREAM_INFORMATION per stream.
  */
 static VOID AdapterStreamInfo(PHW_STREAM_REQUEST_BLOCK pSrb)
 {
 	PHW_STREAM_HEADER pStreamHeader = &pSrb->CommandData.StreamBuffer->StreamHeader;
 	PHW_STREAM_INFORMATION pStreamInfo = &pSrb->CommandData.StreamBuffer->StreamInfo;
 	ULONG i;
+
+	if (pSrb->NumberOfBytesToTransfer <
+	    sizeof(HW_STREAM_HEADER) + sizeof(HW_STREAM_INFORMATION) * DRIVER_STREAM_COUNT) {
+		DebugPrint((DebugLevelError, "TestCap: stream info buffer of %u bytes\n",
+			    pSrb->NumberOfBytesToTransfer));
+		pSrb->Status = STATUS_BUFFER_TOO_SMALL;
+		return;
+	}
 
 	pStreamHeader->NumberOfStreams = DRIVER_STREAM_COUNT;
 	pStreamHeader->SizeOfHwStreamInformation = sizeof(HW_STREAM_INFORMATION);

@@ -120,6 +120,18 @@ VOID VideoQueueCancelAllSRBs(PSTREAMEX pStrmEx)
 	}
 }
 
+/* A data SRB is filled in as stream.sys fills it: one buffer, whole. */
+static BOOLEAN VideoDataSRBValid(PHW_STREAM_REQUEST_BLOCK pSrb)
+{
+	PKSSTREAM_HEADER pDataPacket = pSrb->CommandData.DataBufferArray;
+
+	return pSrb->Flags == (SRB_HW_FLAGS_STREAM_REQUEST | SRB_HW_FLAGS_DATA_TRANSFER) &&
+	       pSrb->NumberOfBuffers == 1 && pDataPacket && pSrb->Irp &&
+	       pSrb->NumberOfBytesToTransfer == pDataPacket->FrameExtent &&
+	       pSrb->ScatterGatherBuffer && pSrb->NumberOfScatterGatherElements &&
+	       pSrb->NumberOfPhysicalPages >= pSrb->NumberOfScatterGatherElements;
+}
+
 /*
  * The class sends each capture buffer here as an SRB_READ_DATA. It waits on
  * the stream's queue (no timeout) until the frame timer fills it.
@@ -130,6 +142,11 @@ VOID STREAMAPI VideoReceiveDataPacket(PHW_STREAM_REQUEST_BLOCK pSrb)
 
 	switch (pSrb->Command) {
 	case SRB_READ_DATA:
+		if (!VideoDataSRBValid(pSrb)) {
+			DebugPrint((DebugLevelError, "TestCap: data SRB not as stream.sys sends it\n"));
+			pSrb->Status = STATUS_INVALID_PARAMETER;
+			break;
+		}
 		pSrb->TimeoutCounter = 0;
 		VideoQueueAddSRB(pStrmEx, pSrb);
 		return;		/* pending */
