@@ -6,8 +6,138 @@
 #include <linux/math64.h>
 #include "strmini_internal.h"
 
+/* The class's timers take microseconds up to an hour ahead. */
+#define STRMINI_TIMER_MAX_US 3600000000ULL
+
 static void strmini_no_routine(void *context)
 {
+}
+
+static void strmini_device_timer(void *context);
+
+/*
+ * Sets the class's device timer to the earlier of the minidriver's timer
+ * and the tick, or cancels it. Called with dev->lock held.
+ */
+static void strmini_timer_program(struct strmini_device *dev)
+{
+	bool any = dev->timer.armed;
+	ktime_t due = dev->timer.due;
+	s64 ns;
+	int err;
+
+	lockdep_assert_held(&dev->lock);
+	if (dev->ticking && (!any || ktime_before(dev->tick_due, due))) {
+		due = dev->tick_due;
+		any = true;
+	}
+	ns = any ? ktime_to_ns(ktime_sub(due, ktime_get())) : 0;
+	err = streamclass_schedule_timer(NULL, dev, any ? max_t(s64, DIV_ROUND_UP_ULL(max(ns, 0LL), 1000), 1) : 0,
+					 strmini_device_timer, dev);
+	/* -ENODEV: the device is going, and its timers with it. */
+	if (err && err != -ENODEV)
+		dev_warn_ratelimited(dev->dev, "device timer: %d\n", err);
+}
+
+void strmini_clock_init(struct strmini_device *dev)
+{
+}
+
+/* An SRB is held: tick once a second from now on. Called with dev->lock held. */
+void strmini_tick_start(struct strmini_device *dev)
+{
+	lockdep_assert_held(&dev->lock);
+	if (dev->ticking)
+		return;
+	dev->ticking = true;
+	dev->tick_due = ktime_add_ms(ktime_get(), MSEC_PER_SEC);
+	strmini_timer_program(dev);
+}
+
+/*
+ * One second passed (synchronized with the minidriver, as the class's own
+ * count is): the layer counts the TimeoutCounter of the data SRBs the
+ * minidriver holds down, as stream.sys does, and calls the timeout
+ * handler (HwRequestTimeoutHandler, else HwCancelPacket) for each that
+ * reaches 0 with this tick. The class counts device and control SRBs
+ * itself (struct streamclass_srb's timeout_counter): the two copies are
+ * made the same, the minidriver's value winning when it set one since.
+ */
+static void strmini_tick(struct strmini_device *dev)
+{
+	struct strmini_driver *drv = dev->drv;
+	void (*handler)(PHW_STREAM_REQUEST_BLOCK) =
+		drv->hw.HwRequestTimeoutHandler ?: drv->hw.HwCancelPacket;
+	struct strmini_srb *s, *expired;
+	unsigned long flags;
+	ULONG n;
+
+	spin_lock_irqsave(&dev->lock, flags);
+	list_for_each_entry(s, &dev->pending, node) {
+		n = READ_ONCE(s->w.TimeoutCounter);
+		if (strmini_class_counts(s)) {
+			if (n == s->timeout_synced) {
+				n = s->sc->timeout_counter;
+				WRITE_ONCE(s->w.TimeoutCounter, n);
+			} else {
+				s->sc->timeout_counter = n;
+			}
+			s->timeout_synced = n;
+		} else if (s->sc && n) {
+			WRITE_ONCE(s->w.TimeoutCounter, n - 1);
+			s->expired = n == 1;
+		}
+	}
+	dev->ticking = !list_empty(&dev->pending);
+	dev->tick_due = ktime_add_ms(ktime_get(), MSEC_PER_SEC);
+	spin_unlock_irqrestore(&dev->lock, flags);
+
+	/* One at a time: a handler may complete any SRB. */
+	for (;;) {
+		expired = NULL;
+		spin_lock_irqsave(&dev->lock, flags);
+		list_for_each_entry(s, &dev->pending, node) {
+			if (s->expired) {
+				s->expired = false;
+				expired = s;
+				break;
+			}
+		}
+		spin_unlock_irqrestore(&dev->lock, flags);
+		if (!expired)
+			break;
+		dev_warn_ratelimited(dev->dev, "SRB %#x timed out after %u s\n",
+				     expired->w.Command, expired->w.TimeoutOriginal);
+		if (handler)
+			handler(&expired->w);
+	}
+}
+
+/* The class's device timer: the tick, the minidriver's timer, or both. */
+static void strmini_device_timer(void *context)
+{
+	struct strmini_device *dev = context;
+	PHW_TIMER_ROUTINE routine = NULL;
+	ktime_t now = ktime_get();
+	unsigned long flags;
+	PVOID arg = NULL;
+	bool tick;
+
+	spin_lock_irqsave(&dev->lock, flags);
+	if (dev->timer.armed && !ktime_after(dev->timer.due, now)) {
+		dev->timer.armed = false;
+		routine = dev->timer.routine;
+		arg = dev->timer.context;
+	}
+	tick = dev->ticking && !ktime_after(dev->tick_due, now);
+	spin_unlock_irqrestore(&dev->lock, flags);
+	if (tick)
+		strmini_tick(dev);
+	if (routine)
+		routine(arg);
+	spin_lock_irqsave(&dev->lock, flags);
+	strmini_timer_program(dev);
+	spin_unlock_irqrestore(&dev->lock, flags);
 }
 
 VOID StreamClassScheduleTimer(PHW_STREAM_OBJECT StreamObject, PVOID HwDeviceExtension,
@@ -15,13 +145,30 @@ VOID StreamClassScheduleTimer(PHW_STREAM_OBJECT StreamObject, PVOID HwDeviceExte
 			      PVOID Context)
 {
 	struct strmini_stream *st = strmini_stream_of(StreamObject);
+	struct strmini_device *dev = strmini_device_of(HwDeviceExtension);
+	unsigned long flags;
 	int err;
 
+	if (!st) {
+		/* The device's timer: the layer shares the class's with its tick. */
+		if (!dev || (NumberOfMicroseconds && !TimerRoutine) ||
+		    NumberOfMicroseconds > STRMINI_TIMER_MAX_US) {
+			pr_warn_ratelimited("streamclass: StreamClassScheduleTimer: %d\n", -EINVAL);
+			return;
+		}
+		spin_lock_irqsave(&dev->lock, flags);
+		dev->timer.armed = NumberOfMicroseconds;
+		dev->timer.routine = TimerRoutine;
+		dev->timer.context = Context;
+		dev->timer.due = ktime_add_us(ktime_get(), NumberOfMicroseconds);
+		strmini_timer_program(dev);
+		spin_unlock_irqrestore(&dev->lock, flags);
+		return;
+	}
 	/* Windows cancels with a NULL routine; the class wants one. */
 	if (!NumberOfMicroseconds && !TimerRoutine)
 		TimerRoutine = strmini_no_routine;
-	err = streamclass_schedule_timer(st ? st->sc : NULL, strmini_device_of(HwDeviceExtension),
-					 NumberOfMicroseconds, TimerRoutine, Context);
+	err = streamclass_schedule_timer(st->sc, dev, NumberOfMicroseconds, TimerRoutine, Context);
 	if (err)
 		pr_warn_ratelimited("streamclass: StreamClassScheduleTimer: %d\n", err);
 }

@@ -73,19 +73,24 @@ static void strmini_send(struct strmini_srb *s, void (*routine)(PHW_STREAM_REQUE
 
 	spin_lock_irqsave(&dev->lock, flags);
 	s->held = true;
+	s->expired = false;
+	s->timeout_synced = s->w.TimeoutCounter;
 	list_add_tail(&s->node, &dev->pending);
 	if (!(s->w.Flags & SRB_HW_FLAGS_STREAM_REQUEST))
 		dev->last_device = s;
 	else if (!(s->w.Flags & SRB_HW_FLAGS_DATA_TRANSFER))
 		s->st->last_control = s;
+	strmini_tick_start(dev);
 	spin_unlock_irqrestore(&dev->lock, flags);
 
 	routine(&s->w);
 
 	/* A minidriver sets TimeoutCounter (0: no timeout) for a held SRB. */
 	spin_lock_irqsave(&dev->lock, flags);
-	if (s->held && s->sc)
+	if (s->held && strmini_class_counts(s)) {
 		s->sc->timeout_counter = s->w.TimeoutCounter;
+		s->timeout_synced = s->w.TimeoutCounter;
+	}
 	spin_unlock_irqrestore(&dev->lock, flags);
 }
 
@@ -303,6 +308,9 @@ void streamclass_strmini_receive_packet(PDRIVER_OBJECT DriverObject, struct stre
 		dev->drv = drv;
 		spin_lock_init(&dev->lock);
 		INIT_LIST_HEAD(&dev->pending);
+		/* Data SRBs time out as device SRBs do (the class gives them none). */
+		dev->timeout_s = sc->timeout_original ?: STRMINI_DEFAULT_TIMEOUT_S;
+		strmini_clock_init(dev);
 		strmini_config(dev, sc->command_data.config_info);
 	}
 	if (sc->stream_object)
@@ -371,6 +379,9 @@ static void streamclass_strmini_receive_data(struct streamclass_srb *sc)
 
 	s->w.Flags = SRB_HW_FLAGS_STREAM_REQUEST | SRB_HW_FLAGS_DATA_TRANSFER;
 	s->w.NumberOfBuffers = 1;
+	/* The class gives data SRBs no timeout; the layer counts this one. */
+	s->w.TimeoutCounter = st->dev->timeout_s;
+	s->w.TimeoutOriginal = st->dev->timeout_s;
 	s->u.data.header.Size = sizeof(KSSTREAM_HEADER) +
 				min_t(ULONG, st->w.StreamHeaderMediaSpecific, sizeof(KS_FRAME_INFO));
 	s->u.data.header.FrameExtent = h->frame_extent;
@@ -450,15 +461,32 @@ void streamclass_strmini_request_timeout(PDRIVER_OBJECT DriverObject, struct str
 	struct strmini_srb *s = strmini_srb_of_sc(sc);
 	struct strmini_device *dev = s->dev;
 	unsigned long flags;
+	bool due;
 
-	s->w.TimeoutCounter = sc->timeout_counter;
+	/*
+	 * The class's copy ran out. A TimeoutCounter the minidriver set since
+	 * the two were last the same (from a DPC or a timer) is obeyed
+	 * instead: 0 is no timeout, another value counts from now.
+	 */
+	spin_lock_irqsave(&dev->lock, flags);
+	due = s->held && s->w.TimeoutCounter == s->timeout_synced;
+	if (s->held && !due)
+		sc->timeout_counter = s->w.TimeoutCounter;
+	else
+		s->w.TimeoutCounter = sc->timeout_counter;
+	s->timeout_synced = s->w.TimeoutCounter;
+	spin_unlock_irqrestore(&dev->lock, flags);
+	if (!due)
+		return;
 	if (drv->hw.HwRequestTimeoutHandler)
 		drv->hw.HwRequestTimeoutHandler(&s->w);
 	else if (drv->hw.HwCancelPacket)
 		drv->hw.HwCancelPacket(&s->w);
 	spin_lock_irqsave(&dev->lock, flags);
-	if (s->held)
+	if (s->held) {
 		sc->timeout_counter = s->w.TimeoutCounter;
+		s->timeout_synced = s->w.TimeoutCounter;
+	}
 	spin_unlock_irqrestore(&dev->lock, flags);
 }
 EXPORT_SYMBOL_NS_GPL(streamclass_strmini_request_timeout, "STREAMCLASS");

@@ -34,6 +34,7 @@
 #define _STREAMCLASS_COMPAT_STRMINI_INTERNAL_H
 
 #include <linux/device.h>
+#include <linux/ktime.h>
 #include <linux/list.h>
 #include <linux/spinlock.h>
 #include <streamclass.h>
@@ -51,6 +52,9 @@ static_assert(sizeof(KSSTREAM_HEADER) % __alignof__(KS_FRAME_INFO) == 0);
 #define STRMINI_DEVICE_HEAD ALIGN(sizeof(struct strmini_device), STRMINI_ALIGN)
 #define STRMINI_SRB_HEAD ALIGN(sizeof(struct strmini_srb), STRMINI_ALIGN)
 #define STRMINI_STREAM_HEAD ALIGN(sizeof(struct strmini_stream), STRMINI_ALIGN)
+
+/* A data SRB's timeout when the class set none for SRB_INITIALIZE_DEVICE. */
+#define STRMINI_DEFAULT_TIMEOUT_S 15
 
 /* KS time is in 100 ns units. */
 #define STRMINI_KS_UNITS_PER_S 10000000LL
@@ -97,10 +101,25 @@ struct strmini_device {
 	u32 ncontrols;
 	struct streamclass_control controls[STREAMCLASS_MAX_CONTROLS];
 	struct strmini_control control_of[STREAMCLASS_MAX_CONTROLS];
-	/* Protects pending and last_device. */
+	/* Protects the rest. */
 	spinlock_t lock;
 	struct list_head pending;	/* the SRBs the minidriver holds */
 	struct strmini_srb *last_device;
+	/*
+	 * The class's device timer carries two (clock.c): the minidriver's
+	 * (StreamClassScheduleTimer() with no stream) and the layer's tick,
+	 * once a second while the minidriver holds an SRB, which counts
+	 * TimeoutCounter down.
+	 */
+	struct {
+		PHW_TIMER_ROUTINE routine;
+		PVOID context;
+		ktime_t due;
+		bool armed;
+	} timer;
+	ktime_t tick_due;
+	bool ticking;
+	u32 timeout_s;			/* a data SRB's TimeoutOriginal */
 };
 
 /* The head of an SRB's per-request extension. */
@@ -112,6 +131,10 @@ struct strmini_srb {
 	struct strmini_stream *st;
 	struct list_head node;		/* on dev->pending while held */
 	bool held;
+	bool expired;			/* its TimeoutCounter ran out (clock.c) */
+	/* The class counts sc->timeout_counter (device and control SRBs):
+	 * w.TimeoutCounter when the two were last made the same. */
+	ULONG timeout_synced;
 	union {
 		struct {
 			KSSTREAM_HEADER header;
@@ -172,6 +195,16 @@ void strmini_unhold(struct strmini_srb *s);
 bool strmini_take(struct strmini_srb *s);
 void strmini_finish(struct strmini_srb *s);
 void strmini_complete(struct strmini_srb *s);
+
+/* clock.c */
+void strmini_clock_init(struct strmini_device *dev);
+void strmini_tick_start(struct strmini_device *dev);
+
+/* The class counts this held SRB's timeout (device and control SRBs). */
+static inline bool strmini_class_counts(const struct strmini_srb *s)
+{
+	return s->sc && !(s->w.Flags & SRB_HW_FLAGS_DATA_TRANSFER);
+}
 
 /* formats.c */
 bool strmini_format(const KSDATAFORMAT *f, const KS_VIDEOINFOHEADER *vih,

@@ -380,6 +380,12 @@ VOID STREAMAPI AdapterTimeoutPacket(PHW_STREAM_REQUEST_BLOCK pSrb)
 	PSTREAMEX pStrmEx = pSrb->StreamObject ? pSrb->StreamObject->HwStreamExtension : NULL;
 
 	if (pStrmEx && pStrmEx->KSState == KSSTATE_RUN) {
+		if ((pSrb->Flags & SRB_HW_FLAGS_DATA_TRANSFER) && !pStrmEx->DataTimeoutSeen) {
+			pStrmEx->DataTimeoutSeen = TRUE;
+			DebugPrint((DebugLevelInfo,
+				    "TestCap: a data SRB waited %u s (TimeoutOriginal): more time\n",
+				    pSrb->TimeoutOriginal));
+		}
 		pSrb->TimeoutCounter = pSrb->TimeoutOriginal;
 		return;
 	}

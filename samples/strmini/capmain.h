@@ -41,6 +41,7 @@ typedef struct _STREAMEX {
 	LONGLONG DropCount;			/* frames that found no buffer */
 	HANDLE hMasterClock;			/* SRB_INDICATE_MASTER_CLOCK's, or NULL */
 	LONGLONG RunTicks;			/* timer ticks since the last RUN */
+	BOOLEAN DataTimeoutSeen;		/* a data SRB's TimeoutCounter ran out */
 } STREAMEX;
 
 /* capmain.c */

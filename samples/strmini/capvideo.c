@@ -129,12 +129,14 @@ static BOOLEAN VideoDataSRBValid(PHW_STREAM_REQUEST_BLOCK pSrb)
 	       pSrb->NumberOfBuffers == 1 && pDataPacket && pSrb->Irp &&
 	       pSrb->NumberOfBytesToTransfer == pDataPacket->FrameExtent &&
 	       pSrb->ScatterGatherBuffer && pSrb->NumberOfScatterGatherElements &&
-	       pSrb->NumberOfPhysicalPages >= pSrb->NumberOfScatterGatherElements;
+	       pSrb->NumberOfPhysicalPages >= pSrb->NumberOfScatterGatherElements &&
+	       pSrb->TimeoutOriginal && pSrb->TimeoutCounter == pSrb->TimeoutOriginal;
 }
 
 /*
  * The class sends each capture buffer here as an SRB_READ_DATA. It waits on
- * the stream's queue (no timeout) until the frame timer fills it.
+ * the stream's queue until the frame timer fills it; its TimeoutCounter
+ * runs meanwhile (AdapterTimeoutPacket gives a running stream more time).
  */
 VOID STREAMAPI VideoReceiveDataPacket(PHW_STREAM_REQUEST_BLOCK pSrb)
 {
@@ -147,7 +149,6 @@ VOID STREAMAPI VideoReceiveDataPacket(PHW_STREAM_REQUEST_BLOCK pSrb)
 			pSrb->Status = STATUS_INVALID_PARAMETER;
 			break;
 		}
-		pSrb->TimeoutCounter = 0;
 		VideoQueueAddSRB(pStrmEx, pSrb);
 		return;		/* pending */
 	default:
