@@ -41,6 +41,13 @@ static void strmini_timer_program(struct strmini_device *dev)
 
 void strmini_clock_init(struct strmini_device *dev)
 {
+	u32 i;
+
+	for (i = 0; i < STRMINI_DEFERRED; i++) {
+		dev->calls[i].dev = dev;
+		INIT_LIST_HEAD(&dev->calls[i].queue);
+		INIT_LIST_HEAD(&dev->call[i].node);
+	}
 }
 
 /* An SRB is held: tick once a second from now on. Called with dev->lock held. */
@@ -174,25 +181,124 @@ VOID StreamClassScheduleTimer(PHW_STREAM_OBJECT StreamObject, PVOID HwDeviceExte
 }
 EXPORT_SYMBOL_NS_GPL(StreamClassScheduleTimer, "STREAMCLASS");
 
+static void strmini_run_calls(void *context);
+
+/*
+ * The class runs one routine of each deferred priority per device at a
+ * time; the layer queues the rest, one per priority for each open stream
+ * and for the device, and hands the class its runner (strmini_run_calls)
+ * while the queue is not empty. Called with dev->lock held.
+ */
+static int strmini_calls_arm(struct strmini_calls *c)
+{
+	int level = c - c->dev->calls;
+	int err;
+
+	lockdep_assert_held(&c->dev->lock);
+	if (c->armed || list_empty(&c->queue))
+		return 0;
+	err = streamclass_call_at_new_priority(c->dev, level == STRMINI_LOW ?
+					       STREAMCLASS_PRIORITY_LOW :
+					       STREAMCLASS_PRIORITY_DISPATCH,
+					       strmini_run_calls, c);
+	c->armed = !err;
+	return err;
+}
+
+/* The class's deferred routine: the oldest queued routine of its priority. */
+static void strmini_run_calls(void *context)
+{
+	struct strmini_calls *c = context;
+	struct strmini_device *dev = c->dev;
+	PHW_PRIORITY_ROUTINE routine = NULL;
+	struct strmini_call *call;
+	unsigned long flags;
+	PVOID arg = NULL;
+	int err;
+
+	spin_lock_irqsave(&dev->lock, flags);
+	c->armed = false;
+	call = list_first_entry_or_null(&c->queue, struct strmini_call, node);
+	if (call) {
+		list_del_init(&call->node);
+		call->queued = false;
+		routine = call->routine;
+		arg = call->context;
+	}
+	spin_unlock_irqrestore(&dev->lock, flags);
+	if (routine)
+		routine(arg);
+	/* The next one, in its own run (it may be queued again meanwhile). */
+	spin_lock_irqsave(&dev->lock, flags);
+	err = strmini_calls_arm(c);
+	spin_unlock_irqrestore(&dev->lock, flags);
+	/* -ENODEV: the device is going; its routines are dropped. */
+	if (err && err != -ENODEV)
+		dev_warn_ratelimited(dev->dev, "StreamClassCallAtNewPriority: %d\n", err);
+}
+
+/* A stream closes: its queued routines are dropped. */
+void strmini_calls_drop(struct strmini_stream *st)
+{
+	struct strmini_device *dev = st->dev;
+	unsigned long flags;
+	u32 i;
+
+	spin_lock_irqsave(&dev->lock, flags);
+	for (i = 0; i < STRMINI_DEFERRED; i++) {
+		list_del_init(&st->call[i].node);
+		st->call[i].queued = false;
+	}
+	spin_unlock_irqrestore(&dev->lock, flags);
+}
+
 VOID StreamClassCallAtNewPriority(PHW_STREAM_OBJECT StreamObject, PVOID HwDeviceExtension,
 				  STREAM_PRIORITY Priority, PHW_PRIORITY_ROUTINE PriorityRoutine,
 				  PVOID Context)
 {
-	enum streamclass_priority p;
-	int err;
+	struct strmini_stream *st = strmini_stream_of(StreamObject);
+	struct strmini_device *dev = strmini_device_of(HwDeviceExtension) ?: (st ? st->dev : NULL);
+	struct strmini_call *call;
+	unsigned long flags;
+	int level, err;
 
 	switch (Priority) {
 	case Dispatch:
-		p = STREAMCLASS_PRIORITY_DISPATCH;
+		level = STRMINI_DISPATCH;
 		break;
 	case Low:
-		p = STREAMCLASS_PRIORITY_LOW;
+		level = STRMINI_LOW;
 		break;
 	default:	/* High, and LowToHigh: back to the synchronized level */
-		p = STREAMCLASS_PRIORITY_HIGH;
+		err = streamclass_call_at_new_priority(dev, STREAMCLASS_PRIORITY_HIGH,
+						       PriorityRoutine, Context);
+		if (err)
+			pr_warn_ratelimited("streamclass: StreamClassCallAtNewPriority: %d\n", err);
+		return;
 	}
-	err = streamclass_call_at_new_priority(strmini_device_of(HwDeviceExtension), p,
-					       PriorityRoutine, Context);
+	if (!dev || !PriorityRoutine) {
+		pr_warn_ratelimited("streamclass: StreamClassCallAtNewPriority: %d\n", -EINVAL);
+		return;
+	}
+	/*
+	 * One pending routine per priority for each stream and for the device,
+	 * as on Windows: asking again before it ran replaces its routine and
+	 * context, keeping its turn.
+	 */
+	call = st ? &st->call[level] : &dev->call[level];
+	spin_lock_irqsave(&dev->lock, flags);
+	call->routine = PriorityRoutine;
+	call->context = Context;
+	if (!call->queued) {
+		call->queued = true;
+		list_add_tail(&call->node, &dev->calls[level].queue);
+	}
+	err = strmini_calls_arm(&dev->calls[level]);
+	if (err) {
+		list_del_init(&call->node);
+		call->queued = false;
+	}
+	spin_unlock_irqrestore(&dev->lock, flags);
 	if (err)
 		pr_warn_ratelimited("streamclass: StreamClassCallAtNewPriority: %d\n", err);
 }

@@ -160,6 +160,7 @@ static NTSTATUS strmini_results(struct strmini_srb *s)
 		 * SRB must not stay listed. */
 		if (s->st->clock_sent)
 			strmini_take(&s->st->clock);
+		strmini_calls_drop(s->st);
 		break;
 	case SRB_GET_STREAM_STATE:
 		sc->command_data.stream_state = s->w.CommandData.StreamState;
@@ -303,6 +304,7 @@ void streamclass_strmini_receive_packet(PDRIVER_OBJECT DriverObject, struct stre
 	struct strmini_stream *st = NULL;
 	int status = STREAMCLASS_STATUS_SUCCESS;
 	struct strmini_srb *s;
+	u32 i;
 
 	if (sc->command == SRB_INITIALIZE_DEVICE) {
 		dev->drv = drv;
@@ -324,6 +326,8 @@ void streamclass_strmini_receive_packet(PDRIVER_OBJECT DriverObject, struct stre
 		st->w.HwDeviceExtension = strmini_win_ext(dev);
 		st->sc = sc->stream_object;
 		st->dev = dev;
+		for (i = 0; i < STRMINI_DEFERRED; i++)
+			INIT_LIST_HEAD(&st->call[i].node);
 	}
 	s = strmini_prepare(sc, dev, st);
 

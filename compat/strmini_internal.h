@@ -83,6 +83,27 @@ struct strmini_stream_info {
 	char name[32];
 };
 
+/*
+ * A StreamClassCallAtNewPriority() routine waiting for its turn (clock.c):
+ * one per priority of each open stream and of the device.
+ */
+struct strmini_call {
+	struct list_head node;		/* on strmini_calls.queue while queued */
+	PHW_PRIORITY_ROUTINE routine;
+	PVOID context;
+	bool queued;
+};
+
+/* The routines of one deferred priority (Dispatch, Low) of a device. */
+struct strmini_calls {
+	struct strmini_device *dev;
+	struct list_head queue;
+	bool armed;			/* the class holds the layer's runner */
+};
+
+/* Dispatch and Low: strmini_device.calls[] and the per-owner slots. */
+enum { STRMINI_DISPATCH, STRMINI_LOW, STRMINI_DEFERRED };
+
 /* The head of the class's device extension. */
 struct strmini_device {
 	struct strmini_driver *drv;
@@ -120,6 +141,8 @@ struct strmini_device {
 	ktime_t tick_due;
 	bool ticking;
 	u32 timeout_s;			/* a data SRB's TimeoutOriginal */
+	struct strmini_calls calls[STRMINI_DEFERRED];
+	struct strmini_call call[STRMINI_DEFERRED];	/* the device's own */
 };
 
 /* The head of an SRB's per-request extension. */
@@ -162,6 +185,7 @@ struct strmini_stream {
 	/* The layer's own SRB_INDICATE_MASTER_CLOCK (no class SRB, sc NULL). */
 	struct strmini_srb clock;
 	bool clock_sent;
+	struct strmini_call call[STRMINI_DEFERRED];
 };
 
 static inline void *strmini_win_ext(struct strmini_device *dev)
@@ -199,6 +223,7 @@ void strmini_complete(struct strmini_srb *s);
 /* clock.c */
 void strmini_clock_init(struct strmini_device *dev);
 void strmini_tick_start(struct strmini_device *dev);
+void strmini_calls_drop(struct strmini_stream *st);
 
 /* The class counts this held SRB's timeout (device and control SRBs). */
 static inline bool strmini_class_counts(const struct strmini_srb *s)

@@ -158,6 +158,22 @@ VOID STREAMAPI VideoReceiveDataPacket(PHW_STREAM_REQUEST_BLOCK pSrb)
 	CompleteStreamSRB(pSrb);
 }
 
+/*
+ * The log lines of a step to RUN, written at Low priority (process
+ * context, off the synchronized path): the stream's, whose context is its
+ * number (the stream may close before it runs), and the device's.
+ */
+static VOID STREAMAPI VideoRunRoutine(PVOID Context)
+{
+	DebugPrint((DebugLevelInfo, "TestCap: stream %u running (its Low routine)\n",
+		    (ULONG)(ULONG_PTR)Context));
+}
+
+static VOID STREAMAPI AdapterRunRoutine(PVOID Context)
+{
+	DebugPrint((DebugLevelInfo, "TestCap: a stream runs on the device (its Low routine)\n"));
+}
+
 /* SRB_SET_STREAM_STATE: one step of STOP, ACQUIRE, PAUSE, RUN. */
 static VOID VideoSetState(PHW_STREAM_REQUEST_BLOCK pSrb)
 {
@@ -186,9 +202,16 @@ static VOID VideoSetState(PHW_STREAM_REQUEST_BLOCK pSrb)
 	case KSSTATE_RUN:
 		pStrmEx->KSState = KSSTATE_RUN;
 		pStrmEx->RunTicks = 0;
-		if (OldState != KSSTATE_RUN)
+		if (OldState != KSSTATE_RUN) {
 			StreamClassScheduleTimer(pSrb->StreamObject, pSrb->HwDeviceExtension,
 						 pStrmEx->TimerPeriod, VideoTimerRoutine, pStrmEx);
+			/* Two Low routines pending at once: the stream's, the device's. */
+			StreamClassCallAtNewPriority(pSrb->StreamObject, pSrb->HwDeviceExtension,
+						     Low, VideoRunRoutine,
+						     (PVOID)(ULONG_PTR)pSrb->StreamObject->StreamNumber);
+			StreamClassCallAtNewPriority(NULL, pSrb->HwDeviceExtension, Low,
+						     AdapterRunRoutine, pSrb->HwDeviceExtension);
+		}
 		break;
 	default:
 		pSrb->Status = STATUS_INVALID_PARAMETER;

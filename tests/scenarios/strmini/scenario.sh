@@ -7,8 +7,9 @@
 # Both nodes are used by v4l2-ctl, v4l2-compliance and testcap_check (the
 # sample draws the picture samples/streamclass_testcap.rs draws, in YUY2).
 # The sample queues its data SRBs through their IRP and checks the SRB
-# fields stream.sys fills. Last, with the class's SRB timeout at 1 s, a
-# data SRB held past it reaches the sample's timeout handler.
+# fields stream.sys fills; at RUN it queues two Low routines at once (its
+# stream's and its device's). Last, with the class's SRB timeout at
+# 1 s, a data SRB held past it reaches the sample's timeout handler.
 # In the iommu boot: edu's frames (150 KiB, several segments) in buffers
 # mapped through the IOMMU, and edu unbound while it streams.
 
@@ -22,7 +23,7 @@ for d in /sys/bus/pci/devices/*; do
 done
 
 plain kunit_suites 'streamclass_strmini_*'
-ktap_suite streamclass_strmini 16 6
+ktap_suite streamclass_strmini 17 6
 check "insmod streamclass, the strmini.h header checks and routine checks (KUnit suites streamclass_strmini_headers, _api, _layouts)" \
 	sh -c "insmod $MODDIR/streamclass.ko && insmod $MODDIR/streamclass_strmini_test.ko && insmod $MODDIR/streamclass_strmini_api_test.ko && insmod $MODDIR/streamclass_strmini_ddk_test.ko"
 loaded() {
@@ -78,6 +79,13 @@ plain check "virtual device, YUY2 320x240: bars, frame number, marker, sequence 
 	bars "$A" 320 240 90
 plain check "virtual device, YUY2 640x480: the same" bars "$A" 640 480 90
 check "edu, YUY2 320x240: the same" bars "$B" 320 240 90
+priorities() {
+	dmesg | grep 'TestCap: stream 0 running (its Low routine)' &&
+		dmesg | grep 'TestCap: a stream runs on the device (its Low routine)' &&
+		! dmesg | grep 'StreamClassCallAtNewPriority: -'
+}
+plain check "at each RUN the sample queues two Low routines at once (StreamClassCallAtNewPriority), its stream's and its device's: both run" \
+	priorities
 # y FILE X Y: the Y' byte of pixel (X, Y) of a 320x240 YUYV frame.
 y() { od -An -tu1 -j $(($3 * 640 + $2 * 2)) -N1 "$1" | tr -d ' '; }
 brightness() {
