@@ -371,15 +371,16 @@ VOID STREAMAPI AdapterCancelPacket(PHW_STREAM_REQUEST_BLOCK pSrb)
 }
 
 /*
- * The class calls this when an SRB's TimeoutCounter runs out. A running
- * stream only waits for its next frame: give the SRB more time. Otherwise
- * the SRB is not coming back by itself: cancel it.
+ * The class calls this when an SRB's TimeoutCounter runs out. A paused or
+ * running stream only waits for its next frame (a graph may stay paused
+ * for long): give the SRB more time. Otherwise the SRB is not coming back
+ * by itself: cancel it.
  */
 VOID STREAMAPI AdapterTimeoutPacket(PHW_STREAM_REQUEST_BLOCK pSrb)
 {
 	PSTREAMEX pStrmEx = pSrb->StreamObject ? pSrb->StreamObject->HwStreamExtension : NULL;
 
-	if (pStrmEx && pStrmEx->KSState == KSSTATE_RUN) {
+	if (pStrmEx && (pStrmEx->KSState == KSSTATE_RUN || pStrmEx->KSState == KSSTATE_PAUSE)) {
 		if ((pSrb->Flags & SRB_HW_FLAGS_DATA_TRANSFER) && !pStrmEx->DataTimeoutSeen) {
 			pStrmEx->DataTimeoutSeen = TRUE;
 			DebugPrint((DebugLevelInfo,
