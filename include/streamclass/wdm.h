@@ -96,7 +96,7 @@ typedef struct _UNICODE_STRING {
 
 /* Objects a minidriver only passes along: opaque here. */
 typedef struct _DEVICE_OBJECT DEVICE_OBJECT, *PDEVICE_OBJECT;
-typedef struct _IRP IRP, *PIRP;
+typedef struct _IRP IRP, *PIRP;	/* below, with LIST_ENTRY */
 typedef struct _KINTERRUPT KINTERRUPT, *PKINTERRUPT;
 typedef struct _ADAPTER_OBJECT ADAPTER_OBJECT, *PADAPTER_OBJECT;
 typedef struct _FILE_OBJECT FILE_OBJECT, *PFILE_OBJECT;
@@ -303,6 +303,37 @@ static inline void InsertHeadList(PLIST_ENTRY ListHead, PLIST_ENTRY Entry)
 	next->Blink = Entry;
 	ListHead->Flink = Entry;
 }
+
+/* An I/O request's final status and its count (of bytes, usually). */
+typedef struct _IO_STATUS_BLOCK {
+	union {
+		NTSTATUS Status;
+		PVOID Pointer;
+	};
+	ULONG_PTR Information;
+} IO_STATUS_BLOCK, *PIO_STATUS_BLOCK;
+
+/*
+ * The IRP an SRB carries (HW_STREAM_REQUEST_BLOCK.Irp), reduced to what a
+ * stream class minidriver touches, with Microsoft's names and nesting:
+ * IoStatus, and Tail.Overlay's DriverContext[4] and ListEntry, which the
+ * minidriver may use as it likes while it holds the SRB (to queue it and
+ * find the SRB again). No other member of Windows' IRP exists here, and
+ * the layout is not Windows' (FIELD_OFFSET() and CONTAINING_RECORD() of
+ * these members work; a hard-coded offset does not). The layer zeroes it
+ * for each SRB and never reads it; it lives as long as the SRB's memory.
+ */
+struct _IRP {
+	IO_STATUS_BLOCK IoStatus;
+	union {
+		struct {
+			struct {
+				PVOID DriverContext[4];
+			};
+			LIST_ENTRY ListEntry;
+		} Overlay;
+	} Tail;
+};
 
 /*
  * Debugging, as the DDK builds it: DBG is 0 (a free build) unless the

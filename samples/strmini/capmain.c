@@ -31,7 +31,7 @@ NTSTATUS DriverEntry(PVOID Context1, PVOID Context2)
 	HwInitData.HwRequestTimeoutHandler = AdapterTimeoutPacket;
 
 	HwInitData.DeviceExtensionSize = sizeof(HW_DEVICE_EXTENSION);
-	HwInitData.PerRequestExtensionSize = sizeof(SRB_EXTENSION);
+	HwInitData.PerRequestExtensionSize = 0;	/* data SRBs queue on their IRP */
 	HwInitData.PerStreamExtensionSize = sizeof(STREAMEX);
 	HwInitData.FilterInstanceExtensionSize = 0;
 
@@ -89,14 +89,22 @@ static VOID AdapterInitialize(PHW_STREAM_REQUEST_BLOCK pSrb)
 
 /*
  * SRB_GET_STREAM_INFO, after initialisation: fill the descriptor (zeroed
- * by the class, StreamDescriptorSize bytes) with the header and one
- * HW_STREAM_INFORMATION per stream.
+ * by the class, NumberOfBytesToTransfer bytes: the StreamDescriptorSize
+ * asked for) with the header and one HW_STREAM_INFORMATION per stream.
  */
 static VOID AdapterStreamInfo(PHW_STREAM_REQUEST_BLOCK pSrb)
 {
 	PHW_STREAM_HEADER pStreamHeader = &pSrb->CommandData.StreamBuffer->StreamHeader;
 	PHW_STREAM_INFORMATION pStreamInfo = &pSrb->CommandData.StreamBuffer->StreamInfo;
 	ULONG i;
+
+	if (pSrb->NumberOfBytesToTransfer <
+	    sizeof(HW_STREAM_HEADER) + sizeof(HW_STREAM_INFORMATION) * DRIVER_STREAM_COUNT) {
+		DebugPrint((DebugLevelError, "TestCap: stream info buffer of %u bytes\n",
+			    pSrb->NumberOfBytesToTransfer));
+		pSrb->Status = STATUS_BUFFER_TOO_SMALL;
+		return;
+	}
 
 	pStreamHeader->NumberOfStreams = DRIVER_STREAM_COUNT;
 	pStreamHeader->SizeOfHwStreamInformation = sizeof(HW_STREAM_INFORMATION);
@@ -363,15 +371,22 @@ VOID STREAMAPI AdapterCancelPacket(PHW_STREAM_REQUEST_BLOCK pSrb)
 }
 
 /*
- * The class calls this when an SRB's TimeoutCounter runs out. A running
- * stream only waits for its next frame: give the SRB more time. Otherwise
- * the SRB is not coming back by itself: cancel it.
+ * The class calls this when an SRB's TimeoutCounter runs out. A paused or
+ * running stream only waits for its next frame (a graph may stay paused
+ * for long): give the SRB more time. Otherwise the SRB is not coming back
+ * by itself: cancel it.
  */
 VOID STREAMAPI AdapterTimeoutPacket(PHW_STREAM_REQUEST_BLOCK pSrb)
 {
 	PSTREAMEX pStrmEx = pSrb->StreamObject ? pSrb->StreamObject->HwStreamExtension : NULL;
 
-	if (pStrmEx && pStrmEx->KSState == KSSTATE_RUN) {
+	if (pStrmEx && (pStrmEx->KSState == KSSTATE_RUN || pStrmEx->KSState == KSSTATE_PAUSE)) {
+		if ((pSrb->Flags & SRB_HW_FLAGS_DATA_TRANSFER) && !pStrmEx->DataTimeoutSeen) {
+			pStrmEx->DataTimeoutSeen = TRUE;
+			DebugPrint((DebugLevelInfo,
+				    "TestCap: a data SRB waited %u s (TimeoutOriginal): more time\n",
+				    pSrb->TimeoutOriginal));
+		}
 		pSrb->TimeoutCounter = pSrb->TimeoutOriginal;
 		return;
 	}

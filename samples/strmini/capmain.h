@@ -41,13 +41,8 @@ typedef struct _STREAMEX {
 	LONGLONG DropCount;			/* frames that found no buffer */
 	HANDLE hMasterClock;			/* SRB_INDICATE_MASTER_CLOCK's, or NULL */
 	LONGLONG RunTicks;			/* timer ticks since the last RUN */
+	BOOLEAN DataTimeoutSeen;		/* a data SRB's TimeoutCounter ran out */
 } STREAMEX;
-
-/* The per-request extension (PerRequestExtensionSize): queues a data SRB. */
-typedef struct _SRB_EXTENSION {
-	LIST_ENTRY ListEntry;
-	PHW_STREAM_REQUEST_BLOCK pSrb;
-} SRB_EXTENSION, *PSRB_EXTENSION;
 
 /* capmain.c */
 NTSTATUS DriverEntry(PVOID Context1, PVOID Context2);

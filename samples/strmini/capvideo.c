@@ -50,15 +50,26 @@ typedef struct _SYNTH_PARAMS {
 	LONG YOffset;		/* from the brightness */
 } SYNTH_PARAMS, *PSYNTH_PARAMS;
 
+/*
+ * A queued data SRB waits on the stream's queue through its IRP, as DDK
+ * minidrivers do: the IRP's Tail.Overlay.ListEntry links it, and
+ * DriverContext[0] leads back from the IRP to the SRB.
+ */
+static PHW_STREAM_REQUEST_BLOCK VideoQueueEntrySRB(PLIST_ENTRY pEntry)
+{
+	PIRP pIrp = CONTAINING_RECORD(pEntry, IRP, Tail.Overlay.ListEntry);
+
+	return pIrp->Tail.Overlay.DriverContext[0];
+}
+
 /* Puts a data SRB at the tail of the stream's queue. */
 VOID VideoQueueAddSRB(PSTREAMEX pStrmEx, PHW_STREAM_REQUEST_BLOCK pSrb)
 {
-	PSRB_EXTENSION pSrbExt = pSrb->SRBExtension;
 	KIRQL Irql;
 
-	pSrbExt->pSrb = pSrb;
+	pSrb->Irp->Tail.Overlay.DriverContext[0] = pSrb;
 	KeAcquireSpinLock(&pStrmEx->DataQueueSpinLock, &Irql);
-	InsertTailList(&pStrmEx->DataQueue, &pSrbExt->ListEntry);
+	InsertTailList(&pStrmEx->DataQueue, &pSrb->Irp->Tail.Overlay.ListEntry);
 	KeReleaseSpinLock(&pStrmEx->DataQueueSpinLock, Irql);
 }
 
@@ -72,7 +83,7 @@ PHW_STREAM_REQUEST_BLOCK VideoQueueRemoveSRB(PSTREAMEX pStrmEx)
 	KeAcquireSpinLock(&pStrmEx->DataQueueSpinLock, &Irql);
 	if (!IsListEmpty(&pStrmEx->DataQueue)) {
 		pEntry = RemoveHeadList(&pStrmEx->DataQueue);
-		pSrb = CONTAINING_RECORD(pEntry, SRB_EXTENSION, ListEntry)->pSrb;
+		pSrb = VideoQueueEntrySRB(pEntry);
 	}
 	KeReleaseSpinLock(&pStrmEx->DataQueueSpinLock, Irql);
 	return pSrb;
@@ -88,7 +99,7 @@ BOOLEAN VideoQueueCancelOneSRB(PSTREAMEX pStrmEx, PHW_STREAM_REQUEST_BLOCK pSrb)
 	KeAcquireSpinLock(&pStrmEx->DataQueueSpinLock, &Irql);
 	for (pEntry = pStrmEx->DataQueue.Flink; pEntry != &pStrmEx->DataQueue;
 	     pEntry = pEntry->Flink) {
-		if (CONTAINING_RECORD(pEntry, SRB_EXTENSION, ListEntry)->pSrb == pSrb) {
+		if (VideoQueueEntrySRB(pEntry) == pSrb) {
 			RemoveEntryList(pEntry);
 			Found = TRUE;
 			break;
@@ -109,9 +120,23 @@ VOID VideoQueueCancelAllSRBs(PSTREAMEX pStrmEx)
 	}
 }
 
+/* A data SRB is filled in as stream.sys fills it: one buffer, whole. */
+static BOOLEAN VideoDataSRBValid(PHW_STREAM_REQUEST_BLOCK pSrb)
+{
+	PKSSTREAM_HEADER pDataPacket = pSrb->CommandData.DataBufferArray;
+
+	return pSrb->Flags == (SRB_HW_FLAGS_STREAM_REQUEST | SRB_HW_FLAGS_DATA_TRANSFER) &&
+	       pSrb->NumberOfBuffers == 1 && pDataPacket && pSrb->Irp &&
+	       pSrb->NumberOfBytesToTransfer == pDataPacket->FrameExtent &&
+	       pSrb->ScatterGatherBuffer && pSrb->NumberOfScatterGatherElements &&
+	       pSrb->NumberOfPhysicalPages >= pSrb->NumberOfScatterGatherElements &&
+	       pSrb->TimeoutOriginal && pSrb->TimeoutCounter == pSrb->TimeoutOriginal;
+}
+
 /*
  * The class sends each capture buffer here as an SRB_READ_DATA. It waits on
- * the stream's queue (no timeout) until the frame timer fills it.
+ * the stream's queue until the frame timer fills it; its TimeoutCounter
+ * runs meanwhile (AdapterTimeoutPacket gives a running stream more time).
  */
 VOID STREAMAPI VideoReceiveDataPacket(PHW_STREAM_REQUEST_BLOCK pSrb)
 {
@@ -119,7 +144,11 @@ VOID STREAMAPI VideoReceiveDataPacket(PHW_STREAM_REQUEST_BLOCK pSrb)
 
 	switch (pSrb->Command) {
 	case SRB_READ_DATA:
-		pSrb->TimeoutCounter = 0;
+		if (!VideoDataSRBValid(pSrb)) {
+			DebugPrint((DebugLevelError, "TestCap: data SRB not as stream.sys sends it\n"));
+			pSrb->Status = STATUS_INVALID_PARAMETER;
+			break;
+		}
 		VideoQueueAddSRB(pStrmEx, pSrb);
 		return;		/* pending */
 	default:
@@ -127,6 +156,22 @@ VOID STREAMAPI VideoReceiveDataPacket(PHW_STREAM_REQUEST_BLOCK pSrb)
 		break;
 	}
 	CompleteStreamSRB(pSrb);
+}
+
+/*
+ * The log lines of a step to RUN, written at Low priority (process
+ * context, off the synchronized path): the stream's, whose context is its
+ * number (the stream may close before it runs), and the device's.
+ */
+static VOID STREAMAPI VideoRunRoutine(PVOID Context)
+{
+	DebugPrint((DebugLevelInfo, "TestCap: stream %u running (its Low routine)\n",
+		    (ULONG)(ULONG_PTR)Context));
+}
+
+static VOID STREAMAPI AdapterRunRoutine(PVOID Context)
+{
+	DebugPrint((DebugLevelInfo, "TestCap: a stream runs on the device (its Low routine)\n"));
 }
 
 /* SRB_SET_STREAM_STATE: one step of STOP, ACQUIRE, PAUSE, RUN. */
@@ -157,9 +202,16 @@ static VOID VideoSetState(PHW_STREAM_REQUEST_BLOCK pSrb)
 	case KSSTATE_RUN:
 		pStrmEx->KSState = KSSTATE_RUN;
 		pStrmEx->RunTicks = 0;
-		if (OldState != KSSTATE_RUN)
+		if (OldState != KSSTATE_RUN) {
 			StreamClassScheduleTimer(pSrb->StreamObject, pSrb->HwDeviceExtension,
 						 pStrmEx->TimerPeriod, VideoTimerRoutine, pStrmEx);
+			/* Two Low routines pending at once: the stream's, the device's. */
+			StreamClassCallAtNewPriority(pSrb->StreamObject, pSrb->HwDeviceExtension,
+						     Low, VideoRunRoutine,
+						     (PVOID)(ULONG_PTR)pSrb->StreamObject->StreamNumber);
+			StreamClassCallAtNewPriority(NULL, pSrb->HwDeviceExtension, Low,
+						     AdapterRunRoutine, pSrb->HwDeviceExtension);
+		}
 		break;
 	default:
 		pSrb->Status = STATUS_INVALID_PARAMETER;

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * KUnit checks of the strmini.h layer's routines (compat/strmini.c), through
+ * KUnit checks of the strmini.h layer's routines (compat/), through
  * a minidriver written against the Windows names: its DriverEntry is run by
  * streamclass_strmini_load() as STREAMCLASS_DRIVER_ENTRY() would, with one
  * root-enumerated hardware ID (a virtual device "strmini_api.0").
@@ -26,6 +26,13 @@
  *   for the timer and LowToHigh.
  * - With DBG 1, DebugPrint, KdPrint, ASSERT and DEBUG_ASSERT evaluate their
  *   arguments (a true assertion is silent).
+ * - Every device SRB has an IRP: SRB_INITIALIZATION_COMPLETE waits on a
+ *   queue through Irp->Tail.Overlay.ListEntry, found again through
+ *   DriverContext[0]; SRB_GET_STREAM_INFO's NumberOfBytesToTransfer is
+ *   the StreamDescriptorSize asked for.
+ * - TimeoutCounter: a held SRB given 2 s times out once (its handler is
+ *   called); one whose counter a timer routine sets to 0 after 0.5 s never
+ *   does, though it is held 3.5 s.
  */
 /* A checked build: the debugging macros are live (free_build, in
  * streamclass_strmini_layout_test.c, checks DBG 0). */
@@ -44,6 +51,7 @@
 typedef struct _API_EXTENSION {
 	ULONG Marker;			/* zero when the class hands it over */
 	PHW_STREAM_REQUEST_BLOCK HeldSrb;
+	LIST_ENTRY Queue;		/* SRBs waiting, through their IRP */
 } API_EXTENSION, *PAPI_EXTENSION;
 
 /* What the minidriver saw, for the test cases to judge. */
@@ -60,10 +68,14 @@ static struct {
 	KIRQL timer_irql, low_irql, high_irql;
 	bool uninitialized;
 	struct completion timer_done, low_done, high_done;
+	bool irp_queued;
+	ULONG stream_info_bytes;
+	int timeouts;
+	ULONG counter_at_zeroing;
 } seen;
 
 enum { MODE_GOOD, MODE_BAD_SIZE, MODE_BAD_ALIGNMENT, MODE_NO_PACKET, MODE_FAIL, MODE_NONE,
-       MODE_TWICE };
+       MODE_TWICE, MODE_TIMEOUT, MODE_TIMEOUT_ZEROED };
 
 static const char *const api_ids[] = { "ROOT\\STRMINI_API", NULL };
 static DRIVER_OBJECT api_object = {
@@ -86,10 +98,23 @@ static VOID ApiLowRoutine(PVOID Context)
 	complete(&seen.low_done);
 }
 
+/* The SRB at the head of the queue, taken off it, or NULL. */
+static PHW_STREAM_REQUEST_BLOCK ApiDequeue(PAPI_EXTENSION ext)
+{
+	PIRP irp;
+
+	if (IsListEmpty(&ext->Queue))
+		return NULL;
+	irp = CONTAINING_RECORD(RemoveHeadList(&ext->Queue), IRP, Tail.Overlay.ListEntry);
+	return irp->Tail.Overlay.DriverContext[0];
+}
+
 static VOID ApiTimerRoutine(PVOID Context)
 {
 	PAPI_EXTENSION ext = Context;
 	PHW_STREAM_REQUEST_BLOCK srb = ext->HeldSrb;
+
+	seen.irp_queued = ApiDequeue(ext) == srb && srb;
 
 	seen.timer_irql = KeGetCurrentIrql();
 	ext->HeldSrb = NULL;
@@ -97,6 +122,33 @@ static VOID ApiTimerRoutine(PVOID Context)
 	StreamClassAbortOutstandingRequests(ext, NULL, STATUS_SUCCESS);
 	StreamClassDeviceNotification(DeviceRequestComplete, ext, srb);
 	complete(&seen.timer_done);
+}
+
+/* The end of a timeout case: the held SRB is completed. */
+static VOID ApiCompleteRoutine(PVOID Context)
+{
+	PAPI_EXTENSION ext = Context;
+	PHW_STREAM_REQUEST_BLOCK srb = ApiDequeue(ext);
+
+	if (srb)
+		StreamClassDeviceNotification(DeviceRequestComplete, ext, srb);
+}
+
+/* A DPC-time change of a held SRB's TimeoutCounter: 0, no timeout. */
+static VOID ApiZeroRoutine(PVOID Context)
+{
+	PAPI_EXTENSION ext = Context;
+
+	seen.counter_at_zeroing = ext->HeldSrb->TimeoutCounter;
+	ext->HeldSrb->TimeoutCounter = 0;
+	StreamClassScheduleTimer(NULL, ext, 3000000, ApiCompleteRoutine, ext);
+}
+
+static VOID ApiTimeoutPacket(PHW_STREAM_REQUEST_BLOCK pSrb)
+{
+	seen.timeouts++;
+	if (seen.mode == MODE_TIMEOUT)
+		ApiCompleteRoutine(pSrb->HwDeviceExtension);
 }
 
 static VOID ApiReceivePacket(PHW_STREAM_REQUEST_BLOCK pSrb)
@@ -124,16 +176,26 @@ static VOID ApiReceivePacket(PHW_STREAM_REQUEST_BLOCK pSrb)
 								 PerRequestExtension,
 								 &seen.ext_length).QuadPart;
 		seen.config_read = StreamClassReadWriteConfig(ext, TRUE, id, 0, sizeof(id));
-		cfg->StreamDescriptorSize = sizeof(HW_STREAM_HEADER);
+		cfg->StreamDescriptorSize = sizeof(HW_STREAM_HEADER) + 8;
+		InitializeListHead(&ext->Queue);
 		break;
 	case SRB_GET_STREAM_INFO:
+		seen.stream_info_bytes = pSrb->NumberOfBytesToTransfer;
 		pSrb->CommandData.StreamBuffer->StreamHeader.NumberOfStreams = 0;
 		pSrb->CommandData.StreamBuffer->StreamHeader.SizeOfHwStreamInformation =
 			sizeof(HW_STREAM_INFORMATION);
 		break;
 	case SRB_INITIALIZATION_COMPLETE:
-		/* Kept: the timer gives it back. */
+		/* Kept, queued through its IRP: a timer gives it back. */
 		ext->HeldSrb = pSrb;
+		pSrb->Irp->Tail.Overlay.DriverContext[0] = pSrb;
+		InsertTailList(&ext->Queue, &pSrb->Irp->Tail.Overlay.ListEntry);
+		if (seen.mode == MODE_TIMEOUT || seen.mode == MODE_TIMEOUT_ZEROED) {
+			pSrb->TimeoutCounter = 2;
+			if (seen.mode == MODE_TIMEOUT_ZEROED)
+				StreamClassScheduleTimer(NULL, ext, 500000, ApiZeroRoutine, ext);
+			return;
+		}
 		StreamClassDeviceNotification(ReadyForNextDeviceRequest, ext);
 		StreamClassScheduleTimer(NULL, ext, 2000, ApiTimerRoutine, ext);
 		StreamClassCallAtNewPriority(NULL, ext, Low, ApiLowRoutine, ext);
@@ -155,6 +217,7 @@ static NTSTATUS ApiDriverEntry(PVOID Context1, PVOID Context2)
 	RtlZeroMemory(&hw, sizeof(hw));
 	hw.HwInitializationDataSize = sizeof(hw);
 	hw.HwReceivePacket = ApiReceivePacket;
+	hw.HwRequestTimeoutHandler = ApiTimeoutPacket;
 	hw.DeviceExtensionSize = sizeof(API_EXTENSION);
 	hw.PerRequestExtensionSize = API_SRB_EXTENSION_SIZE;
 	hw.DmaBufferSize = API_DMA_BUFFER_SIZE;
@@ -233,9 +296,28 @@ static void device_services(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, seen.timer_irql, DISPATCH_LEVEL);
 	KUNIT_EXPECT_EQ(test, seen.low_irql, PASSIVE_LEVEL);
 	KUNIT_EXPECT_EQ(test, seen.high_irql, DISPATCH_LEVEL);
+	KUNIT_EXPECT_TRUE(test, seen.irp_queued);
+	KUNIT_EXPECT_EQ(test, seen.stream_info_bytes, sizeof(HW_STREAM_HEADER) + 8);
 	streamclass_strmini_unload(&api_object);
 	KUNIT_EXPECT_TRUE(test, seen.uninitialized);
 	KUNIT_EXPECT_NULL(test, api_object.Compat);
+}
+
+/*
+ * A held device SRB's TimeoutCounter: counted down (its handler is called
+ * once at 0), and obeyed when a timer routine sets it to 0.
+ */
+static void timeouts(struct kunit *test)
+{
+	KUNIT_ASSERT_EQ(test, load(MODE_TIMEOUT), 0);
+	KUNIT_EXPECT_EQ(test, seen.timeouts, 1);
+	streamclass_strmini_unload(&api_object);
+
+	KUNIT_ASSERT_EQ(test, load(MODE_TIMEOUT_ZEROED), 0);
+	/* The probe waited 3.5 s for the SRB: its 2 s were not counted. */
+	KUNIT_EXPECT_EQ(test, seen.counter_at_zeroing, 2);
+	KUNIT_EXPECT_EQ(test, seen.timeouts, 0);
+	streamclass_strmini_unload(&api_object);
 }
 
 static void debug_print(struct kunit *test)
@@ -256,6 +338,7 @@ static void debug_print(struct kunit *test)
 static struct kunit_case strmini_api_cases[] = {
 	KUNIT_CASE(bad_registrations),
 	KUNIT_CASE(device_services),
+	KUNIT_CASE(timeouts),
 	KUNIT_CASE(debug_print),
 	{}
 };

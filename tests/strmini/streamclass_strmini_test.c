@@ -422,6 +422,39 @@ static void tables(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, PINNAME_VIDEO_CAPTURE.Data4[7], 0xba);
 }
 
+/*
+ * The IRP's members a minidriver uses, by Microsoft's names: an SRB queued
+ * on Tail.Overlay.ListEntry is found again through DriverContext[0], and
+ * IoStatus's Status and Pointer share their place.
+ */
+static void irp(struct kunit *test)
+{
+	HW_STREAM_REQUEST_BLOCK srb = { .SizeOfThisPacket = sizeof(srb) };
+	IRP irps[2] = {};
+	LIST_ENTRY queue;
+	PLIST_ENTRY entry;
+	PIRP found;
+
+	InitializeListHead(&queue);
+	srb.Irp = &irps[1];
+	srb.Irp->Tail.Overlay.DriverContext[0] = &srb;
+	srb.Irp->Tail.Overlay.DriverContext[3] = &queue;
+	InsertTailList(&queue, &irps[0].Tail.Overlay.ListEntry);
+	InsertTailList(&queue, &srb.Irp->Tail.Overlay.ListEntry);
+	RemoveHeadList(&queue);
+	entry = RemoveHeadList(&queue);
+	KUNIT_EXPECT_TRUE(test, IsListEmpty(&queue));
+	found = (PIRP)((PUCHAR)entry - FIELD_OFFSET(IRP, Tail.Overlay.ListEntry));
+	KUNIT_EXPECT_PTR_EQ(test, found, &irps[1]);
+	KUNIT_EXPECT_PTR_EQ(test, CONTAINING_RECORD(entry, IRP, Tail.Overlay.ListEntry), found);
+	KUNIT_EXPECT_PTR_EQ(test, found->Tail.Overlay.DriverContext[0], (PVOID)&srb);
+	KUNIT_EXPECT_EQ(test, ARRAY_SIZE(found->Tail.Overlay.DriverContext), 4);
+	KUNIT_EXPECT_EQ(test, offsetof(IO_STATUS_BLOCK, Status), offsetof(IO_STATUS_BLOCK, Pointer));
+	found->IoStatus.Status = STATUS_SUCCESS;
+	found->IoStatus.Information = sizeof(KSSTATE);
+	KUNIT_EXPECT_EQ(test, sizeof(found->IoStatus.Information), sizeof(PVOID));
+}
+
 static struct kunit_case strmini_header_cases[] = {
 	KUNIT_CASE(strmini_h_order),
 	KUNIT_CASE(ks_h_order),
@@ -429,6 +462,7 @@ static struct kunit_case strmini_header_cases[] = {
 	KUNIT_CASE(x64_sizes),
 	KUNIT_CASE(ddk_basics),
 	KUNIT_CASE(tables),
+	KUNIT_CASE(irp),
 	{}
 };
 

@@ -6,6 +6,10 @@
 # hardware IDs: a root-enumerated one (a virtual device) and edu's PCI ID.
 # Both nodes are used by v4l2-ctl, v4l2-compliance and testcap_check (the
 # sample draws the picture samples/streamclass_testcap.rs draws, in YUY2).
+# The sample queues its data SRBs through their IRP and checks the SRB
+# fields stream.sys fills; at RUN it queues two Low routines at once (its
+# stream's and its device's). Last, with the class's SRB timeout at
+# 1 s, a data SRB held past it reaches the sample's timeout handler.
 # In the iommu boot: edu's frames (150 KiB, several segments) in buffers
 # mapped through the IOMMU, and edu unbound while it streams.
 
@@ -19,7 +23,7 @@ for d in /sys/bus/pci/devices/*; do
 done
 
 plain kunit_suites 'streamclass_strmini_*'
-ktap_suite streamclass_strmini 15 6
+ktap_suite streamclass_strmini 17 6
 check "insmod streamclass, the strmini.h header checks and routine checks (KUnit suites streamclass_strmini_headers, _api, _layouts)" \
 	sh -c "insmod $MODDIR/streamclass.ko && insmod $MODDIR/streamclass_strmini_test.ko && insmod $MODDIR/streamclass_strmini_api_test.ko && insmod $MODDIR/streamclass_strmini_ddk_test.ko"
 loaded() {
@@ -75,6 +79,13 @@ plain check "virtual device, YUY2 320x240: bars, frame number, marker, sequence 
 	bars "$A" 320 240 90
 plain check "virtual device, YUY2 640x480: the same" bars "$A" 640 480 90
 check "edu, YUY2 320x240: the same" bars "$B" 320 240 90
+priorities() {
+	dmesg | grep 'TestCap: stream 0 running (its Low routine)' &&
+		dmesg | grep 'TestCap: a stream runs on the device (its Low routine)' &&
+		! dmesg | grep 'StreamClassCallAtNewPriority: -'
+}
+plain check "at each RUN the sample queues two Low routines at once (StreamClassCallAtNewPriority), its stream's and its device's: both run" \
+	priorities
 # y FILE X Y: the Y' byte of pixel (X, Y) of a 320x240 YUYV frame.
 y() { od -An -tu1 -j $(($3 * 640 + $2 * 2)) -N1 "$1" | tr -d ' '; }
 brightness() {
@@ -112,5 +123,21 @@ check "rmmod the sample while streaming: the reader ends, the devices go" \
 	stream_cut "$A" "rmmod strmini_testcap" "! test -e /sys/bus/platform/devices/strmini_testcap.0"
 check "rmmod streamclass, the header checks and vivid" \
 	sh -c "rmmod streamclass_strmini_test streamclass_strmini_api_test streamclass_strmini_ddk_test && rmmod streamclass && rmmod vivid"
+# With device_srb_timeout_s=1, data SRBs carry a 1 s TimeoutCounter; the
+# sample's frame timer leaves 8 of them waiting ~0.27 s each, so the layer's
+# once-a-second count reaches 0 for some while the stream runs.
+data_timeout() {
+	insmod "$MODDIR/streamclass.ko" device_srb_timeout_s=1 &&
+		insmod "$MODDIR/strmini_testcap.ko" || return 1
+	d=$(node strmini_testcap.0)
+	v4l2-ctl -d "$d" --set-fmt-video=width=320,height=240,pixelformat=YUYV &&
+		v4l2-ctl -d "$d" --stream-mmap=8 --stream-count=90 --stream-to=/dev/null || return 1
+	line=$(dmesg | grep 'TestCap: a data SRB waited 1 s (TimeoutOriginal): more time')
+	rmmod strmini_testcap && rmmod streamclass || return 1
+	echo "$line"
+	test -n "$line"
+}
+plain check "data SRBs count TimeoutCounter down: with the class's SRB timeout at 1 s, one held past it reaches the sample's HwRequestTimeoutHandler, which gives it more time" \
+	data_timeout
 ktap_end
 kunit_suites -
