@@ -92,7 +92,13 @@ impl Slot {
     pub(crate) fn new(level: Priority, run: fn(&Slot, Routine)) -> impl PinInit<Self> {
         pin_init!(Self {
             work <- Opaque::ffi_init(|w: *mut bindings::work_struct| {
-                let key = kernel::static_lock_class!();
+                // One lock class per level: Dispatch work runs in a softirq,
+                // Low work in a process, and lockdep must not take one
+                // class for both.
+                let (name, key) = match level {
+                    Priority::Dispatch => (c"streamclass_dispatch", kernel::static_lock_class!()),
+                    _ => (c"streamclass_low", kernel::static_lock_class!()),
+                };
                 // SAFETY: `w` is valid for writing a work item; the name and
                 // key are static.
                 unsafe {
@@ -100,7 +106,7 @@ impl Slot {
                         w,
                         Some(work_fn),
                         false,
-                        c"streamclass_priority".as_char_ptr(),
+                        name.as_char_ptr(),
                         key.as_ptr(),
                     )
                 };

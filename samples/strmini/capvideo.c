@@ -159,9 +159,10 @@ VOID STREAMAPI VideoReceiveDataPacket(PHW_STREAM_REQUEST_BLOCK pSrb)
 }
 
 /*
- * The log lines of a step to RUN, written at Low priority (process
- * context, off the synchronized path): the stream's, whose context is its
- * number (the stream may close before it runs), and the device's.
+ * The log lines of a step to RUN: the stream's at Low priority (process
+ * context, off the synchronized path), whose context is its number (the
+ * stream may close before it runs), and the device's at Dispatch priority
+ * (synchronized, from a softirq).
  */
 static VOID STREAMAPI VideoRunRoutine(PVOID Context)
 {
@@ -171,7 +172,7 @@ static VOID STREAMAPI VideoRunRoutine(PVOID Context)
 
 static VOID STREAMAPI AdapterRunRoutine(PVOID Context)
 {
-	DebugPrint((DebugLevelInfo, "TestCap: a stream runs on the device (its Low routine)\n"));
+	DebugPrint((DebugLevelInfo, "TestCap: a stream runs on the device (its Dispatch routine)\n"));
 }
 
 /* SRB_SET_STREAM_STATE: one step of STOP, ACQUIRE, PAUSE, RUN. */
@@ -205,11 +206,11 @@ static VOID VideoSetState(PHW_STREAM_REQUEST_BLOCK pSrb)
 		if (OldState != KSSTATE_RUN) {
 			StreamClassScheduleTimer(pSrb->StreamObject, pSrb->HwDeviceExtension,
 						 pStrmEx->TimerPeriod, VideoTimerRoutine, pStrmEx);
-			/* Two Low routines pending at once: the stream's, the device's. */
+			/* Two routines pending at once: the stream's, the device's. */
 			StreamClassCallAtNewPriority(pSrb->StreamObject, pSrb->HwDeviceExtension,
 						     Low, VideoRunRoutine,
 						     (PVOID)(ULONG_PTR)pSrb->StreamObject->StreamNumber);
-			StreamClassCallAtNewPriority(NULL, pSrb->HwDeviceExtension, Low,
+			StreamClassCallAtNewPriority(NULL, pSrb->HwDeviceExtension, Dispatch,
 						     AdapterRunRoutine, pSrb->HwDeviceExtension);
 		}
 		break;

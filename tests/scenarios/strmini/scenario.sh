@@ -81,10 +81,10 @@ plain check "virtual device, YUY2 640x480: the same" bars "$A" 640 480 90
 check "edu, YUY2 320x240: the same" bars "$B" 320 240 90
 priorities() {
 	dmesg | grep 'TestCap: stream 0 running (its Low routine)' &&
-		dmesg | grep 'TestCap: a stream runs on the device (its Low routine)' &&
+		dmesg | grep 'TestCap: a stream runs on the device (its Dispatch routine)' &&
 		! dmesg | grep 'StreamClassCallAtNewPriority: -'
 }
-plain check "at each RUN the sample queues two Low routines at once (StreamClassCallAtNewPriority), its stream's and its device's: both run" \
+plain check "at each RUN the sample queues two routines at once (StreamClassCallAtNewPriority), its stream's at Low and its device's at Dispatch priority: both run" \
 	priorities
 # y FILE X Y: the Y' byte of pixel (X, Y) of a 320x240 YUYV frame.
 y() { od -An -tu1 -j $(($3 * 640 + $2 * 2)) -N1 "$1" | tr -d ' '; }
