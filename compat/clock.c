@@ -313,7 +313,8 @@ VOID StreamClassQueryMasterClockSync(HANDLE MasterClockHandle, PHW_TIME_CONTEXT 
 
 	if (!st || streamclass_query_master_clock_sync(st->sc, st->dev, &t))
 		t = 0;
-	TimeContext->Time = t;
+	/* The class's nanoseconds as KS time (100 ns units). */
+	TimeContext->Time = div_s64(t, 100);
 	TimeContext->SystemTime = div_u64(ktime_get_ns(), 100);
 }
 EXPORT_SYMBOL_NS_GPL(StreamClassQueryMasterClockSync, "STREAMCLASS");

@@ -792,14 +792,16 @@ int streamclass_schedule_timer(struct streamclass_stream_object *stream_object,
  * streamclass_query_master_clock_sync() - StreamClassQueryMasterClockSync()
  * @stream_object: an open stream's object.
  * @hw_device_extension: the device's extension.
- * @time: set to the stream's time in 100 ns units (KS time) since it last
- *        stepped to RUN, from the monotonic clock.
+ * @time_ns: set to the stream's time in nanoseconds since it last stepped to
+ *           RUN, from the monotonic clock (every time of this API is in
+ *           nanoseconds; strmini.h's KS times, in 100 ns units, are the
+ *           compatibility layer's to convert).
  *
  * Any context. Return: 0, -EINVAL (a bad argument), -ENODATA (the stream
  * is not running).
  */
 int streamclass_query_master_clock_sync(struct streamclass_stream_object *stream_object,
-					void *hw_device_extension, s64 *time);
+					void *hw_device_extension, s64 *time_ns);
 
 /**
  * streamclass_call_at_new_priority() - StreamClassCallAtNewPriority()

@@ -445,14 +445,14 @@ pub(crate) unsafe extern "C" fn streamclass_schedule_timer(
 ///
 /// `hw_device_extension` is NULL or follows [`Header::with_live`]'s
 /// requirements; `stream_object` is NULL or the object of an open stream
-/// instance of that device; `time` is NULL or valid for a write.
+/// instance of that device; `time_ns` is NULL or valid for a write.
 #[no_mangle]
 pub(crate) unsafe extern "C" fn streamclass_query_master_clock_sync(
     stream_object: *mut c_void,
     hw_device_extension: *mut c_void,
-    time: *mut i64,
+    time_ns: *mut i64,
 ) -> c_int {
-    if stream_object.is_null() || time.is_null() {
+    if stream_object.is_null() || time_ns.is_null() {
         return EINVAL.to_errno();
     }
     // SAFETY: A live stream object by the safety requirements.
@@ -461,8 +461,8 @@ pub(crate) unsafe extern "C" fn streamclass_query_master_clock_sync(
     let t = unsafe { HwDevice::with_handle(hw_device_extension, |hw| hw.stream_time(stream)) };
     match t {
         Some(Some(ns)) => {
-            // SAFETY: `time` is valid for a write (safety requirements).
-            unsafe { time.write(ns / 100) };
+            // SAFETY: `time_ns` is valid for a write (safety requirements).
+            unsafe { time_ns.write(ns) };
             0
         }
         Some(None) => ENODATA.to_errno(),
