@@ -249,7 +249,35 @@ void strmini_calls_drop(struct strmini_stream *st)
 		list_del_init(&st->call[i].node);
 		st->call[i].queued = false;
 	}
+	list_del_init(&st->feed.node);
+	st->feed.queued = false;
 	spin_unlock_irqrestore(&dev->lock, flags);
+}
+
+/*
+ * Queues @call to run @routine(@context) at @level (STRMINI_DISPATCH or
+ * STRMINI_LOW), after the routines queued before it; asking again before it
+ * ran replaces its routine and context, keeping its turn. Called with
+ * dev->lock held.
+ */
+int strmini_call_queue(struct strmini_device *dev, struct strmini_call *call, int level,
+		       PHW_PRIORITY_ROUTINE routine, PVOID context)
+{
+	int err;
+
+	lockdep_assert_held(&dev->lock);
+	call->routine = routine;
+	call->context = context;
+	if (!call->queued) {
+		call->queued = true;
+		list_add_tail(&call->node, &dev->calls[level].queue);
+	}
+	err = strmini_calls_arm(&dev->calls[level]);
+	if (err) {
+		list_del_init(&call->node);
+		call->queued = false;
+	}
+	return err;
 }
 
 VOID StreamClassCallAtNewPriority(PHW_STREAM_OBJECT StreamObject, PVOID HwDeviceExtension,
@@ -287,17 +315,7 @@ VOID StreamClassCallAtNewPriority(PHW_STREAM_OBJECT StreamObject, PVOID HwDevice
 	 */
 	call = st ? &st->call[level] : &dev->call[level];
 	spin_lock_irqsave(&dev->lock, flags);
-	call->routine = PriorityRoutine;
-	call->context = Context;
-	if (!call->queued) {
-		call->queued = true;
-		list_add_tail(&call->node, &dev->calls[level].queue);
-	}
-	err = strmini_calls_arm(&dev->calls[level]);
-	if (err) {
-		list_del_init(&call->node);
-		call->queued = false;
-	}
+	err = strmini_call_queue(dev, call, level, PriorityRoutine, Context);
 	spin_unlock_irqrestore(&dev->lock, flags);
 	if (err)
 		pr_warn_ratelimited("streamclass: StreamClassCallAtNewPriority: %d\n", err);

@@ -68,8 +68,9 @@ VOID StreamClassStreamNotification(STREAM_MINIDRIVER_STREAM_NOTIFICATION_TYPE No
 		return;
 	switch (NotificationType) {
 	case ReadyForNextStreamDataRequest:
+		strmini_data_ready(st);
+		break;
 	case HardwareStarved:
-		/* The class sends every queued buffer at once. */
 		break;
 	case ReadyForNextStreamControlRequest:
 		sc = strmini_last(st->dev, &st->last_control);
@@ -113,6 +114,16 @@ VOID StreamClassAbortOutstandingRequests(PVOID HwDeviceExtension,
 			continue;
 		strmini_unhold(s);
 		list_add_tail(&s->node, &abort);
+	}
+	/* The stream's data SRBs the minidriver was not ready for yet, too. */
+	if (HwStreamObject) {
+		struct strmini_stream *st = strmini_stream_of(HwStreamObject);
+
+		list_for_each_entry_safe(s, next, &st->data_waiting, wait) {
+			list_del_init(&s->wait);
+			list_add_tail(&s->node, &abort);
+		}
+		st->data_busy = false;
 	}
 	spin_unlock_irqrestore(&dev->lock, flags);
 	/* The class completes them: the minidriver must forget them. */

@@ -53,6 +53,7 @@ static struct strmini_srb *strmini_prepare(struct streamclass_srb *sc, struct st
 	s->sc = sc;
 	s->dev = dev;
 	s->st = st;
+	INIT_LIST_HEAD(&s->wait);
 	w->SizeOfThisPacket = sizeof(*w);
 	w->Irp = &s->irp;
 	w->Command = sc->command;
@@ -328,6 +329,9 @@ void streamclass_strmini_receive_packet(PDRIVER_OBJECT DriverObject, struct stre
 		st->dev = dev;
 		for (i = 0; i < STRMINI_DEFERRED; i++)
 			INIT_LIST_HEAD(&st->call[i].node);
+		INIT_LIST_HEAD(&st->feed.node);
+		INIT_LIST_HEAD(&st->data_waiting);
+		st->data_busy = false;
 	}
 	s = strmini_prepare(sc, dev, st);
 
@@ -398,7 +402,68 @@ static void streamclass_strmini_receive_data(struct streamclass_srb *sc)
 	s->w.ScatterGatherBuffer = (PKSSCATTER_GATHER)sc->scatter_gather_buffer;
 	s->w.NumberOfScatterGatherElements = sc->number_of_scatter_gather_elements;
 	s->w.NumberOfPhysicalPages = strmini_pages(sc);
+	if (strmini_flow(st->dev)) {
+		struct strmini_device *dev = st->dev;
+		unsigned long flags;
+
+		spin_lock_irqsave(&dev->lock, flags);
+		if (st->data_busy) {
+			/* Not ready for it yet: it goes at the minidriver's word. */
+			list_add_tail(&s->wait, &st->data_waiting);
+			spin_unlock_irqrestore(&dev->lock, flags);
+			return;
+		}
+		st->data_busy = true;
+		spin_unlock_irqrestore(&dev->lock, flags);
+	}
 	strmini_send(s, st->w.ReceiveDataPacket);
+}
+
+/*
+ * At Dispatch priority (synchronized, never inside a call into the
+ * minidriver): the oldest waiting data SRB of the stream @context.
+ */
+static VOID STREAMAPI strmini_feed(PVOID context)
+{
+	struct strmini_stream *st = context;
+	struct strmini_device *dev = st->dev;
+	struct strmini_srb *s;
+	unsigned long flags;
+
+	spin_lock_irqsave(&dev->lock, flags);
+	s = list_first_entry_or_null(&st->data_waiting, struct strmini_srb, wait);
+	if (s)
+		list_del_init(&s->wait);
+	else
+		st->data_busy = false;
+	spin_unlock_irqrestore(&dev->lock, flags);
+	if (s)
+		strmini_send(s, st->w.ReceiveDataPacket);
+}
+
+/*
+ * ReadyForNextStreamDataRequest: the next data SRB, waiting or not yet
+ * sent, may go to the minidriver. A waiting one goes from a Dispatch
+ * routine, as stream.sys sends it from its DPC: never nested in the call
+ * that said ready.
+ */
+void strmini_data_ready(struct strmini_stream *st)
+{
+	struct strmini_device *dev = st->dev;
+	unsigned long flags;
+	int err = 0;
+
+	if (!strmini_flow(dev))
+		return;
+	spin_lock_irqsave(&dev->lock, flags);
+	if (list_empty(&st->data_waiting))
+		st->data_busy = false;
+	else
+		err = strmini_call_queue(dev, &st->feed, STRMINI_DISPATCH, strmini_feed, st);
+	spin_unlock_irqrestore(&dev->lock, flags);
+	/* -ENODEV: the device is going; the class cancels what waits. */
+	if (err && err != -ENODEV)
+		dev_warn_ratelimited(dev->dev, "ReadyForNextStreamDataRequest: %d\n", err);
 }
 
 /* An open stream's control SRBs (the class's receive_control_packet). */
@@ -453,7 +518,20 @@ void streamclass_strmini_cancel_packet(PDRIVER_OBJECT DriverObject, struct strea
 {
 	struct strmini_driver *drv = DriverObject->Compat;
 	struct strmini_srb *s = strmini_srb_of_sc(sc);
+	struct strmini_device *dev = s->dev;
+	unsigned long flags;
+	bool waiting;
 
+	/* One the minidriver never got: the layer completes it. */
+	spin_lock_irqsave(&dev->lock, flags);
+	waiting = !list_empty(&s->wait);
+	list_del_init(&s->wait);
+	spin_unlock_irqrestore(&dev->lock, flags);
+	if (waiting) {
+		s->w.Status = STATUS_CANCELLED;
+		strmini_finish(s);
+		return;
+	}
 	if (drv->hw.HwCancelPacket)
 		drv->hw.HwCancelPacket(&s->w);
 }

@@ -153,6 +153,7 @@ struct strmini_srb {
 	struct strmini_device *dev;
 	struct strmini_stream *st;
 	struct list_head node;		/* on dev->pending while held */
+	struct list_head wait;		/* data: on st->data_waiting */
 	bool held;
 	bool expired;			/* its TimeoutCounter ran out (clock.c) */
 	/* The class counts sc->timeout_counter (device and control SRBs):
@@ -186,7 +187,21 @@ struct strmini_stream {
 	struct strmini_srb clock;
 	bool clock_sent;
 	struct strmini_call call[STRMINI_DEFERRED];
+	/*
+	 * Flow control of a synchronized minidriver's data SRBs (dev->lock):
+	 * one is given, then the next only after ReadyForNextStreamDataRequest;
+	 * the class's others wait here, and feed gives the next one.
+	 */
+	bool data_busy;
+	struct list_head data_waiting;
+	struct strmini_call feed;
 };
+
+/* Whether the layer holds a minidriver's data SRBs to its readiness. */
+static inline bool strmini_flow(const struct strmini_device *dev)
+{
+	return !dev->drv->hw.TurnOffSynchronization;
+}
 
 static inline void *strmini_win_ext(struct strmini_device *dev)
 {
@@ -218,12 +233,15 @@ int strmini_status(NTSTATUS status);
 void strmini_unhold(struct strmini_srb *s);
 bool strmini_take(struct strmini_srb *s);
 void strmini_finish(struct strmini_srb *s);
+void strmini_data_ready(struct strmini_stream *st);
 void strmini_complete(struct strmini_srb *s);
 
 /* clock.c */
 void strmini_clock_init(struct strmini_device *dev);
 void strmini_tick_start(struct strmini_device *dev);
 void strmini_calls_drop(struct strmini_stream *st);
+int strmini_call_queue(struct strmini_device *dev, struct strmini_call *call, int level,
+		       PHW_PRIORITY_ROUTINE routine, PVOID context);
 
 /* The class counts this held SRB's timeout (device and control SRBs). */
 static inline bool strmini_class_counts(const struct strmini_srb *s)

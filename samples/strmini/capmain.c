@@ -190,6 +190,8 @@ static VOID AdapterOpenStream(PHW_STREAM_REQUEST_BLOCK pSrb)
 	pStrmEx->VideoInfoHeader = pRange->VideoInfoHeader;
 	pStrmEx->TimerPeriod = (ULONG)(pRange->VideoInfoHeader.AvgTimePerFrame / 10);
 	InitializeListHead(&pStrmEx->DataQueue);
+	/* stream.sys sends the first data SRB of a stream unasked. */
+	pStrmEx->ReadyForData = TRUE;
 	KeInitializeSpinLock(&pStrmEx->DataQueueSpinLock);
 	pStrmEx->PictureNumber = 0;
 	pStrmEx->DropCount = 0;

@@ -42,6 +42,9 @@ typedef struct _STREAMEX {
 	HANDLE hMasterClock;			/* SRB_INDICATE_MASTER_CLOCK's, or NULL */
 	LONGLONG RunTicks;			/* timer ticks since the last RUN */
 	BOOLEAN DataTimeoutSeen;		/* a data SRB's TimeoutCounter ran out */
+	ULONG Queued;				/* data SRBs on DataQueue */
+	BOOLEAN ReadyForData;			/* ReadyForNextStreamDataRequest said */
+	BOOLEAN HeldBackSeen;			/* once queued full, logged */
 } STREAMEX;
 
 /* capmain.c */

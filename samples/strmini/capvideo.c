@@ -70,6 +70,7 @@ VOID VideoQueueAddSRB(PSTREAMEX pStrmEx, PHW_STREAM_REQUEST_BLOCK pSrb)
 	pSrb->Irp->Tail.Overlay.DriverContext[0] = pSrb;
 	KeAcquireSpinLock(&pStrmEx->DataQueueSpinLock, &Irql);
 	InsertTailList(&pStrmEx->DataQueue, &pSrb->Irp->Tail.Overlay.ListEntry);
+	pStrmEx->Queued++;
 	KeReleaseSpinLock(&pStrmEx->DataQueueSpinLock, Irql);
 }
 
@@ -84,6 +85,7 @@ PHW_STREAM_REQUEST_BLOCK VideoQueueRemoveSRB(PSTREAMEX pStrmEx)
 	if (!IsListEmpty(&pStrmEx->DataQueue)) {
 		pEntry = RemoveHeadList(&pStrmEx->DataQueue);
 		pSrb = VideoQueueEntrySRB(pEntry);
+		pStrmEx->Queued--;
 	}
 	KeReleaseSpinLock(&pStrmEx->DataQueueSpinLock, Irql);
 	return pSrb;
@@ -101,6 +103,7 @@ BOOLEAN VideoQueueCancelOneSRB(PSTREAMEX pStrmEx, PHW_STREAM_REQUEST_BLOCK pSrb)
 	     pEntry = pEntry->Flink) {
 		if (VideoQueueEntrySRB(pEntry) == pSrb) {
 			RemoveEntryList(pEntry);
+			pStrmEx->Queued--;
 			Found = TRUE;
 			break;
 		}
@@ -134,6 +137,27 @@ static BOOLEAN VideoDataSRBValid(PHW_STREAM_REQUEST_BLOCK pSrb)
 }
 
 /*
+ * Flow control, as a synchronized minidriver does it: at most two buffers
+ * queued. It says ReadyForNextStreamDataRequest while fewer are queued,
+ * else once the frame timer takes one; stream.sys (and the layer) sends the
+ * next data SRB only after that word.
+ */
+static VOID VideoReadyForData(PSTREAMEX pStrmEx)
+{
+	if (pStrmEx->ReadyForData)
+		return;
+	if (pStrmEx->Queued < 2) {
+		pStrmEx->ReadyForData = TRUE;
+		StreamClassStreamNotification(ReadyForNextStreamDataRequest,
+					      pStrmEx->pStreamObject);
+	} else if (!pStrmEx->HeldBackSeen) {
+		pStrmEx->HeldBackSeen = TRUE;
+		DebugPrint((DebugLevelInfo,
+			    "TestCap: 2 data SRBs queued: ready for the next when one is taken\n"));
+	}
+}
+
+/*
  * The class sends each capture buffer here as an SRB_READ_DATA. It waits on
  * the stream's queue until the frame timer fills it; its TimeoutCounter
  * runs meanwhile (AdapterTimeoutPacket gives a running stream more time).
@@ -144,18 +168,24 @@ VOID STREAMAPI VideoReceiveDataPacket(PHW_STREAM_REQUEST_BLOCK pSrb)
 
 	switch (pSrb->Command) {
 	case SRB_READ_DATA:
+		if (!pStrmEx->ReadyForData)
+			DebugPrint((DebugLevelError,
+				    "TestCap: a data SRB before ReadyForNextStreamDataRequest\n"));
+		pStrmEx->ReadyForData = FALSE;
 		if (!VideoDataSRBValid(pSrb)) {
 			DebugPrint((DebugLevelError, "TestCap: data SRB not as stream.sys sends it\n"));
 			pSrb->Status = STATUS_INVALID_PARAMETER;
 			break;
 		}
 		VideoQueueAddSRB(pStrmEx, pSrb);
+		VideoReadyForData(pStrmEx);
 		return;		/* pending */
 	default:
 		pSrb->Status = STATUS_NOT_IMPLEMENTED;
 		break;
 	}
 	CompleteStreamSRB(pSrb);
+	VideoReadyForData(pStrmEx);
 }
 
 /*
@@ -408,6 +438,7 @@ VOID STREAMAPI VideoTimerRoutine(PVOID Context)
 		VideoCaptureFrame(pStrmEx, pSrb, Now);
 	else
 		pStrmEx->DropCount++;
+	VideoReadyForData(pStrmEx);
 
 	pStrmEx->PictureNumber++;
 }

@@ -7,8 +7,9 @@
 # Both nodes are used by v4l2-ctl, v4l2-compliance and testcap_check (the
 # sample draws the picture samples/streamclass_testcap.rs draws, in YUY2).
 # The sample queues its data SRBs through their IRP and checks the SRB
-# fields stream.sys fills; at RUN it queues two Low routines at once (its
-# stream's and its device's). Last, with the class's SRB timeout at
+# fields stream.sys fills; at RUN it queues two routines at once (its
+# stream's at Low, its device's at Dispatch priority); it takes its data
+# SRBs two at a time, under flow control (ReadyForNextStreamDataRequest). Last, with the class's SRB timeout at
 # 1 s, a data SRB held past it reaches the sample's timeout handler.
 # In the iommu boot: edu's frames (150 KiB, several segments) in buffers
 # mapped through the IOMMU, and edu unbound while it streams.
@@ -23,7 +24,7 @@ for d in /sys/bus/pci/devices/*; do
 done
 
 plain kunit_suites 'streamclass_strmini_*'
-ktap_suite streamclass_strmini 17 6
+ktap_suite streamclass_strmini 18 6
 check "insmod streamclass, the strmini.h header checks and routine checks (KUnit suites streamclass_strmini_headers, _api, _layouts)" \
 	sh -c "insmod $MODDIR/streamclass.ko && insmod $MODDIR/streamclass_strmini_test.ko && insmod $MODDIR/streamclass_strmini_api_test.ko && insmod $MODDIR/streamclass_strmini_ddk_test.ko"
 loaded() {
@@ -86,6 +87,16 @@ priorities() {
 }
 plain check "at each RUN the sample queues two routines at once (StreamClassCallAtNewPriority), its stream's at Low and its device's at Dispatch priority: both run" \
 	priorities
+# The sample is synchronized and queues two data SRBs at most: it says
+# ReadyForNextStreamDataRequest while fewer are queued, else when its timer
+# takes one. The layer must give it none before that word (the sample logs
+# one it gets early), and the full queue must have been reached.
+flow() {
+	! dmesg | grep 'TestCap: a data SRB before ReadyForNextStreamDataRequest' &&
+		dmesg | grep 'TestCap: 2 data SRBs queued: ready for the next when one is taken'
+}
+plain check "flow control: the synchronized sample gets each data SRB only after ReadyForNextStreamDataRequest, while V4L2 queues more (the layer holds them)" \
+	flow
 # y FILE X Y: the Y' byte of pixel (X, Y) of a 320x240 YUYV frame.
 y() { od -An -tu1 -j $(($3 * 640 + $2 * 2)) -N1 "$1" | tr -d ' '; }
 brightness() {
