@@ -16,6 +16,10 @@
 //!   pages above its mask bounced: contiguous (`vb2-dma-contig`: allocated
 //!   for the device, within its mask; one element).
 //! - Otherwise scatter/gather.
+//! - A virtual device (a software device: no bus, no DMA) fills its buffers
+//!   with the CPU only: `vb2-vmalloc`, as vivid's, with no DMA mapping and
+//!   no cache maintenance to get wrong on a non-coherent architecture; its
+//!   data SRBs' list names the buffer's pages by physical address.
 
 use kernel::{
     bindings,
@@ -35,12 +39,17 @@ pub(crate) enum Backend {
     DmaSg,
     /// `vb2-dma-contig`.
     DmaContig,
+    /// `vb2-vmalloc`.
+    Vmalloc,
 }
 
 impl Backend {
     /// The allocator for `dev`, a device being bound or bound whose DMA
-    /// mask is set.
-    pub(crate) fn for_device(dev: *mut bindings::device) -> Self {
+    /// mask is set; `virtual_device`: a software device of the class's own.
+    pub(crate) fn for_device(dev: *mut bindings::device, virtual_device: bool) -> Self {
+        if virtual_device {
+            return Self::Vmalloc;
+        }
         // SAFETY: `dev` is a valid device (the caller's probe is binding it).
         match unsafe { streamclass_contig_buffers(dev.cast()) } {
             0 => Self::DmaSg,
@@ -53,6 +62,16 @@ impl Backend {
         match self {
             Self::DmaSg => "dma-sg",
             Self::DmaContig => "dma-contig",
+            Self::Vmalloc => "vmalloc",
+        }
+    }
+
+    /// The C glue's `streamclass_v4l2_desc.backend` for it.
+    pub(crate) fn c_value(self) -> u32 {
+        match self {
+            Self::DmaSg => 0,
+            Self::DmaContig => 1,
+            Self::Vmalloc => 2,
         }
     }
 }

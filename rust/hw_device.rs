@@ -407,7 +407,7 @@ impl HwDevice {
             .and(pdev)
             .and_then(pci::IrqVector::new);
         // The registration above set the DMA mask.
-        let buffers = Backend::for_device(bus.dev());
+        let buffers = Backend::for_device(bus.dev(), pdev.is_none());
         let synchronized = md.init.turn_off_synchronization == 0;
         let stream_extension_size = md.init.per_stream_extension_size as usize;
         let extension_size = md.init.per_request_extension_size as usize;
@@ -949,7 +949,7 @@ impl HwDevice {
                     port,
                     self.dev,
                     i,
-                    self.buffers == Backend::DmaContig,
+                    self.buffers,
                     &self.minidriver().name,
                     &card,
                 )

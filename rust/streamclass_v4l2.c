@@ -38,6 +38,7 @@
 #include <media/v4l2-ioctl.h>
 #include <media/videobuf2-dma-contig.h>
 #include <media/videobuf2-dma-sg.h>
+#include <media/videobuf2-vmalloc.h>
 #include <media/videobuf2-v4l2.h>
 #include "streamclass_v4l2.h"
 
@@ -60,7 +61,7 @@ static DEFINE_SPINLOCK(release_lock);
 static_assert(offsetof(struct streamclass_v4l2_buffer, sg) == 8);
 static_assert(offsetof(struct streamclass_v4l2_buffer, index) == 24);
 static_assert(sizeof(struct streamclass_v4l2_buffer) == 32);
-static_assert(offsetof(struct streamclass_v4l2_desc, contig) == 24);
+static_assert(offsetof(struct streamclass_v4l2_desc, backend) == 24);
 static_assert(offsetof(struct streamclass_v4l2_desc, ctx) == 32);
 static_assert(offsetof(struct streamclass_v4l2_desc, controls) == 48);
 static_assert(sizeof(struct streamclass_v4l2_desc) == 56);
@@ -75,7 +76,7 @@ struct streamclass_v4l2_node {
 	void *ctx;			/* the Rust node */
 	u32 format;			/* index of the current format */
 	struct v4l2_pix_format pix;	/* the current format */
-	bool contig;
+	u32 backend;			/* STREAMCLASS_V4L2_* */
 	bool running;			/* started: buffers go to the stream */
 	bool start_failed;		/* RUN failed: buffers go back queued */
 	struct list_head waiting;	/* queued before the start */
@@ -153,7 +154,7 @@ static bool bounced(struct vb2_buffer *vb, struct device *dev, dma_addr_t addr)
  * through the buffer's address, never reaches freed pages after REQBUFS(0).
  * The memory (and its DMA mapping) goes at the last put: when the kept SRB
  * completes, or at the latest when its device is stopped for good.
- * queue_mem_ops wraps the allocator's operations (dma-contig or dma-sg)
+ * queue_mem_ops wraps the allocator's operations (dma-contig, dma-sg or vmalloc)
  * over a struct held_mem; only the puts change.
  */
 struct held_mem {
@@ -226,7 +227,14 @@ static const struct vb2_mem_ops *held_ops(struct vb2_buffer *vb)
 {
 	struct streamclass_v4l2_node *n = vb2_get_drv_priv(vb->vb2_queue);
 
-	return n->contig ? &vb2_dma_contig_memops : &vb2_dma_sg_memops;
+	switch (n->backend) {
+	case STREAMCLASS_V4L2_DMA_CONTIG:
+		return &vb2_dma_contig_memops;
+	case STREAMCLASS_V4L2_VMALLOC:
+		return &vb2_vmalloc_memops;
+	default:
+		return &vb2_dma_sg_memops;
+	}
 }
 
 static void *held_alloc(struct vb2_buffer *vb, struct device *dev, unsigned long size)
@@ -340,7 +348,8 @@ static void *held_cookie(struct vb2_buffer *vb, void *p)
 {
 	struct held_mem *h = p;
 
-	return h->ops->cookie(vb, h->priv);
+	/* vb2-vmalloc has none. */
+	return h->ops->cookie ? h->ops->cookie(vb, h->priv) : NULL;
 }
 
 static unsigned int held_num_users(void *p)
@@ -397,6 +406,54 @@ void streamclass_v4l2_holds_flush(void)
 /* Numbers every list buf_init() makes, in all nodes (wraps after 2^32). */
 static atomic_t sg_generation = ATOMIC_INIT(0);
 
+/* Gives @vb the list @sg of @count elements and the kernel address @vaddr. */
+static void buf_set(struct vb2_buffer *vb, struct streamclass_sg_element *sg, unsigned int count,
+		    void *vaddr)
+{
+	struct streamclass_v4l2_vb *b = to_sc_vb(vb);
+
+	kfree(b->rb.sg);
+	b->rb.sg = sg;
+	b->rb.elements = count;
+	b->rb.length = vb2_plane_size(vb, 0);
+	b->rb.index = vb->index;
+	b->rb.vaddr = vaddr;
+	b->rb.generation = atomic_inc_return(&sg_generation);
+}
+
+/*
+ * A software device's buffer (vb2-vmalloc): no DMA address, so its list
+ * names its pages by physical address, one element a page (what
+ * streamclass_get_physical_address() answers inside it); the minidriver
+ * fills it through its kernel address, which every vmalloc buffer has.
+ */
+static int buf_init_vmalloc(struct vb2_buffer *vb)
+{
+	void *vaddr = vb2_plane_vaddr(vb, 0);
+	unsigned long size = vb2_plane_size(vb, 0);
+	unsigned long off = offset_in_page(vaddr);
+	unsigned int count = DIV_ROUND_UP(off + size, PAGE_SIZE), i;
+	struct streamclass_sg_element *sg;
+
+	if (!vaddr || !size)
+		return -EINVAL;
+	sg = kcalloc(count, sizeof(*sg), GFP_KERNEL);
+	if (!sg)
+		return -ENOMEM;
+	for (i = 0; i < count; i++) {
+		void *p = vaddr + (i ? (unsigned long)i * PAGE_SIZE - off : 0);
+		struct page *page = is_vmalloc_or_module_addr(p) ? vmalloc_to_page(p) :
+								    virt_to_page(p);
+		unsigned long in = i ? 0 : off;
+
+		sg[i].physical_address = page_to_phys(page) + in;
+		sg[i].length = min(size, PAGE_SIZE - in);
+		size -= sg[i].length;
+	}
+	buf_set(vb, sg, count, vaddr);
+	return 0;
+}
+
 /*
  * Describes the buffer as the device reaches it, for its data SRBs: once
  * per buffer, when videobuf2 has allocated it (MMAP) or attached and
@@ -405,13 +462,14 @@ static atomic_t sg_generation = ATOMIC_INIT(0);
 static int buf_init(struct vb2_buffer *vb)
 {
 	struct streamclass_v4l2_node *n = vb2_get_drv_priv(vb->vb2_queue);
-	struct streamclass_v4l2_vb *b = to_sc_vb(vb);
 	struct streamclass_sg_element *sg;
 	struct sg_table *sgt = NULL;
 	struct scatterlist *s;
 	unsigned int count = 1, i;
 
-	if (!n->contig) {
+	if (n->backend == STREAMCLASS_V4L2_VMALLOC)
+		return buf_init_vmalloc(vb);
+	if (n->backend == STREAMCLASS_V4L2_DMA_SG) {
 		sgt = vb2_dma_sg_plane_desc(vb, 0);
 		if (!sgt || !sgt->nents)
 			return -EINVAL;
@@ -438,13 +496,7 @@ static int buf_init(struct vb2_buffer *vb)
 			break;
 		}
 	}
-	kfree(b->rb.sg);
-	b->rb.sg = sg;
-	b->rb.elements = count;
-	b->rb.length = vb2_plane_size(vb, 0);
-	b->rb.index = vb->index;
-	b->rb.vaddr = vb2_plane_vaddr(vb, 0);
-	b->rb.generation = atomic_inc_return(&sg_generation);
+	buf_set(vb, sg, count, vb2_plane_vaddr(vb, 0));
 	return 0;
 }
 
@@ -917,7 +969,7 @@ struct streamclass_v4l2_node *streamclass_v4l2_register(const struct streamclass
 		return ERR_PTR(-ENOMEM);
 	n->parent = d->parent;
 	n->ctx = d->ctx;
-	n->contig = d->contig;
+	n->backend = d->backend;
 	INIT_LIST_HEAD(&n->waiting);
 	mutex_init(&n->lock);
 
@@ -946,7 +998,8 @@ struct streamclass_v4l2_node *streamclass_v4l2_register(const struct streamclass
 	q = &n->queue;
 	q->type = V4L2_BUF_TYPE_VIDEO_CAPTURE;
 	/* USERPTR only where pinned user pages can become the list. */
-	q->io_modes = VB2_MMAP | VB2_DMABUF | VB2_READ | (n->contig ? 0 : VB2_USERPTR);
+	q->io_modes = VB2_MMAP | VB2_DMABUF | VB2_READ |
+		      (n->backend == STREAMCLASS_V4L2_DMA_CONTIG ? 0 : VB2_USERPTR);
 	q->drv_priv = n;
 	q->buf_struct_size = sizeof(struct streamclass_v4l2_vb);
 	q->ops = &queue_ops;

@@ -39,7 +39,8 @@ struct streamclass_v4l2_buffer {
  * @parent: the device (its PCI device).
  * @driver: the minidriver's name (QUERYCAP driver).
  * @card: the node's name (QUERYCAP card): minidriver and stream.
- * @contig: 1 for vb2-dma-contig buffers, 0 for vb2-dma-sg.
+ * @backend: the buffers' allocator: STREAMCLASS_V4L2_DMA_SG,
+ *           STREAMCLASS_V4L2_DMA_CONTIG or STREAMCLASS_V4L2_VMALLOC.
  * @number_of_formats: the stream's described formats.
  * @ctx: the Rust side's node, passed back in every call below.
  * @number_of_controls: entries in @controls.
@@ -49,11 +50,18 @@ struct streamclass_v4l2_desc {
 	struct device *parent;
 	const char *driver;
 	const char *card;
-	u32 contig;
+	u32 backend;
 	u32 number_of_formats;
 	void *ctx;
 	u32 number_of_controls;
 	const struct streamclass_control *controls;
+};
+
+/* streamclass_v4l2_desc.backend (rust/buffers.rs, Backend::c_value). */
+enum {
+	STREAMCLASS_V4L2_DMA_SG,
+	STREAMCLASS_V4L2_DMA_CONTIG,
+	STREAMCLASS_V4L2_VMALLOC,
 };
 
 /* Rust to C (streamclass_v4l2.c). Process context. */

@@ -55,6 +55,7 @@ use kernel::{
 };
 
 use crate::{
+    buffers::Backend,
     controls::Control,
     extension::Extension,
     srb::{
@@ -111,7 +112,7 @@ struct Desc {
     parent: *mut c_void,
     driver: *const c_char,
     card: *const c_char,
-    contig: u32,
+    backend: u32,
     number_of_formats: u32,
     ctx: *mut c_void,
     number_of_controls: u32,
@@ -127,7 +128,7 @@ const _: () = {
     assert!(offset_of!(V4l2Buffer, sg) == 8);
     assert!(offset_of!(V4l2Buffer, index) == 24);
     assert!(size_of::<V4l2Buffer>() == 32);
-    assert!(offset_of!(Desc, contig) == 24);
+    assert!(offset_of!(Desc, backend) == 24);
     assert!(offset_of!(Desc, ctx) == 32);
     assert!(offset_of!(Desc, controls) == 48);
     assert!(size_of::<Desc>() == 56);
@@ -404,7 +405,7 @@ impl Node {
         port: *const dyn Port,
         parent: *mut bindings::device,
         stream: usize,
-        contig: bool,
+        buffers: Backend,
         driver: &CStr,
         card: &CStr,
     ) -> Result<Pin<KBox<Self>>> {
@@ -440,7 +441,7 @@ impl Node {
             parent: parent.cast(),
             driver: driver.as_char_ptr(),
             card: card.as_char_ptr(),
-            contig: u32::from(contig),
+            backend: buffers.c_value(),
             number_of_formats: count as u32,
             ctx: ptr::from_ref::<Self>(&node).cast_mut().cast(),
             number_of_controls: controls.len() as u32,

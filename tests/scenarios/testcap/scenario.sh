@@ -11,7 +11,7 @@ pdrv=/sys/bus/platform/drivers/streamclass_testcap
 # vid, node, flowing, querycap, compliance, stream_cut (tests/v4l2/v4l2.sh).
 . /lib/v4l2.sh
 
-ktap_suite streamclass_testcap 21
+ktap_suite streamclass_testcap 22
 loaded() {
 	insmod "$MODDIR/streamclass.ko" && insmod "$MODDIR/streamclass_testcap.ko" devices=2 &&
 		test -e "$pdrv/streamclass_testcap.0" && test -e "$pdrv/streamclass_testcap.1"
@@ -22,6 +22,17 @@ check "each virtual device's capture stream is a video4linux node ($A, $B)" \
 	sh -c "test -c '$A' && test -c '$B' && test '$A' != '$B'"
 check "QUERYCAP names the class, the minidriver and stream, and the platform device" \
 	querycap "$A" "streamclass_testcap testcap" platform:streamclass_testcap.0
+# A software device fills its buffers with the CPU only: vb2-vmalloc's,
+# with no DMA mapping (debugfs stats of each device).
+vmalloc_buffers() {
+	n=0
+	for f in /sys/kernel/debug/streamclass/streamclass_testcap/*/stats; do
+		grep -qx "buffers vmalloc" "$f" || { grep -H buffers "$f"; return 1; }
+		n=$((n + 1))
+	done
+	test "$n" = 2
+}
+check "the virtual devices' stream buffers are vb2-vmalloc's" vmalloc_buffers
 formats() {
 	out=$(v4l2-ctl -d "$A" --list-formats-ext) || return 1
 	echo "$out"
