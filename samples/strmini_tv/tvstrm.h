@@ -37,12 +37,18 @@
 #define TV_IMAGE_SIZE(Width, Height, Bits) \
 	((((Width) * (Bits) + 31) / 32) * 4 * ((Height) < 0 ? -(Height) : (Height)))
 
-/* Capture: RGB24 top-down, RGB24 bottom-up (Windows' default DIB), YUY2. */
+/*
+ * Capture: RGB24 top-down, RGB24 bottom-up (Windows' default DIB), RGB32
+ * top-down, YUY2.
+ */
 static const KS_DATARANGE_VIDEO CaptureRGB24TopDown =
 	TV_VIDEO_RANGE(KSDATAFORMAT_SUBTYPE_RGB24, 320, -240, 24, KS_BI_RGB,
 		       KS_VIDEOSTREAM_CAPTURE, 160, 120, 640, 480, 16, 8);
 static const KS_DATARANGE_VIDEO CaptureRGB24BottomUp =
 	TV_VIDEO_RANGE(KSDATAFORMAT_SUBTYPE_RGB24, 640, 480, 24, KS_BI_RGB,
+		       KS_VIDEOSTREAM_CAPTURE, 160, 120, 640, 480, 16, 8);
+static const KS_DATARANGE_VIDEO CaptureRGB32TopDown =
+	TV_VIDEO_RANGE(KSDATAFORMAT_SUBTYPE_RGB32, 320, -240, 32, KS_BI_RGB,
 		       KS_VIDEOSTREAM_CAPTURE, 160, 120, 640, 480, 16, 8);
 static const KS_DATARANGE_VIDEO CaptureYUY2 =
 	TV_VIDEO_RANGE(KSDATAFORMAT_SUBTYPE_YUY2, 640, 480, 16,
@@ -89,6 +95,7 @@ static const KS_DATARANGE_VIDEO_VBI VBICaptions = {
 static PKSDATAFORMAT CaptureFormats[] = {
 	(PKSDATAFORMAT)&CaptureRGB24TopDown,
 	(PKSDATAFORMAT)&CaptureRGB24BottomUp,
+	(PKSDATAFORMAT)&CaptureRGB32TopDown,
 	(PKSDATAFORMAT)&CaptureYUY2,
 };
 static PKSDATAFORMAT PreviewFormats[] = { (PKSDATAFORMAT)&PreviewYUY2 };

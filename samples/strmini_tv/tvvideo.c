@@ -5,8 +5,9 @@
  * to the SRB), the state steps and the frame timer that fills reads in RUN.
  *
  * The pictures, chosen so a reader can check them by value:
- * - RGB24 (B, G, R in memory, top-down): pixel (x, y) is B = y, G = the
- *   routed input's level (TvInputLevel), R = x, each modulo 256;
+ * - RGB24 and RGB32 (B, G, R and B, G, R, X in memory, top-down): pixel
+ *   (x, y) is B = y, G = the routed input's level (TvInputLevel), R = x,
+ *   each modulo 256, X = 0;
  * - YUY2: Y' = x modulo 256 (limited to 16..235), Cb = Cr = 128;
  * - raw VBI: each line's samples are its line number;
  * - closed captions: the bytes 'T', 'V' with odd parity.
@@ -187,11 +188,15 @@ static VOID TvDrawVideo(PTV_STREAM_EXTENSION pStrmEx, PUCHAR pData)
 
 	for (y = 0; y < Height; y++) {
 		pLine = pData + y * Pitch;
-		if (pBmi->biBitCount == 24) {
+		if (pBmi->biBitCount == 24 || pBmi->biBitCount == 32) {
+			ULONG Step = pBmi->biBitCount / 8;
+
 			for (x = 0; x < Width; x++) {
-				pLine[3 * x] = (UCHAR)y;
-				pLine[3 * x + 1] = Level;
-				pLine[3 * x + 2] = (UCHAR)x;
+				pLine[Step * x] = (UCHAR)y;
+				pLine[Step * x + 1] = Level;
+				pLine[Step * x + 2] = (UCHAR)x;
+				if (Step == 4)
+					pLine[Step * x + 3] = 0;
 			}
 		} else {
 			for (x = 0; x < Width; x++) {
