@@ -24,7 +24,7 @@ for d in /sys/bus/pci/devices/*; do
 done
 
 plain kunit_suites 'streamclass_strmini_*'
-ktap_suite streamclass_strmini 24 6
+ktap_suite streamclass_strmini 25 6
 check "insmod streamclass, the strmini.h header checks and routine checks (KUnit suites streamclass_strmini_headers, _api, _layouts)" \
 	sh -c "insmod $MODDIR/streamclass.ko && insmod $MODDIR/streamclass_strmini_test.ko && insmod $MODDIR/streamclass_strmini_api_test.ko && insmod $MODDIR/streamclass_strmini_ddk_test.ko"
 loaded() {
@@ -154,11 +154,12 @@ tv_streams() {
 		test "$(nodes_of strmini_tvcap.0)" = 2 && test -c "$TVC" && test -c "$TVP" || return 1
 	out=$(v4l2-ctl -d "$TVC" --list-formats-ext) || return 1
 	echo "$out"
-	test "$(echo "$out" | grep -c "^[[:space:]]*\[[0-9]\]:")" = 2 &&
+	test "$(echo "$out" | grep -c "^[[:space:]]*\[[0-9]\]:")" = 3 &&
 		echo "$out" | grep -A1 "'BGR3'" | grep -q 'Size: Discrete 320x240' &&
+		echo "$out" | grep -A1 "'XR24'" | grep -q 'Size: Discrete 320x240' &&
 		echo "$out" | grep -A1 "'YUYV'" | grep -q 'Size: Discrete 640x480'
 }
-plain check "its capture and preview streams are video4linux nodes ($TVC, $TVP), VBI and CC (KS_DATARANGE_VIDEO_VBI) are not shown; capture offers RGB24 top-down as BGR3 and YUY2, its bottom-up RGB24 range refused with a line naming it" \
+plain check "its capture and preview streams are video4linux nodes ($TVC, $TVP), VBI and CC (KS_DATARANGE_VIDEO_VBI) are not shown; capture offers RGB24 and RGB32 top-down as BGR3 and XR24, and YUY2, its bottom-up RGB24 range refused with a line naming it" \
 	tv_streams
 # bgr FILE OFFSET: three bytes of FILE, decimal.
 bgr() { od -An -tu1 -j "$2" -N3 "$1" | tr -s ' ' | sed 's/^ //'; }
@@ -176,6 +177,17 @@ tv_bgr24() {
 }
 plain check "RGB24 is BGR24 end to end (the format set is BGR3): the sample's frame (B = line, G = 64 for the tuner on a station, R = column; top-down) read back byte by byte" \
 	tv_bgr24
+tv_xbgr32() {
+	v4l2-ctl -d "$TVC" --set-fmt-video=width=320,height=240,pixelformat=XR24 &&
+		v4l2-ctl -d "$TVC" --stream-mmap=4 --stream-count=1 --stream-to=/tmp/tv.xbgr || return 1
+	fmt=$(v4l2-ctl -d "$TVC" --get-fmt-video) || return 1
+	echo "$fmt"
+	echo "$fmt" | grep -q "Pixel Format *: 'XR24'" || return 1
+	a=$(od -An -tu1 -N8 /tmp/tv.xbgr | tr -s ' ' | sed 's/^ //') b=$(bgr /tmp/tv.xbgr 1280)
+	say "XR24: $(wc -c </tmp/tv.xbgr) bytes; pixels (0,0) and (1,0) $a, (0,1) $b"
+	[ "$(wc -c </tmp/tv.xbgr)" = $((320 * 4 * 240)) ] && [ "$a" = "0 64 0 0 0 64 1 0" ] && [ "$b" = "1 64 0" ]
+}
+plain check "RGB32 is XBGR32 ('XR24', B, G, R, X in memory): a frame read back byte by byte" tv_xbgr32
 tv_pause() {
 	line=$(dmesg | grep 'TvCap: stream 0: RUN with [0-9]* reads queued in PAUSE' | tail -n 1)
 	echo "$line"
