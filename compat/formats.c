@@ -11,30 +11,73 @@
 
 /* Formats: KS_DATARANGE_VIDEO and KS_DATAFORMAT_VIDEOINFOHEADER <-> V4L2. */
 
-static u32 strmini_pixelformat(const GUID *subtype)
+/*
+ * A video subtype and its V4L2 pixel format. Windows' RGB subtypes are
+ * little-endian DIB pixels: RGB24 is B, G, R in memory (BGR24), RGB32
+ * B, G, R, X (XBGR32), RGB565 and RGB555 16-bit words with red in the high
+ * bits (RGB565, XRGB555). Their lines are DWORD-aligned and, with a
+ * positive biHeight, bottom-up; a YUV image is top-down whatever the sign.
+ */
+struct strmini_subtype {
+	const GUID *guid;
+	const char *name;
+	u32 pixelformat;
+	u8 bits;	/* biBitCount */
+	bool rgb;	/* a DIB: bottom-up with a positive biHeight */
+};
+
+static const struct strmini_subtype strmini_subtypes[] = {
+	{ &KSDATAFORMAT_SUBTYPE_YUY2, "YUY2", V4L2_PIX_FMT_YUYV, 16 },
+	{ &KSDATAFORMAT_SUBTYPE_UYVY, "UYVY", V4L2_PIX_FMT_UYVY, 16 },
+	{ &KSDATAFORMAT_SUBTYPE_YVYU, "YVYU", V4L2_PIX_FMT_YVYU, 16 },
+	{ &KSDATAFORMAT_SUBTYPE_NV12, "NV12", V4L2_PIX_FMT_NV12, 12 },
+	{ &KSDATAFORMAT_SUBTYPE_YV12, "YV12", V4L2_PIX_FMT_YVU420, 12 },
+	{ &KSDATAFORMAT_SUBTYPE_IYUV, "IYUV", V4L2_PIX_FMT_YUV420, 12 },
+	{ &KSDATAFORMAT_SUBTYPE_I420, "I420", V4L2_PIX_FMT_YUV420, 12 },
+	{ &KSDATAFORMAT_SUBTYPE_Y41P, "Y41P", V4L2_PIX_FMT_Y41P, 12 },
+	{ &KSDATAFORMAT_SUBTYPE_YVU9, "YVU9", V4L2_PIX_FMT_YVU410, 9 },
+	{ &KSDATAFORMAT_SUBTYPE_Y8, "Y8", V4L2_PIX_FMT_GREY, 8 },
+	{ &KSDATAFORMAT_SUBTYPE_Y800, "Y800", V4L2_PIX_FMT_GREY, 8 },
+	{ &KSDATAFORMAT_SUBTYPE_RGB24, "RGB24", V4L2_PIX_FMT_BGR24, 24, true },
+	{ &KSDATAFORMAT_SUBTYPE_RGB32, "RGB32", V4L2_PIX_FMT_XBGR32, 32, true },
+	{ &KSDATAFORMAT_SUBTYPE_RGB565, "RGB565", V4L2_PIX_FMT_RGB565, 16, true },
+	{ &KSDATAFORMAT_SUBTYPE_RGB555, "RGB555", V4L2_PIX_FMT_XRGB555, 16, true },
+};
+
+static const struct strmini_subtype *strmini_subtype(const GUID *subtype)
 {
-	if (IsEqualGUID(subtype, &KSDATAFORMAT_SUBTYPE_YUY2))
-		return V4L2_PIX_FMT_YUYV;
-	if (IsEqualGUID(subtype, &KSDATAFORMAT_SUBTYPE_UYVY))
-		return V4L2_PIX_FMT_UYVY;
-	if (IsEqualGUID(subtype, &KSDATAFORMAT_SUBTYPE_NV12))
-		return V4L2_PIX_FMT_NV12;
-	if (IsEqualGUID(subtype, &KSDATAFORMAT_SUBTYPE_RGB24))
-		return V4L2_PIX_FMT_BGR24;
-	return 0;
+	u32 i;
+
+	for (i = 0; i < ARRAY_SIZE(strmini_subtypes); i++)
+		if (IsEqualGUID(subtype, strmini_subtypes[i].guid))
+			return &strmini_subtypes[i];
+	return NULL;
 }
 
-/* The bits per pixel of a pixel format (biBitCount). */
-static u32 strmini_bits(u32 pixelformat)
+/* Bytes per line and image size of a w x h image of a subtype. */
+static void strmini_geometry(const struct strmini_subtype *t, u32 w, u32 h, u32 *bpl,
+			     u32 *size)
 {
-	switch (pixelformat) {
+	switch (t->pixelformat) {
 	case V4L2_PIX_FMT_NV12:
-		return 12;
-	case V4L2_PIX_FMT_BGR24:
-		return 24;
+	case V4L2_PIX_FMT_YVU420:
+	case V4L2_PIX_FMT_YUV420:
+		/* A w-byte Y plane, then h/2 lines of w/2 (or w for NV12). */
+		*bpl = w;
+		*size = w * h + 2 * DIV_ROUND_UP(w, 2) * DIV_ROUND_UP(h, 2);
+		return;
+	case V4L2_PIX_FMT_YVU410:
+		*bpl = w;
+		*size = w * h + 2 * DIV_ROUND_UP(w, 4) * DIV_ROUND_UP(h, 4);
+		return;
+	case V4L2_PIX_FMT_Y41P:
+		/* 8 pixels in 12 bytes. */
+		*bpl = DIV_ROUND_UP(w, 8) * 12;
+		break;
 	default:
-		return 16;
+		*bpl = t->rgb ? ALIGN(w * t->bits / 8, 4) : w * t->bits / 8;
 	}
+	*size = *bpl * h;
 }
 
 /*
@@ -74,41 +117,29 @@ bool strmini_format(const KSDATAFORMAT *f, const KS_VIDEOINFOHEADER *vih,
 			   struct streamclass_format *out)
 {
 	const KS_BITMAPINFOHEADER *bmi = &vih->bmiHeader;
-	u32 pixelformat = strmini_pixelformat(&f->SubFormat);
+	const struct strmini_subtype *t = strmini_subtype(&f->SubFormat);
 	s64 avg = vih->AvgTimePerFrame;
 	u32 w, h, bpl, size;
 
-	if (!pixelformat || !IsEqualGUID(&f->MajorFormat, &KSDATAFORMAT_TYPE_VIDEO) ||
+	if (!t || !IsEqualGUID(&f->MajorFormat, &KSDATAFORMAT_TYPE_VIDEO) ||
 	    !IsEqualGUID(&f->Specifier, &KSDATAFORMAT_SPECIFIER_VIDEOINFO))
 		return false;
 	if (bmi->biWidth <= 0 || bmi->biWidth > 16384 || bmi->biHeight == 0 ||
 	    bmi->biHeight < -16384 || bmi->biHeight > 16384 || avg <= 0 ||
 	    avg > 100 * STRMINI_KS_UNITS_PER_S)
 		return false;
-	if (pixelformat == V4L2_PIX_FMT_BGR24 && bmi->biHeight > 0)
+	if (t->rgb && bmi->biHeight > 0)
 		return false;
 	/* biBitCount must be the subtype's (0: not given). */
-	if (bmi->biBitCount && bmi->biBitCount != strmini_bits(pixelformat))
+	if (bmi->biBitCount && bmi->biBitCount != t->bits)
 		return false;
 	w = bmi->biWidth;
 	h = abs(bmi->biHeight);
-	switch (pixelformat) {
-	case V4L2_PIX_FMT_NV12:
-		bpl = w;
-		size = bpl * h * 3 / 2;
-		break;
-	case V4L2_PIX_FMT_BGR24:
-		bpl = ALIGN(w * 3, 4);
-		size = bpl * h;
-		break;
-	default:
-		bpl = w * 2;
-		size = bpl * h;
-	}
+	strmini_geometry(t, w, h, &bpl, &size);
 	if (bmi->biSizeImage > size)
 		size = bmi->biSizeImage;
 	*out = (struct streamclass_format) {
-		.pixelformat = pixelformat,
+		.pixelformat = t->pixelformat,
 		.width = w,
 		.height = h,
 		.bytesperline = bpl,
@@ -116,6 +147,31 @@ bool strmini_format(const KSDATAFORMAT *f, const KS_VIDEOINFOHEADER *vih,
 	};
 	strmini_interval(avg, out);
 	return true;
+}
+
+/*
+ * A range the layer leaves out: a bottom-up RGB one gets its own line,
+ * naming it (a DIB's default layout, which V4L2 has not); others the
+ * generic one.
+ */
+static void strmini_format_refused(struct strmini_device *dev, u32 stream, u32 index,
+				   const KSDATAFORMAT *f)
+{
+	const KS_DATARANGE_VIDEO *r = (const void *)f;
+	const struct strmini_subtype *t;
+
+	if (f && f->FormatSize >= sizeof(KS_DATARANGE_VIDEO) &&
+	    IsEqualGUID(&f->MajorFormat, &KSDATAFORMAT_TYPE_VIDEO)) {
+		t = strmini_subtype(&f->SubFormat);
+		if (t && t->rgb && r->VideoInfoHeader.bmiHeader.biHeight > 0) {
+			dev_warn(dev->dev,
+				 "stream %u: format %u (%s %dx%d) is bottom-up (positive biHeight): not offered; declare it top-down (negative biHeight)\n",
+				 stream, index, t->name, r->VideoInfoHeader.bmiHeader.biWidth,
+				 r->VideoInfoHeader.bmiHeader.biHeight);
+			return;
+		}
+	}
+	dev_info(dev->dev, "stream %u: format %u is not a video format here\n", stream, index);
 }
 
 /* The index in dev->formats of one of a stream's described formats, or -1. */
@@ -202,8 +258,7 @@ NTSTATUS strmini_stream_info(struct strmini_device *dev, struct streamclass_stre
 
 			if (!f || f->FormatSize < sizeof(KS_DATARANGE_VIDEO) ||
 			    !strmini_format(f, &r->VideoInfoHeader, &dev->formats[dev->nformats])) {
-				dev_info(dev->dev, "stream %u: format %u is not a video format here\n",
-					 s, i);
+				strmini_format_refused(dev, s, i, f);
 				continue;
 			}
 			dev->ranges[dev->nformats++] = r;

@@ -24,7 +24,7 @@ for d in /sys/bus/pci/devices/*; do
 done
 
 plain kunit_suites 'streamclass_strmini_*'
-ktap_suite streamclass_strmini 18 6
+ktap_suite streamclass_strmini 25 6
 check "insmod streamclass, the strmini.h header checks and routine checks (KUnit suites streamclass_strmini_headers, _api, _layouts)" \
 	sh -c "insmod $MODDIR/streamclass.ko && insmod $MODDIR/streamclass_strmini_test.ko && insmod $MODDIR/streamclass_strmini_api_test.ko && insmod $MODDIR/streamclass_strmini_ddk_test.ko"
 loaded() {
@@ -132,6 +132,80 @@ check "unbind edu while streaming (frame timer armed): the reader ends, the node
 	stream_cut "$B" "echo $edu >$edrv/unbind" "! test -e $edrv/$edu"
 check "rmmod the sample while streaming: the reader ends, the devices go" \
 	stream_cut "$A" "rmmod strmini_testcap" "! test -e /sys/bus/platform/devices/strmini_testcap.0"
+# samples/strmini_tv: a virtual analog TV card written the DDK way (its
+# includes unchanged: <strmini.h>, <ksmedia.h>), with tuner, crossbar, video
+# decoder and TV audio property sets and capture, preview, VBI and CC
+# streams. The class translates none of the analog parts yet (issue 24):
+# the sample checks its property sets itself at SRB_INITIALIZATION_COMPLETE.
+tvdrv=/sys/bus/platform/drivers/strmini_tvcap
+tv_loaded() {
+	insmod "$MODDIR/strmini_tvcap.ko" && test -e "$tvdrv/strmini_tvcap.0" || return 1
+	dmesg | grep 'TvCap: property self-check'
+	dmesg | grep -q 'TvCap: property self-check passed: tuner, crossbar, video decoder, TV audio'
+}
+plain check "insmod the TV sample (ROOT\\STRMINI_TVCAP, a virtual device): its tuner, crossbar, video decoder and TV audio property sets answer its self-check (what is set reads back; a frequency, route or standard changes the status)" \
+	tv_loaded
+TVC=$(vid "strmini_tvcap capture") TVP=$(vid "strmini_tvcap preview")
+tv_streams() {
+	dmesg | grep 'strmini_tvcap'
+	dmesg | grep -q 'strmini_tvcap.0: stream 0: format 1 (RGB24 640x480) is bottom-up (positive biHeight): not offered' &&
+		dmesg | grep -q 'strmini_tvcap.0: stream 2: no format shown: not shown' &&
+		dmesg | grep -q 'strmini_tvcap.0: stream 3: no format shown: not shown' &&
+		test "$(nodes_of strmini_tvcap.0)" = 2 && test -c "$TVC" && test -c "$TVP" || return 1
+	out=$(v4l2-ctl -d "$TVC" --list-formats-ext) || return 1
+	echo "$out"
+	test "$(echo "$out" | grep -c "^[[:space:]]*\[[0-9]\]:")" = 3 &&
+		echo "$out" | grep -A1 "'BGR3'" | grep -q 'Size: Discrete 320x240' &&
+		echo "$out" | grep -A1 "'XR24'" | grep -q 'Size: Discrete 320x240' &&
+		echo "$out" | grep -A1 "'YUYV'" | grep -q 'Size: Discrete 640x480'
+}
+plain check "its capture and preview streams are video4linux nodes ($TVC, $TVP), VBI and CC (KS_DATARANGE_VIDEO_VBI) are not shown; capture offers RGB24 and RGB32 top-down as BGR3 and XR24, and YUY2, its bottom-up RGB24 range refused with a line naming it" \
+	tv_streams
+# bgr FILE OFFSET: three bytes of FILE, decimal.
+bgr() { od -An -tu1 -j "$2" -N3 "$1" | tr -s ' ' | sed 's/^ //'; }
+tv_bgr24() {
+	v4l2-ctl -d "$TVC" --set-fmt-video=width=320,height=240,pixelformat=BGR3 &&
+		v4l2-ctl -d "$TVC" --stream-mmap=4 --stream-count=3 --stream-to=/tmp/tv.bgr || return 1
+	fmt=$(v4l2-ctl -d "$TVC" --get-fmt-video) || return 1
+	echo "$fmt"
+	echo "$fmt" | grep -q "Pixel Format *: 'BGR3'" || return 1
+	size=$(wc -c </tmp/tv.bgr)
+	a=$(bgr /tmp/tv.bgr 0) b=$(bgr /tmp/tv.bgr 3) c=$(bgr /tmp/tv.bgr 960) d=$(bgr /tmp/tv.bgr $((239 * 960 + 3 * 200)))
+	say "3 frames, $size bytes; pixel (0,0) $a, (1,0) $b, (0,1) $c, (200,239) $d"
+	[ "$size" = $((3 * 960 * 240)) ] && [ "$a" = "0 64 0" ] && [ "$b" = "0 64 1" ] &&
+		[ "$c" = "1 64 0" ] && [ "$d" = "239 64 200" ]
+}
+plain check "RGB24 is BGR24 end to end (the format set is BGR3): the sample's frame (B = line, G = 64 for the tuner on a station, R = column; top-down) read back byte by byte" \
+	tv_bgr24
+tv_xbgr32() {
+	v4l2-ctl -d "$TVC" --set-fmt-video=width=320,height=240,pixelformat=XR24 &&
+		v4l2-ctl -d "$TVC" --stream-mmap=4 --stream-count=1 --stream-to=/tmp/tv.xbgr || return 1
+	fmt=$(v4l2-ctl -d "$TVC" --get-fmt-video) || return 1
+	echo "$fmt"
+	echo "$fmt" | grep -q "Pixel Format *: 'XR24'" || return 1
+	a=$(od -An -tu1 -N8 /tmp/tv.xbgr | tr -s ' ' | sed 's/^ //') b=$(bgr /tmp/tv.xbgr 1280)
+	say "XR24: $(wc -c </tmp/tv.xbgr) bytes; pixels (0,0) and (1,0) $a, (0,1) $b"
+	[ "$(wc -c </tmp/tv.xbgr)" = $((320 * 4 * 240)) ] && [ "$a" = "0 64 0 0 0 64 1 0" ] && [ "$b" = "1 64 0" ]
+}
+plain check "RGB32 is XBGR32 ('XR24', B, G, R, X in memory): a frame read back byte by byte" tv_xbgr32
+tv_pause() {
+	line=$(dmesg | grep 'TvCap: stream 0: RUN with [0-9]* reads queued in PAUSE' | tail -n 1)
+	echo "$line"
+	n=$(echo "$line" | sed -n 's/.*RUN with \([0-9]*\) reads.*/\1/p')
+	dmesg | grep 'TvCap: .*a read in state' && return 1
+	test -n "$n" && test "$n" -ge 1
+}
+plain check "the sample takes reads in PAUSE (queued on Irp->Tail.Overlay.ListEntry) and fills them from its timer in RUN only: RUN found them queued" \
+	tv_pause
+tv_preview() {
+	v4l2-ctl -d "$TVP" --set-fmt-video=width=320,height=240,pixelformat=YUYV &&
+		v4l2-ctl -d "$TVP" --stream-mmap=4 --stream-count=2 --stream-to=/tmp/tv.yuv || return 1
+	y0=$(od -An -tu1 -j 0 -N2 /tmp/tv.yuv | tr -s ' ') y100=$(od -An -tu1 -j 200 -N2 /tmp/tv.yuv | tr -s ' ')
+	say "preview: $(wc -c </tmp/tv.yuv) bytes; (0,0) Y' Cb $y0, (100,0) Y' Cb $y100"
+	[ "$(wc -c </tmp/tv.yuv)" = $((2 * 320 * 240 * 2)) ] && [ "$y0" = " 16 128" ] && [ "$y100" = " 100 128" ]
+}
+plain check "its preview stream streams YUY2 320x240 (Y' = column)" tv_preview
+plain check "rmmod the TV sample" rmmod strmini_tvcap
 check "rmmod streamclass, the header checks and vivid" \
 	sh -c "rmmod streamclass_strmini_test streamclass_strmini_api_test streamclass_strmini_ddk_test && rmmod streamclass && rmmod vivid"
 # With device_srb_timeout_s=1, data SRBs carry a 1 s TimeoutCounter; the
