@@ -59,6 +59,11 @@ for m in "$@"; do
 		die "two modules named ${m##*/} (a stale build? make clean)"
 	cp "$m" "$root/lib/modules/streamclass/"
 done
+# streamclass.ko's one dependency among the kernel's modules, for every boot
+# (/init loads it; V4L2=1 boots get all of them below, for modprobe).
+vb2v=$(find "$(kernel_modules)/lib/modules" -name videobuf2-vmalloc.ko | head -n 1)
+[ -n "$vb2v" ] || die "the kernel of $KDIR has no videobuf2-vmalloc.ko (CONFIG_VIDEOBUF2_VMALLOC=m)"
+cp "$vb2v" "$root/lib/videobuf2-vmalloc.ko"
 if [ "${V4L2:-0}" = 1 ]; then
 	v4l=$("$TOP/scripts/fetch-v4l-utils.sh")
 	for f in $("$TOP/scripts/fetch-v4l-utils.sh" --list); do
