@@ -3,7 +3,8 @@
  * The baseline of the streaming benchmark (`make bench`): a bare
  * videobuf2 capture node with no device behind it, on a platform device of
  * its own (a 32-bit DMA mask, as the null minidriver's virtual device
- * gets), with the class's queue settings (vb2-dma-sg, MMAP). Its buf_queue
+ * gets), with the class's queue settings for a virtual device (vb2-vmalloc,
+ * MMAP). Its buf_queue
  * completes each buffer at once, so the node's frame rate is what V4L2 and
  * videobuf2 alone cost; tests/scenarios/bench compares the class's null
  * minidriver (tests/streamclass_bench_null.rs) against it. One format:
@@ -15,7 +16,7 @@
 #include <linux/slab.h>
 #include <media/v4l2-device.h>
 #include <media/v4l2-ioctl.h>
-#include <media/videobuf2-dma-sg.h>
+#include <media/videobuf2-vmalloc.h>
 #include <media/videobuf2-v4l2.h>
 
 #define WIDTH	320
@@ -161,7 +162,7 @@ static int __init bench_vb2_init(void)
 	q->drv_priv = node;
 	q->buf_struct_size = sizeof(struct vb2_v4l2_buffer);
 	q->ops = &queue_ops;
-	q->mem_ops = &vb2_dma_sg_memops;
+	q->mem_ops = &vb2_vmalloc_memops;
 	q->timestamp_flags = V4L2_BUF_FLAG_TIMESTAMP_MONOTONIC;
 	q->lock = &node->lock;
 	q->dev = &pdev->dev;
