@@ -92,10 +92,28 @@ EXPORT_SYMBOL_NS_GPL(StreamClassStreamNotification, "STREAMCLASS");
 
 VOID StreamClassCompleteRequestAndMarkQueueReady(PHW_STREAM_REQUEST_BLOCK Srb)
 {
-	/* Completion implies readiness for the next request here. */
-	strmini_complete(strmini_srb_of(Srb));
+	struct strmini_srb *s = strmini_srb_of(Srb);
+	struct strmini_stream *st = s->st;
+	bool data = Srb->Flags & SRB_HW_FLAGS_DATA_TRANSFER;
+
+	/* Completion and readiness for the next request of its kind. */
+	strmini_complete(s);
+	if (data && st)
+		strmini_data_ready(st);
 }
 EXPORT_SYMBOL_NS_GPL(StreamClassCompleteRequestAndMarkQueueReady, "STREAMCLASS");
+
+/* Moves @st's waiting data SRBs to @abort; @st is ready again. dev->lock held. */
+static void strmini_abort_waiting(struct strmini_stream *st, struct list_head *abort)
+{
+	struct strmini_srb *s, *next;
+
+	list_for_each_entry_safe(s, next, &st->data_waiting, wait) {
+		list_del_init(&s->wait);
+		list_add_tail(&s->node, abort);
+	}
+	st->data_busy = false;
+}
 
 VOID StreamClassAbortOutstandingRequests(PVOID HwDeviceExtension,
 					 PHW_STREAM_OBJECT HwStreamObject, NTSTATUS Status)
@@ -115,16 +133,16 @@ VOID StreamClassAbortOutstandingRequests(PVOID HwDeviceExtension,
 		strmini_unhold(s);
 		list_add_tail(&s->node, &abort);
 	}
-	/* The stream's data SRBs the minidriver was not ready for yet, too. */
-	if (HwStreamObject) {
-		struct strmini_stream *st = strmini_stream_of(HwStreamObject);
-
-		list_for_each_entry_safe(s, next, &st->data_waiting, wait) {
-			list_del_init(&s->wait);
-			list_add_tail(&s->node, &abort);
-		}
-		st->data_busy = false;
-	}
+	/*
+	 * The data SRBs the minidriver was not ready for yet, too: the named
+	 * stream's, or (all streams) those of each stream whose data SRB was
+	 * aborted; such a stream is ready again.
+	 */
+	if (HwStreamObject)
+		strmini_abort_waiting(strmini_stream_of(HwStreamObject), &abort);
+	list_for_each_entry(s, &abort, node)
+		if (!HwStreamObject && s->st && (s->w.Flags & SRB_HW_FLAGS_DATA_TRANSFER))
+			strmini_abort_waiting(s->st, &abort);
 	spin_unlock_irqrestore(&dev->lock, flags);
 	/* The class completes them: the minidriver must forget them. */
 	list_for_each_entry_safe(s, next, &abort, node) {

@@ -397,6 +397,8 @@ static void streamclass_strmini_receive_data(struct streamclass_srb *sc)
 	s->u.data.header.PresentationTime.Numerator = 1;
 	s->u.data.header.PresentationTime.Denominator = 1;
 	s->u.data.frame.ExtendedHeaderSize = sizeof(KS_FRAME_INFO);
+	/* Left so by the minidriver: no picture number, the class counts. */
+	s->u.data.frame.PictureNumber = -1;
 	s->w.CommandData.DataBufferArray = &s->u.data.header;
 	s->w.NumberOfBytesToTransfer = sc->number_of_bytes_to_transfer;
 	s->w.ScatterGatherBuffer = (PKSSCATTER_GATHER)sc->scatter_gather_buffer;
@@ -522,6 +524,12 @@ void streamclass_strmini_cancel_packet(PDRIVER_OBJECT DriverObject, struct strea
 	unsigned long flags;
 	bool waiting;
 
+	/*
+	 * Armed but not delivered yet (a removal's cancel can come between):
+	 * the layer never prepared it, and the minidriver never saw it.
+	 */
+	if (!dev || s->sc != sc)
+		return;
 	/* One the minidriver never got: the layer completes it. */
 	spin_lock_irqsave(&dev->lock, flags);
 	waiting = !list_empty(&s->wait);

@@ -148,5 +148,7 @@ impl Drop for StreamClass {
         // SAFETY: Registered by `init`.
         unsafe { streamclass_shim_exit() };
         registry::teardown();
+        // No buffer memory release queued by this module runs after it.
+        crate::v4l2::KeptData::flush();
     }
 }

@@ -212,14 +212,13 @@ impl DataCount {
     /// A data SRB came back (completed, or given up on). `EINVAL` when none
     /// was outstanding (a completion counted twice): the count stays 0.
     /// With `Release`: a stop that reads 0 sees everything done before.
-    /// One access to the count when one was outstanding, so it may be a
-    /// completion's last access to its owner.
+    /// Its last access to the count is the one that takes 1 off, so it may
+    /// be a completion's last access to its owner.
     pub(crate) fn back(&self) -> Result {
-        if self.0.fetch_sub(1, Ordering::AcqRel) == 0 {
-            self.0.fetch_add(1, Ordering::AcqRel);
-            return Err(EINVAL);
-        }
-        Ok(())
+        self.0
+            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |n| n.checked_sub(1))
+            .map(|_| ())
+            .map_err(|_| EINVAL)
     }
 
     /// Data SRBs outstanding.

@@ -78,7 +78,14 @@ struct streamclass_v4l2_node {
 	struct v4l2_pix_format pix;	/* the current format */
 	u32 backend;			/* STREAMCLASS_V4L2_* */
 	bool running;			/* started: buffers go to the stream */
-	bool start_failed;		/* RUN failed: buffers go back queued */
+	/*
+	 * From the open to RUN (start_streaming): buffers done meanwhile are
+	 * parked, then handed to videobuf2 as they were done if RUN succeeds,
+	 * or as queued if it fails (vb2's rule for a failed start).
+	 */
+	spinlock_t start_lock;
+	bool starting;			/* start_lock */
+	struct list_head parked;	/* start_lock */
 	struct list_head waiting;	/* queued before the start */
 	struct completion *released;	/* completed at release; release_lock */
 	atomic_t bounced;		/* buffers reached through swiotlb */
@@ -86,7 +93,8 @@ struct streamclass_v4l2_node {
 
 struct streamclass_v4l2_vb {
 	struct vb2_v4l2_buffer vb;	/* first: vb2 allocates the whole */
-	struct list_head list;
+	struct list_head list;		/* on waiting, or parked */
+	enum vb2_buffer_state parked_state;
 	struct streamclass_v4l2_buffer rb;
 };
 
@@ -251,9 +259,13 @@ static void *held_alloc(struct vb2_buffer *vb, struct device *dev, unsigned long
 	return h ?: ERR_PTR(-ENOMEM);
 }
 
+/* videobuf2's put (process context): the memory goes now if it was the last. */
 static void held_vb2_put(void *p)
 {
-	held_put(p);
+	struct held_mem *h = p;
+
+	if (refcount_dec_and_test(&h->users))
+		held_free(h);
 }
 
 static struct dma_buf *held_get_dmabuf(struct vb2_buffer *vb, void *p, unsigned long flags)
@@ -518,10 +530,46 @@ static void buf_cleanup(struct vb2_buffer *vb)
 	b->rb.sg = NULL;
 }
 
+/* Hands @b to videobuf2 in @state, or parks it while the node starts. */
+static void hand_back(struct streamclass_v4l2_node *n, struct streamclass_v4l2_vb *b,
+		      enum vb2_buffer_state state)
+{
+	unsigned long flags;
+
+	if (unlikely(READ_ONCE(n->starting))) {
+		spin_lock_irqsave(&n->start_lock, flags);
+		if (n->starting) {
+			b->parked_state = state;
+			list_add_tail(&b->list, &n->parked);
+			spin_unlock_irqrestore(&n->start_lock, flags);
+			return;
+		}
+		spin_unlock_irqrestore(&n->start_lock, flags);
+	}
+	vb2_buffer_done(&b->vb.vb2_buf, state);
+}
+
+/* Ends the start: the parked buffers go to videobuf2, queued if @failed. */
+static void start_done(struct streamclass_v4l2_node *n, bool failed)
+{
+	struct streamclass_v4l2_vb *b, *tmp;
+	unsigned long flags;
+	LIST_HEAD(parked);
+
+	spin_lock_irqsave(&n->start_lock, flags);
+	WRITE_ONCE(n->starting, false);
+	list_splice_init(&n->parked, &parked);
+	spin_unlock_irqrestore(&n->start_lock, flags);
+	list_for_each_entry_safe(b, tmp, &parked, list) {
+		list_del(&b->list);
+		vb2_buffer_done(&b->vb.vb2_buf, failed ? VB2_BUF_STATE_QUEUED : b->parked_state);
+	}
+}
+
 static void give(struct streamclass_v4l2_node *n, struct streamclass_v4l2_vb *b)
 {
 	if (streamclass_v4l2_queue(n->ctx, &b->rb))
-		vb2_buffer_done(&b->vb.vb2_buf, VB2_BUF_STATE_ERROR);
+		hand_back(n, b, VB2_BUF_STATE_ERROR);
 }
 
 static void buf_queue(struct vb2_buffer *vb)
@@ -559,6 +607,7 @@ static int start_streaming(struct vb2_queue *q, unsigned int count)
 		return_waiting(n, VB2_BUF_STATE_QUEUED);
 		return ret;
 	}
+	WRITE_ONCE(n->starting, true);
 	n->running = true;
 	list_for_each_entry_safe(b, tmp, &n->waiting, list) {
 		list_del(&b->list);
@@ -566,13 +615,12 @@ static int start_streaming(struct vb2_queue *q, unsigned int count)
 	}
 	ret = streamclass_v4l2_run(n->ctx);
 	if (ret) {
-		/* Every buffer given goes back to videobuf2 as queued. */
-		WRITE_ONCE(n->start_failed, true);
+		/* Every buffer given comes back (parked), then goes as queued. */
 		n->running = false;
 		streamclass_v4l2_stop(n->ctx);
 		return_waiting(n, VB2_BUF_STATE_QUEUED);
-		WRITE_ONCE(n->start_failed, false);
 	}
+	start_done(n, ret);
 	return ret;
 }
 
@@ -601,17 +649,13 @@ void streamclass_v4l2_buffer_done(struct streamclass_v4l2_buffer *rb, u32 bytesu
 {
 	struct streamclass_v4l2_vb *b = container_of(rb, struct streamclass_v4l2_vb, rb);
 	struct vb2_buffer *vb = &b->vb.vb2_buf;
-	struct streamclass_v4l2_node *n = vb2_get_drv_priv(vb->vb2_queue);
 
-	if (READ_ONCE(n->start_failed)) {
-		vb2_buffer_done(vb, VB2_BUF_STATE_QUEUED);
-		return;
-	}
 	vb->timestamp = timestamp_ns ?: ktime_get_ns();
 	b->vb.sequence = (u32)sequence;
 	b->vb.field = V4L2_FIELD_NONE;
 	vb2_set_plane_payload(vb, 0, min_t(unsigned long, bytesused, vb2_plane_size(vb, 0)));
-	vb2_buffer_done(vb, error ? VB2_BUF_STATE_ERROR : VB2_BUF_STATE_DONE);
+	hand_back(vb2_get_drv_priv(vb->vb2_queue), b,
+		  error ? VB2_BUF_STATE_ERROR : VB2_BUF_STATE_DONE);
 }
 
 /* ioctls */
@@ -711,6 +755,7 @@ static u32 keep_interval(struct streamclass_v4l2_node *n, u32 i)
 static int s_fmt(struct file *file, void *priv, struct v4l2_format *f)
 {
 	struct streamclass_v4l2_node *n = video_drvdata(file);
+	struct streamclass_format kept;
 	int i;
 
 	if (vb2_is_busy(&n->queue))
@@ -720,6 +765,10 @@ static int s_fmt(struct file *file, void *priv, struct v4l2_format *f)
 		return i;
 	n->format = keep_interval(n, i);
 	n->pix = f->fmt.pix;
+	if (n->format != i && !format_at(n, n->format, &kept)) {
+		to_pix(&kept, &n->pix);
+		f->fmt.pix = n->pix;
+	}
 	return 0;
 }
 
@@ -971,6 +1020,8 @@ struct streamclass_v4l2_node *streamclass_v4l2_register(const struct streamclass
 	n->ctx = d->ctx;
 	n->backend = d->backend;
 	INIT_LIST_HEAD(&n->waiting);
+	INIT_LIST_HEAD(&n->parked);
+	spin_lock_init(&n->start_lock);
 	mutex_init(&n->lock);
 
 	/*

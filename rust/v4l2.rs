@@ -219,7 +219,8 @@ impl KeptData {
     /// Waits until the memory of every buffer let go is freed: process
     /// context; call before the device's driver is unbound.
     pub(crate) fn flush() {
-        // SAFETY: Process context, as the call requires.
+        // SAFETY: The call has no precondition beyond a context that may
+        // sleep, which this function's callers provide (documented above).
         unsafe { streamclass_v4l2_holds_flush() };
     }
 }
@@ -702,6 +703,16 @@ impl Node {
             // only below.
             let hold = unsafe { streamclass_v4l2_buffer_hold(buf) };
             s.ring[i].hold.store(hold, Ordering::Release);
+            // A completion between taking the buffer and storing the hold
+            // found none to put: put it here (it is complete, so no later
+            // completion will).
+            if s.ring[i].req.is_complete() {
+                let hold = s.ring[i].hold.swap(ptr::null_mut(), Ordering::AcqRel);
+                if !hold.is_null() {
+                    // SAFETY: Taken just above, put once (swapped out).
+                    unsafe { streamclass_v4l2_hold_put(hold) };
+                }
+            }
             // SAFETY: As above; handed back once.
             unsafe { streamclass_v4l2_buffer_done(buf, 0, 0, 0, true) };
             // Taken from the slot, so counted in: this cannot fail.
