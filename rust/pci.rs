@@ -124,11 +124,11 @@ impl Pdev {
         unsafe { core::ptr::addr_of_mut!((*self.0).dev) }
     }
 
-    /// The device as `kernel::pci` sees it.
+    /// The device as `kernel::pci` sees it (`pci::Device` is a transparent
+    /// wrapper of `struct pci_dev`: `kernel::pci`'s own probe casts it so).
     pub(crate) fn pci(&self) -> &pci::Device<Bound> {
-        // SAFETY: The pointer is a valid `struct pci_dev` bound to our driver
-        // while `self` is used (type invariant), and `pci::Device` is a
-        // transparent wrapper of it (`kernel::pci`'s own probe casts it so).
+        // SAFETY: A bound `struct pci_dev` while `self` is used (type
+        // invariant), and `pci::Device` wraps it transparently (above).
         unsafe { &*self.0.cast::<pci::Device<Bound>>() }
     }
 

@@ -128,10 +128,10 @@ impl Timer {
         *pending = Some(r);
         // CAST: `us <= MAX_US`, an hour, so it fits an `i64`.
         let delay = Delta::from_micros(us as i64);
-        // SAFETY: `self` is a valid `Timer`, and it lives until `shutdown`
-        // (called by its drop at the latest) has cancelled the timer, which
-        // it cannot start again once `closed` is set (checked above under
-        // `pending`'s lock, which `shutdown` takes to set it).
+        // `self` lives until `shutdown` (its drop at the latest) cancelled the
+        // timer, which cannot start again once `closed` is set (checked above
+        // under `pending`'s lock, which `shutdown` takes to set it).
+        // SAFETY: A valid `Timer` that outlives the timer's run (above).
         unsafe { <Self as HasHrTimer<Self>>::start(self, delay) };
         Ok(())
     }
