@@ -618,7 +618,6 @@ static int start_streaming(struct vb2_queue *q, unsigned int count)
 		/* Every buffer given comes back (parked), then goes as queued. */
 		n->running = false;
 		streamclass_v4l2_stop(n->ctx);
-		return_waiting(n, VB2_BUF_STATE_QUEUED);
 	}
 	start_done(n, ret);
 	return ret;
